@@ -1,0 +1,99 @@
+package dev.modelscan.api;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The result of one scan: a {@link FileResult} per input file, and the verdict they add up to.
+ *
+ * @param toolVersion the modelscan version that produced it
+ * @param severityThreshold the threshold the verdict was judged against
+ * @param results one result per input file, in a deterministic order (sorted by path within a directory)
+ * @param elapsed how long the scan took
+ * @since 0.1
+ */
+public record ScanReport(
+    String toolVersion, Severity severityThreshold, List<FileResult> results, Duration elapsed) {
+
+  /**
+   * Validates the components and copies the list.
+   *
+   * @param toolVersion version, not null
+   * @param severityThreshold threshold, not null
+   * @param results results, not null
+   * @param elapsed duration, not null
+   */
+  public ScanReport {
+    Objects.requireNonNull(toolVersion, "toolVersion");
+    Objects.requireNonNull(severityThreshold, "severityThreshold");
+    results = List.copyOf(results);
+    Objects.requireNonNull(elapsed, "elapsed");
+  }
+
+  /**
+   * The verdict: {@link Verdict#UNSAFE} if any finding reaches the threshold, else {@link Verdict#NOTHING_SCANNED}
+   * if no file was scanned at all, else {@link Verdict#INCOMPLETE} if any file is not complete, else {@link
+   * Verdict#CLEAN}.
+   *
+   * @return the verdict
+   */
+  public Verdict verdict() {
+    if (results.stream().anyMatch(r -> r.hasFindingAtLeast(severityThreshold))) {
+      return Verdict.UNSAFE;
+    }
+    if (filesScanned() == 0) {
+      return Verdict.NOTHING_SCANNED;
+    }
+    if (results.stream().anyMatch(r -> r.status() != ScanStatus.COMPLETE)) {
+      return Verdict.INCOMPLETE;
+    }
+    return Verdict.CLEAN;
+  }
+
+  /**
+   * How many files were analysed, completely or in part.
+   *
+   * @return the count of results that are {@link ScanStatus#COMPLETE} or {@link ScanStatus#PARTIAL}
+   */
+  public long filesScanned() {
+    return count(ScanStatus.COMPLETE) + count(ScanStatus.PARTIAL);
+  }
+
+  /**
+   * How many files have the given status.
+   *
+   * @param status the status
+   * @return the count
+   */
+  public long count(ScanStatus status) {
+    return results.stream().filter(r -> r.status() == status).count();
+  }
+
+  /**
+   * Every finding of every file.
+   *
+   * @return the findings in result order
+   */
+  public List<Finding> findings() {
+    return results.stream().flatMap(r -> r.findings().stream()).toList();
+  }
+
+  /**
+   * The number of findings per severity, with every severity present.
+   *
+   * @return an unmodifiable map from severity to count
+   */
+  public Map<Severity, Long> findingsBySeverity() {
+    Map<Severity, Long> counts = new EnumMap<>(Severity.class);
+    for (Severity s : Severity.values()) {
+      counts.put(s, 0L);
+    }
+    for (Finding f : findings()) {
+      counts.merge(f.severity(), 1L, Long::sum);
+    }
+    return java.util.Collections.unmodifiableMap(counts);
+  }
+}

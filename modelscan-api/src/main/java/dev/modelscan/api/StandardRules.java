@@ -1,0 +1,51 @@
+package dev.modelscan.api;
+
+/**
+ * Rules that any scanner and the scan engine itself may report: limits, malformed content, disguised content and
+ * scanner failures. Format-specific rules are declared by their scanners.
+ *
+ * @since 0.1
+ */
+public final class StandardRules {
+
+  /** A scan limit stopped part of the analysis; the result is partial. */
+  public static final Rule LIMIT_REACHED =
+      Rule.of(
+          "MODELSCAN-LIMIT-REACHED",
+          "Scan limit reached",
+          "Part of the content was not analysed because a scan limit was reached. Content that needs more than the"
+              + " limits allow can also exhaust the resources of the loader.",
+          Severity.LOW,
+          ThreatType.DENIAL_OF_SERVICE);
+
+  /** The content breaks its format's rules. */
+  public static final Rule MALFORMED_CONTENT =
+      Rule.of(
+          "MODELSCAN-MALFORMED",
+          "Malformed content",
+          "The content breaks the rules of its format. Loaders may read it differently from scanners, which is how"
+              + " payloads are hidden.",
+          Severity.MEDIUM,
+          ThreatType.MALFORMED_CONTENT);
+
+  /** The file's name says one format and its bytes say another. */
+  public static final Rule FORMAT_MISMATCH =
+      Rule.of(
+          "MODELSCAN-FORMAT-MISMATCH",
+          "Extension disagrees with content",
+          "The file name promises one format but the bytes are another. Loaders go by the bytes, so a pickle named"
+              + " .safetensors still runs its code when loaded by a pickle-based loader.",
+          Severity.MEDIUM,
+          ThreatType.DISGUISED_CONTENT);
+
+  /** A scanner failed on the content; the part it should have analysed was not. */
+  public static final Rule SCANNER_ERROR =
+      Rule.of(
+          "MODELSCAN-SCANNER-ERROR",
+          "Scanner error",
+          "A scanner failed on this content, so it was not analysed. Hostile input is built to break parsers.",
+          Severity.LOW,
+          ThreatType.MALFORMED_CONTENT);
+
+  private StandardRules() {}
+}

@@ -1,0 +1,76 @@
+package dev.modelscan.api.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * A {@link ByteSource} over a region of a file, read with positional reads on one shared channel (thread-safe, no
+ * shared file pointer).
+ */
+final class FileByteSource implements ByteSource {
+  private final FileChannel channel;
+  private final long start;
+  private final long length;
+  private final boolean owner;
+
+  private FileByteSource(FileChannel channel, long start, long length, boolean owner) {
+    this.channel = channel;
+    this.start = start;
+    this.length = length;
+    this.owner = owner;
+  }
+
+  static FileByteSource open(Path file) throws IOException {
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+    try {
+      return new FileByteSource(ch, 0, ch.size(), true);
+    } catch (RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public long size() {
+    return length;
+  }
+
+  @Override
+  public int read(long position, byte[] buffer, int offset, int len) throws IOException {
+    Objects.checkFromIndexSize(offset, len, buffer.length);
+    if (position < 0) {
+      throw new IndexOutOfBoundsException("negative position " + position);
+    }
+    if (position >= length) {
+      return len == 0 ? 0 : -1;
+    }
+    int want = (int) Math.min(len, length - position);
+    ByteBuffer dst = ByteBuffer.wrap(buffer, offset, want);
+    int total = 0;
+    while (dst.hasRemaining()) {
+      int n = channel.read(dst, start + position + total);
+      if (n < 0) {
+        break; // the file shrank under us; report what we have
+      }
+      total += n;
+    }
+    return total == 0 && want > 0 ? -1 : total;
+  }
+
+  @Override
+  public ByteSource slice(long offset, long sliceLength) {
+    Objects.checkFromIndexSize(offset, sliceLength, length);
+    return new FileByteSource(channel, start + offset, sliceLength, false);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (owner) {
+      channel.close();
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.modelscan.api.spi;
+
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.Location;
+import dev.modelscan.api.MemberResult;
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.io.ByteSource;
+import java.io.InputStream;
+
+/**
+ * Everything one call of {@link ModelScanner#scan} works with: the content, the settings, and where findings, status
+ * and nested content go.
+ *
+ * <p>A context belongs to one scan of one piece of content and is used by one thread at a time. It is valid only
+ * during the {@code scan} call it was given to.
+ *
+ * @since 0.1
+ */
+public interface ScanContext {
+
+  /**
+   * The content to analyse. Not to be closed by the scanner.
+   *
+   * @return the content
+   */
+  ByteSource source();
+
+  /**
+   * The format this scanner claimed for the content in {@link ModelScanner#recognize}.
+   *
+   * @return the format id
+   */
+  String format();
+
+  /**
+   * Replaces the reported format with a more precise one once the scanner knows it (a zip that turns out to be a
+   * PyTorch checkpoint becomes {@code "pytorch-zip"}).
+   *
+   * @param format the format id, not empty
+   */
+  void refineFormat(String format);
+
+  /**
+   * The name hint of the content: the file name, or the member name inside its parent.
+   *
+   * @return the name, empty when there is none
+   */
+  String name();
+
+  /**
+   * Where this content is: the input file and the nested entry path, at an unknown offset.
+   *
+   * @return the location
+   */
+  Location location();
+
+  /**
+   * How deep this content is nested: 0 for an input file, 1 for its members, and so on.
+   *
+   * @return the depth
+   */
+  int depth();
+
+  /**
+   * The settings of this scan.
+   *
+   * @return the settings
+   */
+  ScanSettings settings();
+
+  /**
+   * The limits of this scan; short for {@code settings().limits()}.
+   *
+   * @return the limits
+   */
+  default ScanLimits limits() {
+    return settings().limits();
+  }
+
+  /**
+   * Starts a finding of the given rule, with the location of this content and this scanner's name filled in.
+   * Finish it with {@code offset}, {@code module}, {@code operator} and {@code message}, then pass it to {@link
+   * #report}.
+   *
+   * @param rule the rule
+   * @return a builder
+   */
+  Finding.Builder finding(Rule rule);
+
+  /**
+   * Records a finding.
+   *
+   * @param finding the finding
+   */
+  void report(Finding finding);
+
+  /**
+   * Records that some of the content was not analysed; the status becomes partial (unless already worse). Several
+   * reasons are kept.
+   *
+   * @param reason what was not analysed and why, for a person
+   */
+  void markPartial(String reason);
+
+  /**
+   * Records that a limit stopped part of the analysis: a limit finding and a partial status. Use when the scanner can
+   * go on past the limit (skip one member and scan the next); otherwise throw the exception.
+   *
+   * @param exceeded the limit that was hit
+   * @param offset where in the content, or -1 when unknown
+   */
+  void limitReached(ScanLimitExceededException exceeded, long offset);
+
+  /**
+   * Throws when the deadline of this input file has passed. Call it in loops over content-controlled counts.
+   *
+   * @throws ScanLimitExceededException with {@link dev.modelscan.api.LimitType#SCAN_TIMEOUT} after the deadline
+   */
+  void checkDeadline();
+
+  /**
+   * Dispatches nested content by its bytes, one level deeper, and waits for its scan. Findings go to the same input
+   * file's result; the member's status rolls up into this content's status. Limits (nesting depth, deadline) are
+   * enforced here; hitting one is recorded, not thrown.
+   *
+   * @param name the member's name within this content (an archive path, or a label such as {@code "user-block"})
+   * @param content the member's bytes, typically a {@link ByteSource#slice slice} of {@link #source()}
+   * @param kind whether unclaimed content is an unscanned member or known opaque data
+   * @return what was seen of the member
+   */
+  MemberResult scanMember(String name, ByteSource content, MemberKind kind);
+
+  /**
+   * Like {@link #scanMember(String, ByteSource, MemberKind)} for content that only exists as a stream, such as a
+   * deflated zip member or a gzip body. The context reads it under the decompression limits (bytes per member, bytes
+   * per input file, and compression ratio against {@code compressedSize}), reports a bomb when one is hit, and scans
+   * what it read. The stream is read but not closed.
+   *
+   * @param name the member's name
+   * @param decompressed the decompressed bytes
+   * @param compressedSize the compressed size, for the ratio check, or -1 when unknown
+   * @param kind whether unclaimed content is an unscanned member or known opaque data
+   * @return what was seen of the member
+   */
+  MemberResult scanMember(String name, InputStream decompressed, long compressedSize, MemberKind kind);
+}
