@@ -1,0 +1,296 @@
+package dev.modelscan.testkit;
+
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.LimitType;
+import dev.modelscan.api.Location;
+import dev.modelscan.api.MemberResult;
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.MemberKind;
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.api.spi.ScanContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A {@link ScanContext} that runs one scanner in isolation and records what it reports: findings, partial reasons
+ * and the nested members it hands back (which are recorded, not dispatched).
+ *
+ * <p>Use it to unit-test a scanner without the engine:
+ *
+ * <pre>{@code
+ * RecordingScanContext ctx = RecordingScanContext.scan(new MyScanner(), bytes, "model.bin");
+ * assertThat(ctx.findings()).extracting(Finding::ruleId).contains("MY-RULE");
+ * assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+ * }</pre>
+ *
+ * <p>Not thread-safe: one context per test.
+ *
+ * @since 0.1
+ */
+public final class RecordingScanContext implements ScanContext {
+
+  /**
+   * A nested member a scanner handed back.
+   *
+   * @param name the member's name
+   * @param content its bytes (streams are read into memory, bounded by {@code maxMemberBytes})
+   * @param kind what the scanner said about it
+   * @since 0.1
+   */
+  public record Member(String name, byte[] content, MemberKind kind) {
+    /**
+     * Copies the content.
+     *
+     * @param name name
+     * @param content bytes
+     * @param kind kind
+     */
+    public Member {
+      Objects.requireNonNull(name, "name");
+      content = content.clone();
+      Objects.requireNonNull(kind, "kind");
+    }
+
+    /**
+     * The bytes of the member.
+     *
+     * @return a copy of the content
+     */
+    @Override
+    public byte[] content() {
+      return content.clone();
+    }
+  }
+
+  private final ByteSource source;
+  private final String name;
+  private final ScanSettings settings;
+  private final String scannerName;
+  private final long deadlineNanos;
+  private String format;
+  private final List<Finding> findings = new ArrayList<>();
+  private final List<String> partialReasons = new ArrayList<>();
+  private final List<Member> members = new ArrayList<>();
+
+  /**
+   * Creates a context.
+   *
+   * @param source the content
+   * @param name the name hint
+   * @param format the format the scanner claimed
+   * @param settings the settings
+   * @param scannerName the name findings carry
+   */
+  public RecordingScanContext(
+      ByteSource source, String name, String format, ScanSettings settings, String scannerName) {
+    this.source = Objects.requireNonNull(source, "source");
+    this.name = Objects.requireNonNull(name, "name");
+    this.format = Objects.requireNonNull(format, "format");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.scannerName = Objects.requireNonNull(scannerName, "scannerName");
+    this.deadlineNanos = System.nanoTime() + settings.limits().scanTimeout().toNanos();
+  }
+
+  /**
+   * Recognises and scans {@code content} with {@code scanner} under default settings.
+   *
+   * @param scanner the scanner under test
+   * @param content the bytes
+   * @param name the name hint
+   * @return the context after the scan, with everything recorded
+   * @throws AssertionError when the scanner does not recognise the content
+   */
+  public static RecordingScanContext scan(ModelScanner scanner, byte[] content, String name) {
+    return scan(scanner, content, name, ScanSettings.defaults());
+  }
+
+  /**
+   * Recognises and scans {@code content} with {@code scanner}. Exceptions the scanner throws are recorded the way the
+   * engine records them: limits and malformed content become findings and a status, anything else propagates.
+   *
+   * @param scanner the scanner under test
+   * @param content the bytes
+   * @param name the name hint
+   * @param settings the settings
+   * @return the context after the scan
+   * @throws AssertionError when the scanner does not recognise the content
+   */
+  public static RecordingScanContext scan(
+      ModelScanner scanner, byte[] content, String name, ScanSettings settings) {
+    var recognition = scanner.recognize(ContentHead.ofBytes(content, name));
+    if (!recognition.recognised()) {
+      throw new AssertionError(scanner.descriptor().name() + " does not recognise " + name);
+    }
+    RecordingScanContext ctx =
+        new RecordingScanContext(
+            ByteSource.wrap(content), name, recognition.format(), settings, scanner.descriptor().name());
+    try {
+      scanner.scan(ctx);
+    } catch (ScanLimitExceededException e) {
+      ctx.limitReached(e, -1);
+    } catch (dev.modelscan.api.MalformedContentException e) {
+      ctx.report(ctx.finding(StandardRules.MALFORMED_CONTENT).offset(e.offset()).message(e.getMessage()).build());
+      ctx.markPartial(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ctx;
+  }
+
+  @Override
+  public ByteSource source() {
+    return source;
+  }
+
+  @Override
+  public String format() {
+    return format;
+  }
+
+  @Override
+  public void refineFormat(String value) {
+    if (value == null || value.isEmpty()) {
+      throw new IllegalArgumentException("format must not be empty");
+    }
+    this.format = value;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Location location() {
+    return new Location(name, "", -1);
+  }
+
+  @Override
+  public int depth() {
+    return 0;
+  }
+
+  @Override
+  public ScanSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public Finding.Builder finding(Rule rule) {
+    return Finding.builder(rule).location(location()).scanner(scannerName);
+  }
+
+  @Override
+  public void report(Finding finding) {
+    findings.add(Objects.requireNonNull(finding, "finding"));
+  }
+
+  @Override
+  public void markPartial(String reason) {
+    partialReasons.add(Objects.requireNonNull(reason, "reason"));
+  }
+
+  @Override
+  public void limitReached(ScanLimitExceededException exceeded, long offset) {
+    report(finding(StandardRules.LIMIT_REACHED).offset(offset).message(exceeded.getMessage()).build());
+    markPartial(exceeded.getMessage());
+  }
+
+  @Override
+  public void checkDeadline() {
+    if (System.nanoTime() - deadlineNanos > 0) {
+      throw new ScanLimitExceededException(
+          LimitType.SCAN_TIMEOUT, settings.limits().scanTimeout().toMillis(), -1, "scan of " + name);
+    }
+  }
+
+  @Override
+  public MemberResult scanMember(String memberName, ByteSource content, MemberKind kind) {
+    try {
+      if (content.size() > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("member too large to record: " + content.size());
+      }
+      members.add(new Member(memberName, content.readBytes(0, (int) content.size()), kind));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new MemberResult(memberName, "recorded", ScanStatus.COMPLETE, "", "");
+  }
+
+  @Override
+  public MemberResult scanMember(String memberName, InputStream decompressed, long compressedSize, MemberKind kind) {
+    long max = settings.limits().maxMemberBytes();
+    try {
+      byte[] bytes = decompressed.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
+      if (decompressed.read() >= 0) {
+        limitReached(new ScanLimitExceededException(LimitType.MEMBER_BYTES, max, -1, "member " + memberName), -1);
+      }
+      members.add(new Member(memberName, bytes, kind));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new MemberResult(memberName, "recorded", ScanStatus.COMPLETE, "", "");
+  }
+
+  /**
+   * The findings reported so far.
+   *
+   * @return a copy, in report order
+   */
+  public List<Finding> findings() {
+    return List.copyOf(findings);
+  }
+
+  /**
+   * The reasons given for a partial result.
+   *
+   * @return a copy, in order
+   */
+  public List<String> partialReasons() {
+    return List.copyOf(partialReasons);
+  }
+
+  /**
+   * The nested members handed back.
+   *
+   * @return a copy, in order
+   */
+  public List<Member> members() {
+    return List.copyOf(members);
+  }
+
+  /**
+   * The status the engine would give: complete unless something was marked partial.
+   *
+   * @return {@link ScanStatus#COMPLETE} or {@link ScanStatus#PARTIAL}
+   */
+  public ScanStatus status() {
+    return partialReasons.isEmpty() ? ScanStatus.COMPLETE : ScanStatus.PARTIAL;
+  }
+
+  @Override
+  public String toString() {
+    return "RecordingScanContext{name="
+        + name
+        + ", format="
+        + format
+        + ", findings="
+        + findings
+        + ", partial="
+        + partialReasons
+        + ", members="
+        + Arrays.toString(members.stream().map(Member::name).toArray())
+        + '}';
+  }
+}
