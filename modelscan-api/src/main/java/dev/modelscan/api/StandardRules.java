@@ -47,5 +47,28 @@ public final class StandardRules {
           Severity.LOW,
           ThreatType.MALFORMED_CONTENT);
 
+  /** Decompressed content grew past the ratio or size limits: a decompression bomb, or a hiding place. */
+  public static final Rule DECOMPRESSION_BOMB =
+      new Rule(
+          "MODELSCAN-DECOMPRESSION-BOMB",
+          "Decompression bomb",
+          "A compressed member expands far beyond what its compressed size or the limits allow. Loaders that"
+              + " decompress it exhaust memory or disk, and content beyond the limit was not analysed.",
+          Severity.HIGH,
+          ThreatType.DENIAL_OF_SERVICE,
+          Cwe.DATA_AMPLIFICATION,
+          OwaspMl.ML06_AI_SUPPLY_CHAIN);
+
+  /** The same bytes are valid as two formats, so different loaders see different content. */
+  public static final Rule POLYGLOT =
+      Rule.of(
+          "MODELSCAN-POLYGLOT",
+          "Content valid as two formats",
+          "The bytes are valid as more than one format (for example a pickle with a zip appended). A loader that"
+              + " picks the other reading than a scanner sees content that the scanner did not judge; both readings"
+              + " were scanned.",
+          Severity.MEDIUM,
+          ThreatType.DISGUISED_CONTENT);
+
   private StandardRules() {}
 }

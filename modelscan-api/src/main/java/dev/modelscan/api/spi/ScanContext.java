@@ -9,6 +9,8 @@ import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.io.ByteSource;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Everything one call of {@link ModelScanner#scan} works with: the content, the settings, and where findings, status
@@ -56,6 +58,18 @@ public interface ScanContext {
    * @return the location
    */
   Location location();
+
+  /**
+   * The file on disk that this content is, for scanners that must look at its neighbours (a sharded checkpoint's
+   * index names sibling files). Present only for an input file scanned from a path (depth 0), never for nested
+   * content, byte arrays or streams. Scanners must not follow or open anything else the content names without
+   * bounding it to this file's directory.
+   *
+   * @return the file, or empty
+   */
+  default Optional<Path> inputFile() {
+    return Optional.empty();
+  }
 
   /**
    * How deep this content is nested: 0 for an input file, 1 for its members, and so on.
