@@ -132,9 +132,11 @@ final class DefaultScanContext implements ScanContext {
   }
 
   void malformed(MalformedContentException e) {
+    // The offset comes from the scanner, computed from attacker-controlled fields: a negative one (a wrapped length)
+    // must not make recording the finding throw, or the exception would escape the scan.
     report(
         finding(StandardRules.MALFORMED_CONTENT)
-            .offset(e.offset())
+            .offset(e.offset() < -1 ? -1 : e.offset())
             .message(e.getMessage() + ". The rest of the content was not analysed.")
             .build());
     degrade(analysedSomething ? ScanStatus.PARTIAL : ScanStatus.FAILED, "malformed: " + e.getMessage());
