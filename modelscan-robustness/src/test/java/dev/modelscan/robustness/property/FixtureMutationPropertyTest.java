@@ -1,14 +1,12 @@
 package dev.modelscan.robustness.property;
 
 import dev.modelscan.api.FileResult;
-import dev.modelscan.robustness.Fixtures;
 import dev.modelscan.robustness.Hex;
 import dev.modelscan.robustness.Mutation;
-import dev.modelscan.robustness.Samples;
 import dev.modelscan.robustness.Scans;
-import java.util.ArrayList;
+import dev.modelscan.robustness.Seeds;
+import dev.modelscan.robustness.Seeds.Seed;
 import java.util.List;
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
@@ -23,34 +21,15 @@ import net.jqwik.api.Provide;
  */
 class FixtureMutationPropertyTest {
 
-  /** A named input to mutate. */
-  record Seed(String name, byte[] bytes) {
-    @Override
-    public String toString() {
-      return name + " (" + bytes.length + " bytes)";
-    }
-  }
-
-  static List<Seed> seeds() {
-    List<Seed> seeds = new ArrayList<>();
-    for (Fixtures.Fixture f : Fixtures.all()) {
-      seeds.add(new Seed(f.module() + "/" + f.relative(), f.bytes()));
-    }
-    for (Map.Entry<String, byte[]> s : Samples.all().entrySet()) {
-      seeds.add(new Seed("generated/" + s.getKey(), s.getValue()));
-    }
-    return seeds;
-  }
-
   @Provide
   Arbitrary<Seed> seed() {
-    return Arbitraries.of(seeds());
+    return Arbitraries.of(Seeds.all());
   }
 
   /** A range of another seed: splicing two formats into each other finds polyglot and confusion bugs. */
   @Provide
   Arbitrary<Mutation> spliceFromOtherSeed() {
-    return Arbitraries.of(seeds())
+    return Arbitraries.of(Seeds.all())
         .flatMap(
             s ->
                 Arbitraries.integers()
@@ -98,7 +77,7 @@ class FixtureMutationPropertyTest {
   /** The seeds themselves: real fixtures under tiny limits must hit limits cleanly, never crash. */
   @Example
   void unmutatedSeedsGiveASaneResultUnderBothLimits() {
-    for (Seed seed : seeds()) {
+    for (Seed seed : Seeds.all()) {
       Scans.assertSane(Scans.TINY.scanBytes(seed.bytes(), seed.name()), seed + " (tiny limits)");
       Scans.assertSane(Scans.DEFAULT.scanBytes(seed.bytes(), seed.name()), seed.toString());
     }

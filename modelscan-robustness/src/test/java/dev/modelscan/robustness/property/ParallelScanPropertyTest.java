@@ -6,6 +6,7 @@ import dev.modelscan.api.ScanReport;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.robustness.Mutation;
 import dev.modelscan.robustness.Scans;
+import dev.modelscan.robustness.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class ParallelScanPropertyTest {
     Path dir = Files.createTempDirectory("modelscan-parallel-");
     try {
       int i = 0;
-      for (FixtureMutationPropertyTest.Seed seed : FixtureMutationPropertyTest.seeds()) {
+      for (Seeds.Seed seed : Seeds.all()) {
         String base = String.format("%03d-", i++) + seed.name().replaceAll("[^A-Za-z0-9._-]", "_");
         Files.write(dir.resolve(base), seed.bytes());
         int k = 0;
