@@ -2,6 +2,7 @@ package dev.modelscan.safetensors;
 
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.Severity;
 import dev.modelscan.api.spi.ScanContext;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,8 +21,8 @@ final class Outcome {
   /** At most this many problems of one rule are kept; the rest are counted. */
   static final int MAX_PROBLEMS_PER_RULE = 20;
 
-  /** One thing to report. */
-  record Problem(Rule rule, long offset, String message) {}
+  /** One thing to report, at the given severity. */
+  record Problem(Rule rule, Severity severity, long offset, String message) {}
 
   /** A limit that stopped part of the analysis. */
   record Limit(ScanLimitExceededException exception, long offset) {}
@@ -40,9 +41,13 @@ final class Outcome {
   private boolean headerRead;
 
   void problem(Rule rule, long offset, String message) {
+    problem(rule, rule.defaultSeverity(), offset, message);
+  }
+
+  void problem(Rule rule, Severity severity, long offset, String message) {
     int count = perRule.merge(rule, 1, Integer::sum);
     if (count <= MAX_PROBLEMS_PER_RULE) {
-      problems.add(new Problem(rule, offset, message));
+      problems.add(new Problem(rule, severity, offset, message));
     }
   }
 
@@ -124,14 +129,15 @@ final class Outcome {
    */
   void reportTo(ScanContext ctx) {
     for (Problem p : problems) {
-      ctx.report(ctx.finding(p.rule()).offset(p.offset()).message(p.message()).build());
+      ctx.report(
+          ctx.finding(p.rule()).severity(p.severity()).offset(p.offset()).message(p.message()).build());
     }
     for (Map.Entry<Rule, Integer> e : perRule.entrySet()) {
       int more = e.getValue() - MAX_PROBLEMS_PER_RULE;
       if (more > 0) {
         ctx.report(
             ctx.finding(e.getKey())
-                .message(more + " more problems of this kind in the header were not listed separately")
+                .message(more + " more problems of this kind were not listed separately")
                 .build());
       }
     }
