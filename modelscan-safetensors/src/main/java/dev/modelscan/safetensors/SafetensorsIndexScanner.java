@@ -68,7 +68,9 @@ public final class SafetensorsIndexScanner implements ModelScanner {
           "0.1",
           "Checks sharded checkpoint indexes (model.safetensors.index.json) against the shards they name.",
           List.of(FORMAT),
-          List.of("json"));
+          // No extensions: .json belongs to many formats, and the engine reports every .json file another scanner
+          // claims as a name/content mismatch against the scanners that list it.
+          List.of());
 
   private final HeaderReader.Policy policy;
 
