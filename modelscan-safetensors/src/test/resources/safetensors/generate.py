@@ -148,6 +148,12 @@ def main():
         f32(1))
     raw("bad_dim_beyond_u64.safetensors",
         pad('{"w":{"dtype":"U8","shape":[18446744073709551616],"data_offsets":[0,1]}}'), bytes(1))
+    raw("bad_lone_surrogate_ignored.safetensors",
+        pad('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":["\\udc00"]}}'), f32(1))
+    # "é" precomposed (U+00E9) and decomposed (e + U+0301): two tensors that look like one name.
+    raw("odd_normalisation_twins.safetensors",
+        pad('{"caf\u00e9":' + tensor_entry("F32", [1], 0, 4) + ',"cafe\u0301":' + tensor_entry("F32", [1], 4, 8)
+            + "}"), f32(1, 2))
     raw("odd_unknown_field.safetensors",
         pad('{"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"exec":"echo pwned"}}'), f32(1))
 

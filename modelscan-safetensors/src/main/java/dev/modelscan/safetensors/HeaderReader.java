@@ -10,12 +10,14 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.Recognition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -614,6 +616,7 @@ final class HeaderReader {
     private final Runnable deadline;
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<String, Integer> byName = new HashMap<>();
+    private final Map<String, String> normalised = new HashMap<>();
     private boolean allEntriesRead = true;
     private JsonParser p;
     private long number;
@@ -701,6 +704,9 @@ final class HeaderReader {
                   + " characters: every reader copies it into its index and every tool that lists tensors prints"
                   + " it");
         }
+        if (previous == null) {
+          checkNormalisation(name, at);
+        }
         Tensor tensor = tensor(name, at);
         if (previous == null) {
           byName.put(name, tensors.size());
@@ -733,6 +739,31 @@ final class HeaderReader {
         return;
       }
       out.headerRead(true);
+    }
+
+    /**
+     * Names that differ only in Unicode normalisation (NFC vs NFD, compatibility forms) are two tensors to every
+     * reader, but one name to a person or a tool that normalises: a second tensor can hide behind a familiar name.
+     */
+    private void checkNormalisation(String name, long at) {
+      boolean ascii = true;
+      for (int i = 0; i < name.length() && ascii; i++) {
+        ascii = name.charAt(i) < 0x80;
+      }
+      String key = ascii ? name : Normalizer.normalize(name, Normalizer.Form.NFKC);
+      String other = normalised.putIfAbsent(key, name);
+      if (other != null && !other.equals(name)) {
+        out.problem(
+            SafetensorsRules.DUPLICATE_KEY,
+            Severity.LOW,
+            at,
+            "tensor names "
+                + show(other)
+                + " and "
+                + show(name)
+                + " differ only in Unicode normalisation: every reader keeps both tensors, but they look the same to"
+                + " a person, and tools that normalise names see one");
+      }
     }
 
     /** {@code __metadata__}: a string-to-string object, or null (which the reference reads as "no metadata"). */
@@ -956,7 +987,7 @@ final class HeaderReader {
                     + show(field)
                     + ", which no writer produces: the reference reader ignores it, so whatever it holds is carried"
                     + " unseen by loaders");
-            skipValue();
+            skipChecked(fieldAt);
             break;
         }
         if (duplicate) {
@@ -1034,6 +1065,28 @@ final class HeaderReader {
               + ", not a non-negative integer: the reference reader refuses the file (InvalidHeaderDeserialization)");
       skipValue();
       return false;
+    }
+
+    /**
+     * Skips the current value, checking its strings as serde_json would while it buffers an ignored field: a lone
+     * surrogate there still makes the reference reader refuse the file.
+     */
+    private void skipChecked(long at) throws IOException {
+      JsonToken t = p.currentToken();
+      int depth = 0;
+      int tokens = 0;
+      do {
+        if (++tokens % DEADLINE_EVERY == 0) {
+          deadline.run();
+        }
+        if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+          depth++;
+        } else if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY) {
+          depth--;
+        } else if (t == JsonToken.VALUE_STRING || t == JsonToken.FIELD_NAME) {
+          checkText(t == JsonToken.FIELD_NAME ? p.currentName() : p.getText(), at, "a string in an ignored field");
+        }
+      } while (depth > 0 && (t = p.nextToken()) != null);
     }
 
     private void skipValue() throws IOException {

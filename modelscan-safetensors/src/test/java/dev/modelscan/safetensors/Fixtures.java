@@ -53,8 +53,8 @@ final class Fixtures {
 
   /**
    * A source that is as large as it claims without holding the bytes: its first bytes are given, the rest reads as
-   * zeros. It counts the bytes read, the largest single read and the highest position read, so tests can show that a huge claim is judged from
-   * a handful of bytes and that nothing is read (or sized) from the claim.
+   * zeros. It counts the bytes read, the largest single read and the highest position read, so tests can show that a
+   * huge claim is judged from a handful of bytes and that nothing is read (or sized) from the claim.
    */
   static final class VirtualSource implements ByteSource {
     private final byte[] prefix;

@@ -105,7 +105,7 @@ class SafetensorsScannerTest {
     assertThat(scanner.rules()).extracting(r -> r.id()).doesNotHaveDuplicates().hasSize(9);
   }
 
-  /** Every violation the reference reader refuses: the rule, a word of the message, and a status that is not complete. */
+  /** Every violation the reference reader refuses: the rule, part of the message, and a status that is not complete. */
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "bad_header_2p62.safetensors, SAFETENSORS-HEADER-TOO-LARGE, 4611686018427387904 bytes",
@@ -118,6 +118,7 @@ class SafetensorsScannerTest {
     "bad_nul_padding.safetensors, SAFETENSORS-INVALID-HEADER, NUL byte",
     "bad_lone_surrogate.safetensors, SAFETENSORS-INVALID-HEADER, a metadata value (\"\\ud800x\") holds an unpaired",
     "bad_lone_surrogate_name.safetensors, SAFETENSORS-INVALID-HEADER, surrogate",
+    "bad_lone_surrogate_ignored.safetensors, SAFETENSORS-INVALID-HEADER, a string in an ignored field",
     "bad_unknown_dtype.safetensors, SAFETENSORS-INVALID-HEADER, unknown dtype \"F128\"",
     "bad_metadata_not_string.safetensors, SAFETENSORS-INVALID-HEADER, is an integer, not a string",
     "bad_missing_offsets.safetensors, SAFETENSORS-INVALID-HEADER, lacks data_offsets",
@@ -156,6 +157,7 @@ class SafetensorsScannerTest {
     "odd_unknown_field.safetensors, SAFETENSORS-NONSTANDARD-HEADER, the field \"exec\"",
     "odd_long_name.safetensors, SAFETENSORS-EXCESSIVE-HEADER, longer than 4096 characters",
     "odd_high_rank.safetensors, SAFETENSORS-EXCESSIVE-HEADER, has 65 dimensions",
+    "odd_normalisation_twins.safetensors, SAFETENSORS-DUPLICATE-KEY, differ only in Unicode normalisation",
   })
   void deviationsTheReferenceAcceptsAreFindingsOnACompleteScan(String fixture, String rule, String text) {
     RecordingScanContext ctx = scan(fixture);
