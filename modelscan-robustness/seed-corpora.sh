@@ -31,8 +31,8 @@ seed H5FuzzTestInputs/kerasConfig modelscan-h5 -name '*.json'
 seed FormatsFuzzTestInputs/onnx modelscan-onnx -name '*.onnx'
 seed FormatsFuzzTestInputs/gguf modelscan-gguf -name '*.gguf'
 seed FormatsFuzzTestInputs/tflite modelscan-tensorflow -name '*.tflite'
-seed FormatsFuzzTestInputs/tfSavedModel modelscan-tensorflow -name 'saved_model*.pb'
-seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name 'keras_metadata*.pb'
+seed FormatsFuzzTestInputs/tfSavedModel modelscan-tensorflow -name '*saved_model*.pb'
+seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name '*keras_metadata*.pb'
 for m in modelscan-pickle modelscan-core modelscan-safetensors modelscan-h5 modelscan-onnx modelscan-gguf modelscan-tensorflow; do
   seed EngineFuzzTestInputs/engine "$m" -size -4k ! -name '*.py' ! -name '*.properties' ! -name '*.txt' ! -path '*META-INF*'
 done

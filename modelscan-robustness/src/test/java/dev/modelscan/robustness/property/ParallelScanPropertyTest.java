@@ -29,10 +29,10 @@ class ParallelScanPropertyTest {
 
   @Provide
   Arbitrary<List<List<Mutation>>> mutationSets() {
-    return Mutation.any().list().ofMaxSize(3).list().ofMinSize(1).ofMaxSize(3);
+    return Mutation.any().list().ofMaxSize(3).list().ofMinSize(1).ofMaxSize(2);
   }
 
-  @Property(tries = 8)
+  @Property(tries = 4)
   void parallelAndSequentialReportsAreIdentical(@ForAll("mutationSets") List<List<Mutation>> mutationSets)
       throws IOException {
     Path dir = Files.createTempDirectory("modelscan-parallel-");
