@@ -1,0 +1,166 @@
+package dev.modelscan.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.Severity;
+import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.ThreatType;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.testkit.RecordingScanContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class OnnxScannerTest {
+  private final OnnxScanner scanner = new OnnxScanner();
+
+  static byte[] fixture(String name) {
+    try (InputStream in = OnnxScannerTest.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing fixture " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private RecordingScanContext scan(String name) {
+    return RecordingScanContext.scan(scanner, fixture(name), name);
+  }
+
+  @Test
+  void cleanModelWithSubgraphsLocalFunctionAndMlDomainHasNoFinding() {
+    RecordingScanContext ctx = scan("clean.onnx");
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void externalDataInsideTheModelDirectoryIsClean() {
+    RecordingScanContext ctx = scan("external_inside.onnx");
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "external_traversal.onnx, ONNX-EXTERNAL-DATA-TRAVERSAL, PATH_TRAVERSAL, ../../../../etc/passwd",
+    "external_nested_traversal.onnx, ONNX-EXTERNAL-DATA-TRAVERSAL, PATH_TRAVERSAL, subdir/../../secret.bin",
+    "external_absolute.onnx, ONNX-EXTERNAL-DATA-TRAVERSAL, PATH_TRAVERSAL, /etc/passwd",
+    "external_drive_letter.onnx, ONNX-EXTERNAL-DATA-TRAVERSAL, PATH_TRAVERSAL, C:\\Windows\\win.ini",
+    "external_device.onnx, ONNX-EXTERNAL-DATA-DEVICE, FILE_ACCESS, /proc/self/environ",
+    "external_unc.onnx, ONNX-EXTERNAL-DATA-REMOTE, NETWORK_ACCESS, \\\\attacker.example\\share\\w.bin",
+    "external_in_subgraph.onnx, ONNX-EXTERNAL-DATA-TRAVERSAL, PATH_TRAVERSAL, ../outside.bin"
+  })
+  void externalDataEscapingTheDirectoryIsFlagged(String fixture, String rule, ThreatType type, String location) {
+    RecordingScanContext ctx = scan(fixture);
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly(rule);
+    Finding f = ctx.findings().get(0);
+    assertThat(f.severity()).isEqualTo(Severity.HIGH);
+    assertThat(f.threatType()).isEqualTo(type);
+    assertThat(f.operator()).isEqualTo(location);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void unknownExternalDataKeyIsFlagged() {
+    RecordingScanContext ctx = scan("external_unknown_key.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-MALFORMED");
+    assertThat(ctx.findings().get(0).message()).contains("__class__");
+  }
+
+  @Test
+  void customDomainIsFlaggedButStandardAndLocalFunctionsAreNot() {
+    RecordingScanContext ctx = scan("custom_domain.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("ONNX-CUSTOM-OPERATOR");
+    Finding f = ctx.findings().get(0);
+    assertThat(f.module()).isEqualTo("com.example.custom");
+    assertThat(f.operator()).isEqualTo("MyOp");
+  }
+
+  @Test
+  void pythonOperatorIsHighCodeInjection() {
+    RecordingScanContext ctx = scan("python_op.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("ONNX-PYTHON-OPERATOR");
+    assertThat(ctx.findings().get(0).threatType()).isEqualTo(ThreatType.CODE_INJECTION);
+  }
+
+  @Test
+  void scriptInMetadataIsFlagged() {
+    RecordingScanContext ctx = scan("metadata_script.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("ONNX-SUSPICIOUS-METADATA");
+    assertThat(ctx.findings().get(0).severity()).isEqualTo(Severity.MEDIUM);
+  }
+
+  @Test
+  void recognisesRealModelsStronglyAndNameAloneNever() {
+    assertThat(scanner.recognize(ContentHead.ofBytes(fixture("clean.onnx"), "model.bin")).confidence())
+        .isEqualTo(Recognition.STRONG);
+    assertThat(scanner.recognize(ContentHead.ofBytes(fixture("clean.onnx"), "model.onnx")).confidence())
+        .isGreaterThan(Recognition.STRONG)
+        .isLessThan(Recognition.CERTAIN);
+    assertThat(scanner.recognize(ContentHead.ofBytes(new byte[] {1, 2, 3, 4}, "model.onnx")).recognised()).isFalse();
+    // A TensorFlow SavedModel is protobuf too: schema version 1, then meta_graphs (field 2) - not a ModelProto graph.
+    byte[] savedModel = {0x08, 0x01, 0x12, 0x04, 0x0A, 0x02, 0x0A, 0x00};
+    assertThat(scanner.recognize(ContentHead.ofBytes(savedModel, "saved_model.pb")).recognised()).isFalse();
+  }
+
+  @Test
+  void subgraphsNestedDeeperThanTheLimitArePartial() {
+    // ModelProto{ir_version 8, graph{node{attribute{g{node{attribute{g{...}}}}}}}}, depth 4 with limit 2.
+    byte[] graph = new byte[0];
+    for (int i = 0; i < 4; i++) {
+      byte[] attribute = Proto.message(6, graph); // AttributeProto.g
+      byte[] node = Proto.message(5, attribute); // NodeProto.attribute
+      graph = Proto.message(1, node); // GraphProto.node
+    }
+    byte[] model = Proto.concat(Proto.varint(1, 8), Proto.message(7, graph));
+    ScanSettings settings =
+        ScanSettings.builder().limits(ScanLimits.builder().maxNestingDepth(2).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model, "deep.onnx", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("maxNestingDepth"));
+  }
+
+  @Test
+  void stringsOverTheStringLimitAreSkippedAndMakeThePartial() {
+    ScanSettings settings = ScanSettings.builder().limits(ScanLimits.builder().maxStringBytes(8).build()).build();
+    RecordingScanContext ctx =
+        RecordingScanContext.scan(scanner, fixture("external_traversal.onnx"), "t.onnx", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("maxStringBytes"));
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains(StandardRules.LIMIT_REACHED.id());
+  }
+
+  @Test
+  void decodedStructureOverTheHeaderLimitStopsTheScan() {
+    ScanSettings settings = ScanSettings.builder().limits(ScanLimits.builder().maxHeaderBytes(64).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, fixture("clean.onnx"), "c.onnx", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("maxHeaderBytes"));
+  }
+
+  @Test
+  void lengthBeyondTheEnclosingMessageIsMalformed() {
+    // The graph fits the file, but its first node claims 100 bytes of a 3-byte graph.
+    byte[] model = Proto.concat(Proto.varint(1, 8), new byte[] {0x3A, 0x03, 0x0A, 0x64, 0x0A});
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model, "bad.onnx");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains(StandardRules.MALFORMED_CONTENT.id());
+  }
+
+  @Test
+  void lengthBeyondTheFileIsNotClaimed() {
+    byte[] model = Proto.concat(Proto.varint(1, 8), new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, 0x03, 0x0A, 0x00});
+    assertThat(scanner.recognize(ContentHead.ofBytes(model, "bad.onnx")).recognised()).isFalse();
+  }
+}
