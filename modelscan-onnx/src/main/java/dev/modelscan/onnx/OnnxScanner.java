@@ -141,7 +141,7 @@ public final class OnnxScanner implements ModelScanner {
   public ScannerDescriptor descriptor() {
     return ScannerDescriptor.of(
         "onnx", "0.1.0", "ONNX models: external data paths, custom and Python operators, metadata",
-        List.of(FORMAT), List.of("onnx", "ort"));
+        List.of(FORMAT), List.of("onnx"));
   }
 
   @Override

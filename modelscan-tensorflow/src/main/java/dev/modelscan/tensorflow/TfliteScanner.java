@@ -2,9 +2,7 @@ package dev.modelscan.tensorflow;
 
 import com.google.auto.service.AutoService;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ContentHead;
-import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
@@ -21,8 +19,12 @@ import java.util.Set;
  * operators ({@code BuiltinOperator.CUSTOM} = 32), which need a native kernel registered by the application, and Flex
  * operators ({@code custom_code} starting with {@code Flex}), which run full TensorFlow kernels through the Select TF
  * ops delegate; a Flex op is judged by the TensorFlow op list ({@code FlexReadFile} reads files). Buffers that point
- * into the file by offset are bounds-checked, and a zip of "associated files" appended by TFLite Support metadata is
- * handed back for scanning.
+ * into the file by offset are bounds-checked.
+ *
+ * <p>TFLite Support metadata appends a zip of "associated files" (labels, vocabularies) to the model. That zip is not
+ * handled here: the engine's zip scanner claims a zip found through the end-of-central-directory record in the tail,
+ * so such a file is dispatched as both TFLite and zip (a reported polyglot) and the zip members are scanned there;
+ * handing the zip back from here as well would scan it twice.
  */
 @AutoService(ModelScanner.class)
 public final class TfliteScanner implements ModelScanner {
@@ -39,8 +41,8 @@ public final class TfliteScanner implements ModelScanner {
   @Override
   public ScannerDescriptor descriptor() {
     return ScannerDescriptor.of(
-        "tflite", "0.1.0", "TFLite flatbuffers: custom and Flex operators, buffer bounds, appended zip",
-        List.of(FORMAT), List.of("tflite", "lite"));
+        "tflite", "0.1.0", "TFLite flatbuffers: custom and Flex operators, buffer bounds",
+        List.of(FORMAT), List.of("tflite"));
   }
 
   @Override
@@ -83,7 +85,6 @@ public final class TfliteScanner implements ModelScanner {
     } finally {
       ops.flush();
     }
-    appendedZip(ctx);
   }
 
   private static void operatorCodes(ScanContext ctx, FlatBufferReader fb, FlatBufferReader.Table model,
@@ -135,38 +136,6 @@ public final class TfliteScanner implements ModelScanner {
         }
       }
     }
-  }
-
-  /**
-   * TFLite Support metadata appends a zip of associated files (labels, vocabularies) to the model: the bytes are a
-   * flatbuffer and a zip at once. The zip part is handed back so that whatever it holds is scanned.
-   */
-  private static void appendedZip(ScanContext ctx) throws IOException {
-    ByteSource src = ctx.source();
-    long size = src.size();
-    int tailLength = (int) Math.min(size, ContentHead.TAIL_SIZE);
-    byte[] tail = src.readBytes(size - tailLength, tailLength);
-    for (int i = tail.length - 22; i >= 0; i--) {
-      if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
-        long eocd = size - tailLength + i;
-        long cdSize = u32(tail, i + 12);
-        long cdOffset = u32(tail, i + 16);
-        long start = eocd - cdSize - cdOffset; // > 0 when the zip's offsets are relative to its own start
-        if (start <= 0 && cdOffset >= 0 && cdOffset + 46 <= size) {
-          // Offsets relative to the file: the zip starts at its first local header.
-          byte[] cd = src.readBytes(cdOffset, 46);
-          start = cd[0] == 'P' && cd[1] == 'K' && cd[2] == 1 && cd[3] == 2 ? u32(cd, 42) : -1;
-        }
-        if (start > 0 && start < eocd) {
-          ctx.scanMember("associated-files.zip", src.slice(start, size - start), MemberKind.CONTENT);
-        }
-        return;
-      }
-    }
-  }
-
-  private static long u32(byte[] b, int p) {
-    return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24;
   }
 
   private static void report(ScanContext ctx, Rule rule, long offset, String operator, String message) {

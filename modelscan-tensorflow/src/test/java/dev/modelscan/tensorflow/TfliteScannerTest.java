@@ -7,7 +7,6 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.ContentHead;
-import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.testkit.RecordingScanContext;
 import java.nio.charset.StandardCharsets;
@@ -54,13 +53,12 @@ class TfliteScannerTest {
   }
 
   @Test
-  void appendedAssociatedFilesZipIsHandedBack() {
+  void appendedAssociatedFilesDoNotDisturbTheFlatbufferReading() {
+    // The zip itself is the engine's business (its zip scanner claims the tail): nothing is handed back here.
     RecordingScanContext ctx = scan("with_associated_files.tflite");
     assertThat(ctx.findings()).isEmpty();
-    assertThat(ctx.members()).hasSize(1);
-    RecordingScanContext.Member zip = ctx.members().get(0);
-    assertThat(zip.kind()).isEqualTo(MemberKind.CONTENT);
-    assertThat(new String(zip.content(), 0, 4, StandardCharsets.ISO_8859_1)).isEqualTo("PK\3\4");
+    assertThat(ctx.members()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
   }
 
   @Test
