@@ -54,8 +54,8 @@ final class OpReporter {
               .operator(name)
               .offset(s.offset())
               .message(
-                  name + " " + s.effect() + "; " + (s.count()[0] == 1 ? "1 node" : s.count()[0] + " nodes")
-                      + ", first at " + s.where())
+                  name + " " + s.effect() + "; " + (s.count()[0] == 1 ? "at " : s.count()[0] + " times, first at ")
+                      + s.where())
               .build());
     }
   }

@@ -117,7 +117,7 @@ public final class SavedModelScanner implements ModelScanner {
     while (r.next()) {
       ctx.checkDeadline();
       if (r.field() == 1 && r.wire() == ProtoReader.LEN) {
-        node(ctx, ops, r.message(), path, false);
+        node(ctx, ops, r.offset(), r.message(), path, false);
       } else if (r.field() == 2 && r.wire() == ProtoReader.LEN) {
         library(ctx, ops, r.message(), path + "/library");
       } else {
@@ -144,7 +144,7 @@ public final class SavedModelScanner implements ModelScanner {
         name = opDefName(ctx, r.message());
       } else if (r.field() == 3 && r.wire() == ProtoReader.LEN) {
         // The signature (field 1) is written before node_def (3), so the name is known here.
-        node(ctx, ops, r.message(), path + "/function " + name, name.startsWith(TF2_SAVER_PREFIX));
+        node(ctx, ops, r.offset(), r.message(), path + "/function " + name, name.startsWith(TF2_SAVER_PREFIX));
       } else {
         r.skip();
       }
@@ -163,9 +163,8 @@ public final class SavedModelScanner implements ModelScanner {
     return name;
   }
 
-  private static void node(ScanContext ctx, OpReporter ops, ProtoReader r, String path, boolean inSaver)
-      throws IOException {
-    long offset = r.offset();
+  private static void node(
+      ScanContext ctx, OpReporter ops, long offset, ProtoReader r, String path, boolean inSaver) throws IOException {
     String name = "";
     String op = "";
     List<String> targets = new ArrayList<>();

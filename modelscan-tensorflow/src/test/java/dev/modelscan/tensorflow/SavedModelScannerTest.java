@@ -37,6 +37,10 @@ class SavedModelScannerTest {
     assertThat(f.severity()).isEqualTo(Severity.HIGH);
     assertThat(f.threatType()).isEqualTo(ThreatType.FILE_ACCESS);
     assertThat(f.message()).contains("node read");
+    // the offset is the NodeDef's tag inside the GraphDef (field 1, length-delimited), not 0
+    byte[] bytes = Fixtures.load("readfile_saved_model.pb");
+    assertThat(f.location().offset()).isPositive();
+    assertThat(bytes[(int) f.location().offset()]).isEqualTo((byte) 0x0A);
   }
 
   @Test
