@@ -243,7 +243,8 @@ public final class GgufScanner implements ModelScanner {
       r.require(len, key);
       int limit = ctx.limits().maxStringBytes();
       if (len > limit) {
-        ctx.limitReached(new ScanLimitExceededException(LimitType.STRING_BYTES, limit, len, "chat template " + key), at);
+        ctx.limitReached(
+            new ScanLimitExceededException(LimitType.STRING_BYTES, limit, len, "chat template " + key), at);
         r.skip(len, key);
         return;
       }

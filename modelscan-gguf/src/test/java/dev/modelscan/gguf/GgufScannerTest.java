@@ -175,6 +175,69 @@ class GgufScannerTest {
     assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("maxStringBytes"));
   }
 
+  @Test
+  void keyLongerThanTheStringLimitStopsTheScanAsALimit() {
+    ScanSettings settings =
+        ScanSettings.builder().limits(ScanLimits.builder().maxStringBytes(8).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, fixture("clean.gguf"), "clean.gguf", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("maxStringBytes"));
+  }
+
+  @Test
+  void deadlineIsCheckedInTheKeyValueLoop() {
+    ScanSettings settings = ScanSettings.builder()
+        .limits(ScanLimits.builder().scanTimeout(java.time.Duration.ofNanos(1)).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, fixture("clean.gguf"), "clean.gguf", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("scanTimeout"));
+  }
+
+  @Test
+  void findingsPerRuleAreCappedWithASummary() {
+    ByteBuffer b = ByteBuffer.allocate(16_384).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("GGUF".getBytes(StandardCharsets.US_ASCII)).putInt(3).putLong(60).putLong(0);
+    for (int i = 0; i < 60; i++) {
+      putString(b, "t" + i);
+      b.putInt(1).putLong(4).putInt(99).putLong(0); // unknown type 99
+    }
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "many.gguf");
+    assertThat(ctx.findings()).hasSize(51);
+    assertThat(ctx.findings().get(50).message()).contains("more than 50");
+  }
+
+  @Test
+  void alignmentOfTheWrongTypeIsReported() {
+    ByteBuffer b = header(0, 1);
+    putString(b, "general.alignment");
+    b.putInt(10).putLong(32); // UINT64 instead of UINT32
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "a.gguf");
+    assertThat(ctx.findings()).extracting(Finding::message).anyMatch(m -> m.contains("must be a UINT32"));
+  }
+
+  @Test
+  void version1FilesWith32BitLengthsAreRead() {
+    ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("GGUF".getBytes(StandardCharsets.US_ASCII)).putInt(1).putInt(0).putInt(1);
+    byte[] key = "tokenizer.chat_template".getBytes(StandardCharsets.UTF_8);
+    byte[] value = "{{ cycler.__init__.__globals__ }}".getBytes(StandardCharsets.UTF_8);
+    b.putInt(key.length).put(key).putInt(8).putInt(value.length).put(value);
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "v1.gguf");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("GGUF-CHAT-TEMPLATE-INJECTION");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void templatesInsideStringArraysAreAnalysed() {
+    ByteBuffer b = header(0, 1);
+    putString(b, "tokenizer.chat_templates");
+    b.putInt(9).putInt(8).putLong(2);
+    putString(b, "{{ messages[0].content }}");
+    putString(b, "{{ lipsum.__globals__ }}");
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "arr.gguf");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("GGUF-CHAT-TEMPLATE-INJECTION");
+  }
+
   private static void assertMalformed(RecordingScanContext ctx, String text) {
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
     assertThat(ctx.findings())

@@ -129,8 +129,8 @@ public final class OnnxScanner implements ModelScanner {
 
   private static final Pattern SCRIPT =
       Pattern.compile(
-          "<\\s*script|javascript:|on(error|load)\\s*=|__import__|\\bimport\\s+os\\b|subprocess|os\\.system|\\beval\\s*\\(|"
-              + "\\bexec\\s*\\(|\\$\\(|`[^`]*`|\\bcurl\\s|\\bwget\\s|powershell",
+          "<\\s*script|javascript:|on(error|load)\\s*=|__import__|\\bimport\\s+os\\b|subprocess|os\\.system"
+              + "|\\beval\\s*\\(|\\bexec\\s*\\(|\\$\\(|\\bcurl\\s|\\bwget\\s|powershell",
           Pattern.CASE_INSENSITIVE);
   private static final Pattern URL = Pattern.compile("\\b(https?|ftp|file|smb)://", Pattern.CASE_INSENSITIVE);
 

@@ -158,6 +158,73 @@ class OnnxScannerTest {
     assertThat(ctx.findings()).extracting(Finding::ruleId).contains(StandardRules.MALFORMED_CONTENT.id());
   }
 
+  /** ModelProto{ir_version 8, graph{parts...}, extra...}. */
+  private static byte[] model(byte[] graph, byte[]... extra) {
+    return Proto.concat(Proto.varint(1, 8), Proto.message(7, graph), Proto.concat(extra));
+  }
+
+  private static byte[] node(String domain, String op, byte[]... attributes) {
+    return Proto.concat(Proto.string(4, op), Proto.string(7, domain), Proto.concat(attributes));
+  }
+
+  private static byte[] externalTensor(String key, String value) {
+    byte[] entry = Proto.concat(Proto.string(1, key), Proto.string(2, value));
+    return Proto.concat(Proto.string(8, "w"), Proto.message(13, entry), Proto.varint(14, 1));
+  }
+
+  @Test
+  void deadlineIsCheckedWhileWalking() {
+    ScanSettings settings = ScanSettings.builder()
+        .limits(ScanLimits.builder().scanTimeout(java.time.Duration.ofNanos(1)).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, fixture("clean.onnx"), "c.onnx", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("scanTimeout"));
+  }
+
+  @Test
+  void customOperatorFindingsAreCappedWithASummary() {
+    byte[][] nodes = new byte[60][];
+    for (int i = 0; i < nodes.length; i++) {
+      nodes[i] = Proto.message(1, node("x.custom", "Op" + i));
+    }
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model(Proto.concat(nodes)), "many.onnx");
+    assertThat(ctx.findings()).hasSize(51);
+    assertThat(ctx.findings().get(50).message()).contains("more than 50");
+  }
+
+  @Test
+  void linkInMetadataIsLow() {
+    byte[] prop = Proto.concat(Proto.string(1, "homepage"), Proto.string(2, "https://example.com/model"));
+    RecordingScanContext ctx =
+        RecordingScanContext.scan(scanner, model(new byte[0], Proto.message(14, prop)), "m.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId, Finding::severity)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("ONNX-SUSPICIOUS-METADATA", Severity.LOW));
+  }
+
+  @Test
+  void emptyExternalLocationIsMalformed() {
+    byte[] graph = Proto.message(5, externalTensor("location", ""));
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model(graph), "m.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-MALFORMED");
+  }
+
+  @Test
+  void modelLocalFunctionsAndTrainingGraphsAreWalked() {
+    byte[] constant = node("", "Constant", Proto.message(5, Proto.concat(Proto.string(1, "value"),
+        Proto.message(5, externalTensor("location", "../../f.bin")))));
+    byte[] function = Proto.concat(Proto.string(1, "F"), Proto.string(10, "local"), Proto.message(7, constant),
+        Proto.message(7, node("com.microsoft", "PythonOp")));
+    byte[] training = Proto.message(1, Proto.message(5, externalTensor("location", "/etc/shadow")));
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner,
+        model(Proto.message(1, node("local", "F")), Proto.message(25, function), Proto.message(20, training)),
+        "m.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId, Finding::operator)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("ONNX-EXTERNAL-DATA-TRAVERSAL", "../../f.bin"),
+            org.assertj.core.groups.Tuple.tuple("ONNX-EXTERNAL-DATA-TRAVERSAL", "/etc/shadow"),
+            org.assertj.core.groups.Tuple.tuple("ONNX-PYTHON-OPERATOR", "PythonOp"));
+  }
+
   @Test
   void lengthBeyondTheFileIsNotClaimed() {
     byte[] model = Proto.concat(Proto.varint(1, 8), new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, 0x03, 0x0A, 0x00});
