@@ -308,19 +308,65 @@ public final class OnnxScanner implements ModelScanner {
 
     private void tensor(ProtoReader r, String path) throws IOException {
       String name = "";
+      String location = null;
+      String dataOffset = null;
+      String dataLength = null;
+      long at = -1;
       while (r.next()) {
         ctx.checkDeadline();
         if (r.wire() == ProtoReader.LEN && r.field() == 8) {
           name = nullToEmpty(string(r));
         } else if (r.wire() == ProtoReader.LEN && r.field() == 13) {
-          externalData(r.message(), r.offset(), path + "/" + name);
+          at = r.offset();
+          String[] entry = externalData(r.message(), at, path + "/" + name);
+          if (entry == null) {
+            continue;
+          }
+          switch (entry[0]) {
+            case "location" -> location = entry[1];
+            case "offset" -> dataOffset = entry[1];
+            case "length" -> dataLength = entry[1];
+            default -> {
+              // checksum, basepath: nothing more to check
+            }
+          }
         } else {
           r.skip(); // raw_data and the typed data arrays: never read
         }
       }
+      if (at >= 0) {
+        String tensor = path + "/" + name;
+        long off = number(dataOffset, "offset", at, tensor);
+        long len = number(dataLength, "length", at, tensor);
+        if (location != null && ExternalDataPath.check(location) == ExternalDataPath.Problem.NONE) {
+          onDisk(location, at, tensor, off, len);
+        }
+      }
     }
 
-    private void externalData(ProtoReader r, long offset, String tensor) throws IOException {
+    /** An external_data offset or length: absent is 0 / -1 (whole file); anything but a non-negative integer is bad. */
+    private long number(String value, String key, long at, String tensor) {
+      if (value == null) {
+        return key.equals("offset") ? 0 : -1;
+      }
+      try {
+        long n = Long.parseLong(value.trim());
+        if (n >= 0) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      report(EXTERNAL_DATA_MALFORMED, at, value, "tensor " + tensor + " has external_data " + key + " " + q(value)
+          + ", not a non-negative integer");
+      return key.equals("offset") ? 0 : -1;
+    }
+
+    /**
+     * Checks one external_data entry; returns {key, value} for the defined keys, null otherwise. Every location is
+     * judged, so a second "location" entry cannot hide behind a harmless first one.
+     */
+    private String[] externalData(ProtoReader r, long offset, String tensor) throws IOException {
       String key = null;
       String value = null;
       while (r.next()) {
@@ -333,15 +379,15 @@ public final class OnnxScanner implements ModelScanner {
         }
       }
       if (key == null || value == null) {
-        return;
+        return null;
       }
       if (!EXTERNAL_DATA_KEYS.contains(key)) {
         report(EXTERNAL_DATA_MALFORMED, offset, key, "tensor " + tensor + " has external_data key " + q(key)
             + " that ONNX does not define; onnx before 1.21 set it as an attribute of its loader object");
-        return;
+        return null;
       }
       if (!key.equals("location") && !key.equals("basepath")) {
-        return;
+        return new String[] {key, value};
       }
       ExternalDataPath.Problem problem = ExternalDataPath.check(value);
       String what = "tensor " + tensor + " reads its data from " + q(value);
@@ -356,13 +402,19 @@ public final class OnnxScanner implements ModelScanner {
             what + " on another host; loading the model connects to it");
         case INVALID -> report(EXTERNAL_DATA_MALFORMED, offset, value,
             tensor + " has an empty external_data location or one with control characters");
-        case NONE -> onDisk(value, offset, tensor);
+        case NONE -> {
+          // inside the directory as written; the file itself is checked once the whole tensor is read
+        }
         default -> throw new IllegalStateException(problem.name());
       }
+      return new String[] {key, value};
     }
 
-    /** For a model scanned from disk: a location that is lexically inside may still escape through a symlink. */
-    private void onDisk(String location, long offset, String tensor) {
+    /**
+     * For a model scanned from disk: a location that is lexically inside may still escape through a symlink
+     * (CVE-2026-27489), and offset and length must lie inside the file they name.
+     */
+    private void onDisk(String location, long offset, String tensor, long dataOffset, long dataLength) {
       Path file = ctx.inputFile().orElse(null);
       if (file == null || file.toAbsolutePath().getParent() == null) {
         return;
@@ -378,9 +430,18 @@ public final class OnnxScanner implements ModelScanner {
         if (!real.startsWith(realDir)) {
           report(EXTERNAL_DATA_TRAVERSAL, offset, location, "tensor " + tensor + " reads its data from " + q(location)
               + ", which is a symbolic link out of the model directory (to " + real + ")");
+          return;
+        }
+        if (Files.isRegularFile(real)) {
+          long size = Files.size(real);
+          if (dataOffset > size || (dataLength >= 0 && dataLength > size - dataOffset)) {
+            report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads bytes " + dataOffset
+                + (dataLength >= 0 ? "+" + dataLength : "") + " of " + q(location) + ", which has " + size
+                + " bytes");
+          }
         }
       } catch (IOException | RuntimeException e) {
-        // An unreadable neighbour is not a finding about this file; the lexical check already passed.
+        // An unreadable neighbour is not a finding about this file, but the check did not happen.
         ctx.markPartial("external data " + location + " could not be resolved: " + e.getMessage());
       }
     }

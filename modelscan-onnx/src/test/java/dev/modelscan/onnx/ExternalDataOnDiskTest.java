@@ -46,6 +46,15 @@ class ExternalDataOnDiskTest {
     assertThat(scanFrom(model).findings()).isEmpty();
   }
 
+  @Test
+  void offsetAndLengthBeyondTheReferencedFileAreMalformed(@TempDir Path tmp) throws IOException {
+    Files.write(tmp.resolve("weights.bin"), new byte[8]); // the model asks for bytes 0+16
+    Path model = Files.write(tmp.resolve("m.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
+    RecordingScanContext rec = scanFrom(model);
+    assertThat(rec.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-MALFORMED");
+    assertThat(rec.findings().get(0).message()).contains("0+16").contains("8 bytes");
+  }
+
   private static RecordingScanContext scanFrom(Path model) throws IOException {
     byte[] bytes = Files.readAllBytes(model);
     RecordingScanContext rec =

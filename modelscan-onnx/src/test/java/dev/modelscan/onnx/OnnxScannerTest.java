@@ -209,6 +209,23 @@ class OnnxScannerTest {
   }
 
   @Test
+  void nonNumericOffsetIsMalformed() {
+    byte[] tensor = Proto.concat(externalTensor("location", "w.bin"),
+        Proto.message(13, Proto.concat(Proto.string(1, "offset"), Proto.string(2, "-5"))));
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model(Proto.message(5, tensor)), "m.onnx");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-MALFORMED");
+    assertThat(ctx.findings().get(0).message()).contains("offset \"-5\"");
+  }
+
+  @Test
+  void everyLocationEntryIsJudgedNotOnlyTheLast() {
+    byte[] tensor = Proto.concat(externalTensor("location", "../../first.bin"),
+        Proto.message(13, Proto.concat(Proto.string(1, "location"), Proto.string(2, "w.bin"))));
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model(Proto.message(5, tensor)), "m.onnx");
+    assertThat(ctx.findings()).extracting(Finding::operator).containsExactly("../../first.bin");
+  }
+
+  @Test
   void modelLocalFunctionsAndTrainingGraphsAreWalked() {
     byte[] constant = node("", "Constant", Proto.message(5, Proto.concat(Proto.string(1, "value"),
         Proto.message(5, externalTensor("location", "../../f.bin")))));
