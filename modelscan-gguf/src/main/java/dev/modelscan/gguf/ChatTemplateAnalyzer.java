@@ -25,14 +25,19 @@ final class ChatTemplateAnalyzer {
   /** One indicator found in a template. */
   record Issue(Severity severity, String indicator) {}
 
-  /** Identifiers that reach Python objects or the OS; no chat template needs them. */
+  /** Identifiers that reach Python objects or the OS; no chat template names a variable like this. */
   private static final Set<String> DANGEROUS_NAMES =
       Set.of(
-          "os", "sys", "subprocess", "popen", "popen2", "system", "eval", "exec", "execfile", "compile",
-          "import_module", "importlib", "builtins", "globals", "locals", "getattr", "setattr", "delattr", "open",
-          "mro", "subclasses", "func_globals", "f_globals", "f_locals", "f_back", "gi_frame", "tb_frame", "modules",
-          "load_module", "check_output", "spawn", "spawnv", "execv", "execve", "pty", "socket", "shutil", "posix",
-          "nt", "ctypes", "pickle", "marshal");
+          "os", "subprocess", "popen", "popen2", "eval", "exec", "execfile", "compile", "import_module", "importlib",
+          "builtins", "globals", "locals", "getattr", "setattr", "delattr", "mro", "subclasses", "func_globals",
+          "f_globals", "f_locals", "f_back", "gi_frame", "tb_frame", "load_module", "check_output", "spawnv", "execv",
+          "execve", "pty", "socket", "shutil", "posix", "ctypes", "pickle", "marshal");
+
+  /**
+   * Names that are dangerous as attributes ({@code os.system}, {@code sys.modules}) but plausible as template
+   * variables ({@code set system = ...}, {@code set sys = ...}), so only flagged after a dot.
+   */
+  private static final Set<String> DANGEROUS_ATTRIBUTES = Set.of("system", "sys", "modules", "open", "spawn", "nt");
 
   /** Jinja/Flask globals whose attributes lead to Python internals (the usual SSTI gadgets). */
   private static final Set<String> GADGET_NAMES =
@@ -100,8 +105,8 @@ final class ChatTemplateAnalyzer {
           raw.append(t.charAt(j));
           j++;
         }
-        literal(raw.toString(), chain, found);
-        tokens.add("'");
+        String value = literal(raw.toString(), chain, found);
+        tokens.add(value.matches("_+") ? "'_" : "'");
         i = Math.min(n, j + 1);
         continue;
       }
@@ -119,6 +124,10 @@ final class ChatTemplateAnalyzer {
           endChain(chain, found);
         }
         continue;
+      }
+      if (c == '*' && !tokens.isEmpty() && "'_".equals(tokens.get(tokens.size() - 1))) {
+        // '_' * 2 ~ 'class' ~ '_' * 2: underscores multiplied into a dunder name.
+        add(found, "underscores built by repetition", Severity.CRITICAL);
       }
       if (!Character.isWhitespace(c) && c != '~' && c != '+' && c != '|' && c != ',' && c != '[' && c != ']'
           && c != '(' && c != ')') {
@@ -140,28 +149,37 @@ final class ChatTemplateAnalyzer {
       add(f, "dunder attribute " + word, Severity.CRITICAL);
     } else if (DANGEROUS_NAMES.contains(lower)) {
       add(f, "reference to " + word, Severity.CRITICAL);
+    } else if (DANGEROUS_ATTRIBUTES.contains(lower) && !before.isEmpty() && ".".equals(before.get(before.size() - 1))) {
+      add(f, "attribute ." + word, Severity.CRITICAL);
     } else if (GADGET_NAMES.contains(word)) {
       add(f, "sandbox-escape gadget " + word, Severity.HIGH);
     } else if ("attr".equals(word)) {
       add(f, "indirect attribute access attr()", Severity.HIGH);
     } else if (statementKeyword && LOADING_STATEMENTS.contains(word)) {
       add(f, "template loading statement " + word, Severity.MEDIUM);
-    } else if ("format".equals(word) && !before.isEmpty() && "|".equals(before.get(before.size() - 1))) {
-      // '%c%c'|format(95, 95) builds "__" out of numbers.
-      add(f, "string building with |format", Severity.MEDIUM);
+    } else if ("format".equals(word) && !before.isEmpty()
+        && ("|".equals(before.get(before.size() - 1)) || ".".equals(before.get(before.size() - 1)))) {
+      // '%c%c'|format(95, 95) and '{0}{0}'.format('_') build "__" out of harmless pieces.
+      // Weak evidence alone (some templates format dates or numbers): LOW unless other indicators join it.
+      add(f, "string building with format", Severity.LOW);
     }
   }
 
-  private static void literal(String raw, StringBuilder chain, Map<String, Severity> found) {
+  private static String literal(String raw, StringBuilder chain, Map<String, Severity> found) {
     String value = unescape(raw, found);
     chain.append(value);
     String lower = value.toLowerCase(Locale.ROOT);
     if (DUNDER.matcher(lower).find()) {
       add(found, "dunder name in string '" + shorten(value) + "'", Severity.CRITICAL);
-    } else if (!"system".equals(lower) && DANGEROUS_NAMES.contains(lower)) {
-      // A bare 'popen' or 'os' string exists only to be used with attr() or a subscript; 'system' is a chat role.
+    } else if (DANGEROUS_NAMES.contains(lower)) {
+      // A bare 'popen' or 'os' string exists only to be used with attr() or a subscript ('system' is a chat role and
+      // is deliberately not in this set).
       add(found, "dangerous name as string '" + value + "'", Severity.HIGH);
+    } else if (value.matches("_+")) {
+      // Names are built from bare underscores; alone it can be a harmless replace('_', ' '), so only LOW.
+      add(found, "underscore-only string", Severity.LOW);
     }
+    return value;
   }
 
   private static void endChain(StringBuilder chain, Map<String, Severity> found) {

@@ -19,7 +19,10 @@ class ChatTemplateAnalyzerTest {
             + "{{ messages[0]['content'] | trim | tojson(indent=4) }}{# a comment with __class__ is not code #}",
         "{{ 'You can execute code with the python tool; never call os functions.' }}",
         "plain text mentioning cycler and popen outside any code region",
-        "{{ strftime_now('%d %b %Y') }}{{ message['content'] ~ eos_token }}"
+        "{{ strftime_now('%d %b %Y') }}{{ message['content'] ~ eos_token }}",
+        "{%- set system = messages[0].content -%}{%- set sys = system|trim -%}{%- set open = '<tool>' -%}{{ sys }}",
+        "{%- for tool_call in message.tool_calls -%}{{ tool_call.function.name ~ '(' ~ tool_call.arguments|tojson"
+            + " ~ ')' }}{%- endfor -%}"
       })
   void normalTemplatesHaveNoIndicator(String template) {
     assertThat(ChatTemplateAnalyzer.analyse(template)).isEmpty();
@@ -41,7 +44,10 @@ class ChatTemplateAnalyzerTest {
         "{{ messages|attr('\\u005f\\u005fclass\\u005f\\u005f') }}",
         "{{ messages|attr('\\137\\137class\\137\\137') }}",
         "{{ request.application.__globals__ }}",
-        "{{ x.eval('1+1') }}"
+        "{{ x.eval('1+1') }}",
+        "{{ messages|attr('_' * 2 ~ 'class' ~ '_' * 2) }}",
+        "{{ dict(__class__=1)|first }}",
+        "{{ x.system('echo pwned') }}"
       })
   void sandboxEscapesAreCritical(String template) {
     List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
@@ -65,10 +71,19 @@ class ChatTemplateAnalyzerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"{% include 'other.j2' %}", "{% import 'macros.j2' as m %}", "{{ '%c%c'|format(95, 95) }}"})
-  void templateLoadingAndStringBuildingAreMedium(String template) {
+  @ValueSource(strings = {"{% include 'other.j2' %}", "{% import 'macros.j2' as m %}"})
+  void templateLoadingIsMedium(String template) {
     List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
     assertThat(issues).isNotEmpty();
     assertThat(issues.get(0).severity()).isEqualTo(Severity.MEDIUM);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"{{ '%c%c'|format(95, 95) }}", "{{ '{0}{0}'.format(x) }}", "{{ tool.name|replace('_', ' ') }}"})
+  void stringBuildingAloneIsLow(String template) {
+    List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
+    assertThat(issues).isNotEmpty();
+    assertThat(issues.get(0).severity()).isEqualTo(Severity.LOW);
   }
 }
