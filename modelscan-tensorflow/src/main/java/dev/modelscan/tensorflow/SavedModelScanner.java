@@ -48,7 +48,10 @@ public final class SavedModelScanner implements ModelScanner {
 
   @Override
   public List<Rule> rules() {
-    return TfRules.OPS;
+    List<Rule> rules = new ArrayList<>(TfRules.OPS);
+    rules.add(TfRules.CUSTOM_OP);
+    rules.add(TfRules.ASSET_PATH_TRAVERSAL);
+    return List.copyOf(rules);
   }
 
   @Override
@@ -107,6 +110,32 @@ public final class SavedModelScanner implements ModelScanner {
     while (r.next()) {
       if (r.field() == 2 && r.wire() == ProtoReader.LEN) {
         graphDef(ctx, ops, r.message(), path + "/graph_def");
+      } else if (r.field() == 6 && r.wire() == ProtoReader.LEN) {
+        asset(ctx, r.offset(), r.message(), path);
+      } else {
+        r.skip();
+      }
+    }
+  }
+
+  /**
+   * AssetFileDef{1 tensor_info, 2 filename}: the loader joins the filename to {@code <export_dir>/assets/} and feeds
+   * the path to the graph (vocabulary tables read it), so a filename that climbs out reads any file.
+   */
+  private static void asset(ScanContext ctx, long offset, ProtoReader r, String path) throws IOException {
+    while (r.next()) {
+      if (r.field() == 2 && r.wire() == ProtoReader.LEN) {
+        String filename = string(ctx, r);
+        String problem = AssetPath.problem(filename);
+        if (problem != null) {
+          ctx.report(
+              ctx.finding(TfRules.ASSET_PATH_TRAVERSAL)
+                  .offset(offset)
+                  .operator(filename)
+                  .message("asset file " + filename + " of " + path + " " + problem
+                      + "; loading the model hands that path to the graph, which reads the file")
+                  .build());
+        }
       } else {
         r.skip();
       }
@@ -181,6 +210,11 @@ public final class SavedModelScanner implements ModelScanner {
       }
     }
     String where = path + " node " + name;
+    if (op.indexOf('>') > 0) {
+      // Ops from load_op_library are namespaced ("Addons>GatherTree"): the model needs that native library.
+      ops.add(TfRules.CUSTOM_OP, Severity.MEDIUM, op, "comes from a custom op library (native code that the user must"
+          + " load with tf.load_op_library)", where, offset);
+    }
     RiskyOps.Op risky = RiskyOps.lookup(op).orElse(null);
     if (risky != null) {
       boolean saver = inSaver || TF1_SAVER_SCOPE.matcher(name).matches();

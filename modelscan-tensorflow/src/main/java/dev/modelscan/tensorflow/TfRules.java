@@ -55,6 +55,25 @@ final class TfRules {
           Severity.LOW,
           ThreatType.FILE_ACCESS);
 
+  static final Rule CUSTOM_OP =
+      Rule.of(
+          "TF-CUSTOM-OP",
+          "Operation from a custom op library",
+          "The graph uses a namespaced operation (such as Addons>GatherTree) that only exists once a custom op"
+              + " library, native code, is loaded into the process with tf.load_op_library.",
+          Severity.MEDIUM,
+          ThreatType.UNKNOWN_REFERENCE);
+
+  static final Rule ASSET_PATH_TRAVERSAL =
+      Rule.of(
+          "TF-ASSET-PATH-TRAVERSAL",
+          "Asset file outside the SavedModel",
+          "An asset_file_def filename is absolute or climbs out of the SavedModel's assets directory. The loader"
+              + " passes the joined path to the graph, so loading the model reads that file (for example into a"
+              + " vocabulary table).",
+          Severity.HIGH,
+          ThreatType.PATH_TRAVERSAL);
+
   static final Rule KERAS_LAMBDA =
       Rule.of(
           "TF-KERAS-METADATA-LAMBDA",

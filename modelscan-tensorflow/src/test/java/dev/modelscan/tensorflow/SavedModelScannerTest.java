@@ -78,6 +78,16 @@ class SavedModelScannerTest {
   }
 
   @Test
+  void assetOutsideTheExportAndCustomOpLibraryAreReported() {
+    RecordingScanContext ctx = scan("asset_traversal_custom_op_saved_model.pb");
+    assertThat(ctx.findings())
+        .extracting(Finding::ruleId, Finding::operator)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("TF-ASSET-PATH-TRAVERSAL", "../../../../etc/passwd"),
+            org.assertj.core.groups.Tuple.tuple("TF-CUSTOM-OP", "Addons>GatherTree"));
+  }
+
+  @Test
   void recognition() {
     byte[] clean = Fixtures.load("clean_saved_model.pb");
     assertThat(scanner.recognize(ContentHead.ofBytes(clean, "x.bin")).confidence()).isEqualTo(Recognition.STRONG);

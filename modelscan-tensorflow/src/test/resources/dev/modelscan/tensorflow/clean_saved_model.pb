@@ -1,4 +1,4 @@
-Ä
+†
 "serve*2.13.0ÿ
 
 xPlaceholder
@@ -31,4 +31,8 @@ Q
 __inference__traced_restore_100
 	RestoreV2	RestoreV2
 IdentityIdentity"¿*/
-serving_defaulttensorflow/serving/predict
+serving_defaulttensorflow/serving/predict2
+
+asset_path:0	vocab.txt2#
+
+asset_path:0sub/../labels.txt

@@ -69,10 +69,13 @@ def graph_def(nodes=(), functions=()):  # GraphDef: 1 node, 2 library (FunctionD
         + f_bytes(4, f_varint(1, 1087))  # versions.producer
 
 
-def saved_model(graph):  # SavedModel: 1 schema version, 2 meta_graphs; MetaGraphDef: 1 meta_info_def, 2 graph_def
+def saved_model(graph, assets=()):
+    # SavedModel: 1 schema version, 2 meta_graphs; MetaGraphDef: 1 meta_info_def, 2 graph_def, 5 signature_def,
+    # 6 asset_file_def (AssetFileDef: 1 tensor_info, 2 filename)
     meta_info = f_bytes(4, "serve") + f_bytes(5, "2.13.0")
     signature = f_bytes(5, f_bytes(1, "serving_default") + f_bytes(2, f_bytes(3, "tensorflow/serving/predict")))
-    meta_graph = f_bytes(1, meta_info) + f_bytes(2, graph) + signature
+    asset_defs = b"".join(f_bytes(6, f_bytes(1, f_bytes(1, "asset_path:0")) + f_bytes(2, a)) for a in assets)
+    meta_graph = f_bytes(1, meta_info) + f_bytes(2, graph) + signature + asset_defs
     return f_varint(1, 1) + f_bytes(2, meta_graph)
 
 
@@ -97,7 +100,11 @@ call = node("call", "StatefulPartitionedCall", ["x"], attr("f", attr_func("__inf
 # Clean: TF2 layout (serving function + saver functions) plus TF1 saver nodes in the graph.
 write("clean_saved_model.pb", saved_model(graph_def(
     [node("x", "Placeholder"), call] + tf1_saver,
-    [function("__inference_serve_42", serve_nodes)] + saver_fns)))
+    [function("__inference_serve_42", serve_nodes)] + saver_fns), assets=["vocab.txt", "sub/../labels.txt"]))
+
+# An asset filename that climbs out of assets/, and an op from a custom op library.
+write("asset_traversal_custom_op_saved_model.pb", saved_model(graph_def(
+    [node("x", "Placeholder"), node("gt", "Addons>GatherTree", ["x"])]), assets=["../../../../etc/passwd"]))
 
 # ReadFile in the main graph (TF1 style).
 write("readfile_saved_model.pb", saved_model(graph_def(
@@ -222,5 +229,5 @@ write("bad_buffer.tflite", tflite([(ADD, ADD, None)], [(b"", 0, 0), (b"", 1_000_
 out = io.BytesIO(clean)
 out.seek(0, 2)
 with zipfile.ZipFile(out, "a") as z:
-    z.writestr("labels.txt", "cat\ndog\n")
+    z.writestr(zipfile.ZipInfo("labels.txt", date_time=(2026, 1, 1, 0, 0, 0)), "cat\ndog\n")  # reproducible
 write("with_associated_files.tflite", out.getvalue())
