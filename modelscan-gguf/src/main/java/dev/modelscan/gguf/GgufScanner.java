@@ -75,10 +75,21 @@ public final class GgufScanner implements ModelScanner {
   static final int MAX_ARRAY_DEPTH = 3;
   private static final int DEFAULT_ALIGNMENT = 32;
   private static final int MAX_FINDINGS_PER_RULE = 50;
+  /** Keys and tensors remembered for duplicate and overlap checks; real files have thousands at most. */
+  static final int MAX_TRACKED = 1_000_000;
   private static final String TEMPLATE_KEY = "tokenizer.chat_template";
 
+  private final int maxTracked;
+
   /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
-  public GgufScanner() {}
+  public GgufScanner() {
+    this(MAX_TRACKED);
+  }
+
+  /** For tests: a smaller bound on remembered keys and tensors. */
+  GgufScanner(int maxTracked) {
+    this.maxTracked = maxTracked;
+  }
 
   @Override
   public ScannerDescriptor descriptor() {
@@ -110,19 +121,21 @@ public final class GgufScanner implements ModelScanner {
 
   @Override
   public void scan(ScanContext ctx) throws IOException {
-    new Scan(ctx).run();
+    new Scan(ctx, maxTracked).run();
   }
 
   /** The state of one scan. */
   private static final class Scan {
     private final ScanContext ctx;
+    private final int maxTracked;
     private final Map<Rule, Integer> counts = new HashMap<>();
     private GgufReader r;
     private int version;
     private long alignment = DEFAULT_ALIGNMENT;
 
-    Scan(ScanContext ctx) {
+    Scan(ScanContext ctx, int maxTracked) {
       this.ctx = ctx;
+      this.maxTracked = maxTracked;
     }
 
     void run() throws IOException {
@@ -147,9 +160,15 @@ public final class GgufScanner implements ModelScanner {
       Set<String> keys = new HashSet<>();
       for (long i = 0; i < kvCount; i++) {
         ctx.checkDeadline();
+        headerBound();
         long at = r.position();
         String key = string("metadata key", MAX_KEY_LENGTH);
-        if (!keys.add(key)) {
+        if (keys.size() >= maxTracked) {
+          if (keys.size() == maxTracked) {
+            keys.add("\0overflow"); // mark once
+            ctx.markPartial("more than " + maxTracked + " metadata keys: duplicate keys were not checked after that");
+          }
+        } else if (!keys.add(key)) {
           // Readers keep the first or the last value: a second chat template can hide behind a benign first one.
           flag(MALFORMED_METADATA, at, key, "duplicate metadata key " + quote(key) + "; readers disagree on which"
               + " value wins");
@@ -158,6 +177,18 @@ public final class GgufScanner implements ModelScanner {
         value(key, type, 0);
       }
       tensors(tensorCount);
+    }
+
+    /**
+     * The metadata and tensor infos are read into memory structures (keys, tensor spans): bound the bytes they may
+     * span by {@code maxHeaderBytes}, so that a file of millions of tiny keys cannot exhaust the heap.
+     */
+    private void headerBound() {
+      long max = ctx.limits().maxHeaderBytes();
+      if (r.position() > max) {
+        throw new ScanLimitExceededException(
+            LimitType.HEADER_BYTES, max, r.position(), "GGUF metadata and tensor infos");
+      }
     }
 
     private int lengthSize() {
@@ -290,6 +321,7 @@ public final class GgufScanner implements ModelScanner {
       for (long i = 0; i < n; i++) {
         if ((i & 1023) == 0) {
           ctx.checkDeadline();
+          headerBound();
         }
         if (fixed == 0) {
           stringValue(key);
@@ -304,15 +336,22 @@ public final class GgufScanner implements ModelScanner {
       checkCount(tensorCount, lengthSize() + 4 + 4 + 8, "tensor count");
       List<long[]> spans = new ArrayList<>(); // {offset, end or -1, info position}
       Set<String> names = new HashSet<>();
+      boolean tracked = true;
       for (long i = 0; i < tensorCount; i++) {
         ctx.checkDeadline();
+        headerBound();
         long at = r.position();
         String name = string("tensor name", MAX_KEY_LENGTH);
+        if (tracked && spans.size() >= maxTracked) {
+          tracked = false;
+          ctx.markPartial("more than " + maxTracked + " tensors: duplicate names and overlaps were not checked after"
+              + " that");
+        }
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TENSOR_NAME) {
           flag(MALFORMED_TENSOR, at, name, "tensor name " + quote(name) + " is longer than " + MAX_TENSOR_NAME
               + " bytes; ggml copies names into fixed 64-byte buffers");
         }
-        if (!names.add(name)) {
+        if (tracked && !names.add(name)) {
           flag(MALFORMED_TENSOR, at, name, "duplicate tensor name " + quote(name));
         }
         long nDims = r.u32("dimension count of " + name);
@@ -361,7 +400,12 @@ public final class GgufScanner implements ModelScanner {
             }
           }
         }
-        spans.add(new long[] {offset, end, at});
+        if (tracked) {
+          spans.add(new long[] {offset, end, at});
+        } else if (offset < 0 || offset % alignment != 0) {
+          flag(MALFORMED_TENSOR, at, name, "tensor data offset " + Long.toUnsignedString(offset)
+              + " is not a multiple of the alignment " + alignment);
+        }
       }
       long dataStart = (r.position() + alignment - 1) / alignment * alignment;
       long dataSize = r.size() - dataStart;

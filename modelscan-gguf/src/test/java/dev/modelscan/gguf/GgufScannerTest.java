@@ -185,6 +185,15 @@ class GgufScannerTest {
   }
 
   @Test
+  void metadataSpanningMoreThanTheHeaderLimitIsPartial() {
+    ScanSettings settings =
+        ScanSettings.builder().limits(ScanLimits.builder().maxHeaderBytes(100).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, fixture("clean.gguf"), "clean.gguf", settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("maxHeaderBytes"));
+  }
+
+  @Test
   void deadlineIsCheckedInTheKeyValueLoop() {
     ScanSettings settings = ScanSettings.builder()
         .limits(ScanLimits.builder().scanTimeout(java.time.Duration.ofNanos(1)).build()).build();
@@ -204,6 +213,18 @@ class GgufScannerTest {
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "many.gguf");
     assertThat(ctx.findings()).hasSize(51);
     assertThat(ctx.findings().get(50).message()).contains("more than 50");
+  }
+
+  @Test
+  void keysAndTensorsBeyondTheTrackingBoundArePartial() {
+    GgufScanner small = new GgufScanner(3);
+    RecordingScanContext ctx = RecordingScanContext.scan(small, fixture("clean.gguf"), "clean.gguf");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("more than 3 metadata keys"));
+    RecordingScanContext t = RecordingScanContext.scan(new GgufScanner(1), fixture("bad_tensors.gguf"), "b.gguf");
+    assertThat(t.partialReasons()).anyMatch(r -> r.contains("more than 1 tensors"));
+    // the offset check still runs on untracked tensors
+    assertThat(t.findings()).extracting(Finding::message).anyMatch(m -> m.contains("not a multiple of the alignment"));
   }
 
   @Test
