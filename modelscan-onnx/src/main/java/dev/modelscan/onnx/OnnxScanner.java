@@ -134,8 +134,20 @@ public final class OnnxScanner implements ModelScanner {
           Pattern.CASE_INSENSITIVE);
   private static final Pattern URL = Pattern.compile("\\b(https?|ftp|file|smb)://", Pattern.CASE_INSENSITIVE);
 
+  /** Distinct operators and local functions remembered per model; real models use a few hundred at most. */
+  static final int MAX_TRACKED = 100_000;
+
+  private final int maxTracked;
+
   /** Public no-argument constructor for {@link java.util.ServiceLoader}. */
-  public OnnxScanner() {}
+  public OnnxScanner() {
+    this(MAX_TRACKED);
+  }
+
+  /** For tests: a smaller bound on remembered operators. */
+  OnnxScanner(int maxTracked) {
+    this.maxTracked = maxTracked;
+  }
 
   @Override
   public ScannerDescriptor descriptor() {
@@ -162,7 +174,7 @@ public final class OnnxScanner implements ModelScanner {
 
   @Override
   public void scan(ScanContext ctx) throws IOException {
-    new Walk(ctx).model(ProtoReader.of(ctx.source(), ctx.limits().maxHeaderBytes()));
+    new Walk(ctx, maxTracked).model(ProtoReader.of(ctx.source(), ctx.limits().maxHeaderBytes()));
   }
 
   /** One scan: the walk over the model and what it collected. */
@@ -173,9 +185,24 @@ public final class OnnxScanner implements ModelScanner {
     /** domain:name of every model-local function: calls to them are not custom operators. */
     private final Set<String> localFunctions = new HashSet<>();
     private final Map<String, Integer> reported = new HashMap<>();
+    private final int maxTracked;
+    private boolean overflow;
 
-    Walk(ScanContext ctx) {
+    Walk(ScanContext ctx, int maxTracked) {
       this.ctx = ctx;
+      this.maxTracked = maxTracked;
+    }
+
+    /** Remembers a key in a bounded collection; past the bound the model is only partly judged. */
+    private boolean track(java.util.Collection<String> seen, String key) {
+      if (seen.size() < maxTracked || seen.contains(key)) {
+        return true;
+      }
+      if (!overflow) {
+        overflow = true;
+        ctx.markPartial("more than " + maxTracked + " distinct operators or functions: the rest were not judged");
+      }
+      return false;
     }
 
     void model(ProtoReader r) throws IOException {
@@ -227,7 +254,9 @@ public final class OnnxScanner implements ModelScanner {
           r.skip();
         }
       }
-      localFunctions.add(domain + ":" + name);
+      if (track(localFunctions, domain + ":" + name)) {
+        localFunctions.add(domain + ":" + name);
+      }
     }
 
     private void graph(ProtoReader r, String path, int depth) throws IOException {
@@ -273,7 +302,13 @@ public final class OnnxScanner implements ModelScanner {
           default -> r.skip();
         }
       }
-      operators.putIfAbsent(domain + ":" + op, path + (name.isEmpty() ? "" : " (" + name + ")"));
+      String where = path + (name.isEmpty() ? "" : " (" + name + ")");
+      if (track(operators.keySet(), domain + ":" + op)) {
+        operators.putIfAbsent(domain + ":" + op, where);
+      } else {
+        // Past the bound, judge at once: a flood of harmless operators must not hide a Python operator after it.
+        operator(domain + ":" + op, where);
+      }
     }
 
     private void attribute(ProtoReader r, String path, int depth) throws IOException {

@@ -193,6 +193,17 @@ class OnnxScannerTest {
   }
 
   @Test
+  void operatorsBeyondTheTrackingBoundArePartial() {
+    byte[] graph = Proto.concat(Proto.message(1, node("", "Relu")), Proto.message(1, node("x.custom", "A")),
+        Proto.message(1, node("ai.onnx.contrib", "PyOp")));
+    RecordingScanContext ctx = RecordingScanContext.scan(new OnnxScanner(2), model(graph), "m.onnx");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("more than 2 distinct operators"));
+    // the operator past the bound is still judged
+    assertThat(ctx.findings()).extracting(Finding::operator).containsExactlyInAnyOrder("A", "PyOp");
+  }
+
+  @Test
   void linkInMetadataIsLow() {
     byte[] prop = Proto.concat(Proto.string(1, "homepage"), Proto.string(2, "https://example.com/model"));
     RecordingScanContext ctx =
