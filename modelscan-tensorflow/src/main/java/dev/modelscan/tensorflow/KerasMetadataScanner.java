@@ -80,17 +80,19 @@ public final class KerasMetadataScanner implements ModelScanner {
   public void scan(ScanContext ctx) throws IOException {
     ProtoReader r = ProtoReader.of(ctx.source(), ctx.limits().maxHeaderBytes());
     Set<String> modules = new LinkedHashSet<>();
+    CappedReporter out = new CappedReporter(ctx);
     while (r.next()) {
       ctx.checkDeadline();
       if (r.field() == 1 && r.wire() == ProtoReader.LEN) {
-        node(ctx, r.message(), r.offset(), modules);
+        node(ctx, out, r.message(), r.offset(), modules);
       } else {
         r.skip();
       }
     }
   }
 
-  private static void node(ScanContext ctx, ProtoReader r, long offset, Set<String> modules) throws IOException {
+  private static void node(ScanContext ctx, CappedReporter out, ProtoReader r, long offset, Set<String> modules)
+      throws IOException {
     String path = "";
     String metadata = "";
     while (r.next()) {
@@ -105,8 +107,8 @@ public final class KerasMetadataScanner implements ModelScanner {
     if (LAMBDA.matcher(metadata).find()) {
       Matcher type = FUNCTION_TYPE.matcher(metadata);
       String kind = type.find() ? " (function_type " + type.group(1) + ")" : "";
-      ctx.report(
-          ctx.finding(TfRules.KERAS_LAMBDA)
+      out.report(
+          out.finding(TfRules.KERAS_LAMBDA)
               .offset(offset)
               .operator("Lambda")
               .message("layer " + path + " is a Keras Lambda layer" + kind
@@ -117,9 +119,9 @@ public final class KerasMetadataScanner implements ModelScanner {
     while (m.find()) {
       String module = m.group(1);
       String root = module.split("\\.", 2)[0];
-      if (!KERAS_MODULE_ROOTS.contains(root) && modules.add(module)) {
-        ctx.report(
-            ctx.finding(TfRules.KERAS_MODULE)
+      if (!KERAS_MODULE_ROOTS.contains(root) && (modules.size() > CappedReporter.MAX_PER_RULE || modules.add(module))) {
+        out.report(
+            out.finding(TfRules.KERAS_MODULE)
                 .offset(offset)
                 .module(module)
                 .message("layer " + path + " refers to module " + module

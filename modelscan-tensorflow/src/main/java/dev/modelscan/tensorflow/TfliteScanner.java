@@ -92,6 +92,7 @@ public final class TfliteScanner implements ModelScanner {
     long[] v = model.vector(1, 4);
     Set<String> custom = new LinkedHashSet<>();
     Set<String> flex = new LinkedHashSet<>();
+    CappedReporter out = new CappedReporter(ctx);
     for (long i = 0; i < v[1]; i++) {
       ctx.checkDeadline();
       FlatBufferReader.Table code = fb.table(v[0] + 4 * i, "OperatorCode[" + i + "]");
@@ -105,12 +106,12 @@ public final class TfliteScanner implements ModelScanner {
       long at = code.position();
       if (name.startsWith(FLEX)) {
         String tfOp = name.substring(FLEX.length());
-        if (!ops.op(tfOp, "operator_codes[" + i + "]", at) && flex.add(name)) {
-          report(ctx, TfRules.TFLITE_FLEX_OP, at, name, "operator " + name + " runs the TensorFlow kernel " + tfOp
+        if (!ops.op(tfOp, "operator_codes[" + i + "]", at) && remember(flex, name)) {
+          report(out, TfRules.TFLITE_FLEX_OP, at, name, "operator " + name + " runs the TensorFlow kernel " + tfOp
               + " through the Select TF ops (Flex) delegate");
         }
-      } else if (!BUNDLED_CUSTOM_OPS.contains(name) && custom.add(name)) {
-        report(ctx, TfRules.TFLITE_CUSTOM_OP, at, name, "custom operator " + q(name)
+      } else if (!BUNDLED_CUSTOM_OPS.contains(name) && remember(custom, name)) {
+        report(out, TfRules.TFLITE_CUSTOM_OP, at, name, "custom operator " + q(name)
             + " runs only with a native kernel that the application registers; the model cannot run without it");
       }
     }
@@ -118,7 +119,7 @@ public final class TfliteScanner implements ModelScanner {
 
   private static void buffers(ScanContext ctx, FlatBufferReader fb, FlatBufferReader.Table model) throws IOException {
     long[] v = model.vector(4, 4);
-    int bad = 0;
+    CappedReporter out = new CappedReporter(ctx);
     for (long i = 0; i < v[1]; i++) {
       if ((i & 1023) == 0) {
         ctx.checkDeadline();
@@ -128,18 +129,22 @@ public final class TfliteScanner implements ModelScanner {
       long offset = buffer.uint64(1, 0);
       long size = buffer.uint64(2, 0);
       // offset 0 and 1 mean "no external data" (1 is the placeholder the converter writes for empty buffers).
-      if (offset > 1 && (offset < 0 || size < 0 || offset > fb.size() || size > fb.size() - offset)) {
-        if (bad++ < 10) {
-          report(ctx, TfRules.TFLITE_MALFORMED, buffer.position(), "Buffer[" + i + "]", "buffer " + i
-              + " points at " + Long.toUnsignedString(offset) + "+" + Long.toUnsignedString(size)
-              + ", outside the " + fb.size() + "-byte file");
-        }
+      // Both are u64: a value with the top bit set is negative here and always outside the file.
+      if (offset != 0 && offset != 1 && (offset < 0 || size < 0 || offset > fb.size() || size > fb.size() - offset)) {
+        report(out, TfRules.TFLITE_MALFORMED, buffer.position(), "Buffer[" + i + "]", "buffer " + i
+            + " points at " + Long.toUnsignedString(offset) + "+" + Long.toUnsignedString(size)
+            + ", outside the " + fb.size() + "-byte file");
       }
     }
   }
 
-  private static void report(ScanContext ctx, Rule rule, long offset, String operator, String message) {
-    ctx.report(ctx.finding(rule).offset(offset).operator(operator).severity(rule.defaultSeverity())
+  /** Dedupes names; past the report cap new names are not remembered (they are not reported either). */
+  private static boolean remember(Set<String> seen, String name) {
+    return seen.size() > CappedReporter.MAX_PER_RULE || seen.add(name);
+  }
+
+  private static void report(CappedReporter out, Rule rule, long offset, String operator, String message) {
+    out.report(out.finding(rule).offset(offset).operator(operator).severity(rule.defaultSeverity())
         .message(message).build());
   }
 

@@ -53,6 +53,20 @@ class TfliteScannerTest {
   }
 
   @Test
+  void bufferOffsetWithTheTopBitSetIsOutsideTheFile() {
+    RecordingScanContext ctx = scan("bad_buffer_huge_offset.tflite");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("TFLITE-MALFORMED");
+    assertThat(ctx.findings().get(0).message()).contains("9223372036854775808+64");
+  }
+
+  @Test
+  void customOperatorFindingsAreCappedWithASummary() {
+    RecordingScanContext ctx = scan("many_custom_ops.tflite");
+    assertThat(ctx.findings()).hasSize(CappedReporter.MAX_PER_RULE + 1);
+    assertThat(ctx.findings().get(CappedReporter.MAX_PER_RULE).message()).contains("more than 50");
+  }
+
+  @Test
   void appendedAssociatedFilesDoNotDisturbTheFlatbufferReading() {
     // The zip itself is the engine's business (its zip scanner claims the tail): nothing is handed back here.
     RecordingScanContext ctx = scan("with_associated_files.tflite");

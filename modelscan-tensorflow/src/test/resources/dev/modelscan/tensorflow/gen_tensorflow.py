@@ -231,3 +231,8 @@ out.seek(0, 2)
 with zipfile.ZipFile(out, "a") as z:
     z.writestr(zipfile.ZipInfo("labels.txt", date_time=(2026, 1, 1, 0, 0, 0)), "cat\ndog\n")  # reproducible
 write("with_associated_files.tflite", out.getvalue())
+
+# 60 distinct custom operators: the report is capped at 50 per rule plus a summary.
+write("many_custom_ops.tflite", tflite([(CUSTOM, CUSTOM, "Custom%02d" % i) for i in range(60)]))
+# A buffer offset with the top bit set (u64 read as negative by a signed reader).
+write("bad_buffer_huge_offset.tflite", tflite([(ADD, ADD, None)], [(b"", 0, 0), (b"", 1 << 63, 64)]))
