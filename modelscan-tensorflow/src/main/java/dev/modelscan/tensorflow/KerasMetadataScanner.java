@@ -111,7 +111,7 @@ public final class KerasMetadataScanner implements ModelScanner {
           out.finding(TfRules.KERAS_LAMBDA)
               .offset(offset)
               .operator("Lambda")
-              .message("layer " + path + " is a Keras Lambda layer" + kind
+              .message("the metadata of " + path + " describes a Keras Lambda layer" + kind
                   + "; tf.keras.models.load_model rebuilds its Python function from the model and runs it")
               .build());
     }
@@ -124,7 +124,7 @@ public final class KerasMetadataScanner implements ModelScanner {
             out.finding(TfRules.KERAS_MODULE)
                 .offset(offset)
                 .module(module)
-                .message("layer " + path + " refers to module " + module
+                .message("the metadata of " + path + " refers to module " + module
                     + "; loading the model imports it to rebuild the object")
                 .build());
       }
