@@ -174,7 +174,14 @@ public final class OnnxScanner implements ModelScanner {
 
   @Override
   public void scan(ScanContext ctx) throws IOException {
-    new Walk(ctx, maxTracked).model(ProtoReader.of(ctx.source(), ctx.limits().maxHeaderBytes()));
+    Walk walk = new Walk(ctx, maxTracked);
+    try {
+      walk.model(ProtoReader.of(ctx.source(), ctx.limits().maxHeaderBytes()));
+    } finally {
+      // Operators are judged once the whole model is read (local functions come after the graph); when the walk
+      // stops early on malformed content or a limit, the operators seen so far are still reported.
+      walk.judgeOperators();
+    }
   }
 
   /** One scan: the walk over the model and what it collected. */
@@ -222,6 +229,9 @@ public final class OnnxScanner implements ModelScanner {
           default -> r.skip();
         }
       }
+    }
+
+    void judgeOperators() {
       operators.forEach(this::operator);
     }
 

@@ -254,6 +254,16 @@ class OnnxScannerTest {
   }
 
   @Test
+  void operatorsSeenBeforeMalformedContentAreStillReported() {
+    // graph{node PyOp, node claiming 100 bytes of what is left}
+    byte[] graph = Proto.concat(Proto.message(1, node("ai.onnx.contrib", "PyOp")), new byte[] {0x0A, 0x64, 0x0A});
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, model(graph), "m.onnx");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.findings()).extracting(Finding::ruleId)
+        .containsExactlyInAnyOrder("ONNX-PYTHON-OPERATOR", StandardRules.MALFORMED_CONTENT.id());
+  }
+
+  @Test
   void lengthBeyondTheFileIsNotClaimed() {
     byte[] model = Proto.concat(Proto.varint(1, 8), new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, 0x03, 0x0A, 0x00});
     assertThat(scanner.recognize(ContentHead.ofBytes(model, "bad.onnx")).recognised()).isFalse();
