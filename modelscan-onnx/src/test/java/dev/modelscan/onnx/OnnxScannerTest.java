@@ -264,6 +264,24 @@ class OnnxScannerTest {
   }
 
   @Test
+  void modelWhoseGraphRunsPastTheHeadIsRecognisedAndItsTensorDataSkipped() {
+    // As torch.onnx.export writes it: ir_version, producer, graph (with a 64 KiB inline initializer), opset_import.
+    byte[] raw = new byte[64 * 1024];
+    byte[] initializer = Proto.concat(Proto.varint(1, raw.length / 4), Proto.varint(2, 1), Proto.string(8, "w"),
+        Proto.message(9, raw));
+    byte[] graph = Proto.concat(Proto.message(1, node("", "Relu")), Proto.string(2, "torch_jit"),
+        Proto.message(5, initializer));
+    byte[] bytes = Proto.concat(Proto.varint(1, 7), Proto.string(2, "pytorch"), Proto.string(3, "1.13.1"),
+        Proto.message(7, graph), Proto.message(8, Proto.concat(Proto.string(1, ""), Proto.varint(2, 13))));
+    assertThat(scanner.recognize(ContentHead.ofBytes(bytes, "model.bin")).confidence()).isEqualTo(Recognition.STRONG);
+    // the 64 KiB payload is skipped by length: a 4 KiB decode budget is enough for the whole model
+    ScanSettings settings = ScanSettings.builder().limits(ScanLimits.builder().maxHeaderBytes(4096).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes, "model.bin", settings);
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
   void lengthBeyondTheFileIsNotClaimed() {
     byte[] model = Proto.concat(Proto.varint(1, 8), new byte[] {0x3A, (byte) 0xFF, (byte) 0xFF, 0x03, 0x0A, 0x00});
     assertThat(scanner.recognize(ContentHead.ofBytes(model, "bad.onnx")).recognised()).isFalse();
