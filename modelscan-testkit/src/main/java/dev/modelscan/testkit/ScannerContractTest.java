@@ -317,7 +317,11 @@ public abstract class ScannerContractTest {
     }
   }
 
-  /** The registry can instantiate the scanner: public, concrete, public no-argument constructor. */
+  /**
+   * The registry can instantiate the scanner: public, concrete, public no-argument constructor.
+   *
+   * @throws ReflectiveOperationException when the constructor cannot be called
+   */
   @Test
   @Timeout(60)
   public void hasPublicNoArgumentConstructor() throws ReflectiveOperationException {
@@ -512,7 +516,11 @@ public abstract class ScannerContractTest {
     assertNoViolations(violations);
   }
 
-  /** A deadline that has already passed ends every scan with a documented outcome. */
+  /**
+   * A deadline that has already passed ends every scan with a documented outcome.
+   *
+   * @throws InterruptedException when interrupted while waiting for the deadline to pass
+   */
   @Test
   @Timeout(120)
   public void expiredDeadlineEndsTheScanCleanly() throws InterruptedException {
@@ -531,7 +539,11 @@ public abstract class ScannerContractTest {
     assertNoViolations(violations);
   }
 
-  /** One shared instance scanning from several threads gives the results of sequential scans. */
+  /**
+   * One shared instance scanning from several threads gives the results of sequential scans.
+   *
+   * @throws InterruptedException when interrupted while waiting for the threads
+   */
   @Test
   @Timeout(300)
   public void isThreadSafe() throws InterruptedException {
