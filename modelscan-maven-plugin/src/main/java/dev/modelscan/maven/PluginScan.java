@@ -158,26 +158,45 @@ final class PluginScan {
       }
     }
     if (failIncomplete) {
-      sb.append(unsafe ? "\nand " : "")
-          .append(incomplete.size())
-          .append(" file(s) not completely scanned (failOnIncomplete=true; an unscanned part may hide anything):");
-      int listed = 0;
-      for (FileResult r : incomplete) {
-        if (listed++ == MAX_LISTED) {
-          sb.append("\n  ... and ").append(incomplete.size() - MAX_LISTED).append(" more, see the reports");
-          break;
-        }
-        sb.append("\n  ").append(r.status()).append("  ").append(display(r.path()));
-        if (!r.statusReason().isEmpty()) {
-          sb.append("  ").append(r.statusReason());
-        }
-      }
+      sb.append(unsafe ? "\nand " : "").append(incompleteListing(incomplete, "failOnIncomplete=true"));
       sb.append("\n  Narrow <paths> to the model files, or raise the limit named above; set <failOnIncomplete>false"
           + "</failOnIncomplete> only if unscanned content is acceptable.");
     }
     if (!reportFiles.isEmpty()) {
       sb.append("\nReports: ");
       sb.append(String.join(", ", reportFiles.stream().map(p -> display(p.toString())).toList()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The files that were not completely scanned, for a warning when they do not fail the build; null when there are
+   * none.
+   */
+  String incompleteWarning(ScanReport report) {
+    List<FileResult> incomplete =
+        report.results().stream().filter(r -> r.status() != ScanStatus.COMPLETE).toList();
+    return incomplete.isEmpty()
+        ? null
+        : "modelscan: " + incompleteListing(incomplete, "failOnIncomplete=false, so the build goes on");
+  }
+
+  private String incompleteListing(List<FileResult> incomplete, String setting) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(incomplete.size())
+        .append(" file(s) not completely scanned (")
+        .append(setting)
+        .append("; an unscanned part may hide anything):");
+    int listed = 0;
+    for (FileResult r : incomplete) {
+      if (listed++ == MAX_LISTED) {
+        sb.append("\n  ... and ").append(incomplete.size() - MAX_LISTED).append(" more, see the reports");
+        break;
+      }
+      sb.append("\n  ").append(r.status()).append("  ").append(display(r.path()));
+      if (!r.statusReason().isEmpty()) {
+        sb.append("  ").append(r.statusReason());
+      }
     }
     return sb.toString();
   }

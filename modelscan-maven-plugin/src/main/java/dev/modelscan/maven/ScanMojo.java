@@ -176,10 +176,10 @@ public class ScanMojo extends AbstractMojo {
     if (outcome.failure() != null) {
       throw new MojoFailureException(outcome.failure());
     }
-    PluginScan quiet = new PluginScan(registry, settings, true, basedir.toPath());
-    String incomplete = quiet.failure(outcome.report(), outcome.reportFiles());
+    String incomplete =
+        new PluginScan(registry, settings, failOnIncomplete, basedir.toPath()).incompleteWarning(outcome.report());
     if (incomplete != null) {
-      getLog().warn(incomplete.replace("modelscan found", "modelscan (failOnIncomplete=false) found"));
+      getLog().warn(incomplete);
     }
   }
 

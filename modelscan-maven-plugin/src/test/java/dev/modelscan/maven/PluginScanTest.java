@@ -105,6 +105,8 @@ class PluginScanTest {
     PluginScan.Outcome o = scan(true, ScanSettings.defaults());
 
     assertThat(o.failure()).isNull();
+    assertThat(new PluginScan(registry, ScanSettings.defaults(), false, project).incompleteWarning(o.report()))
+        .isNull();
     assertThat(o.report().verdict()).isEqualTo(Verdict.CLEAN);
     assertThat(o.reportFiles()).containsExactlyInAnyOrder(reports.resolve("modelscan.sarif"),
         reports.resolve("modelscan.json"));
@@ -156,6 +158,9 @@ class PluginScanTest {
 
     PluginScan.Outcome lenient = scan(false, ScanSettings.defaults());
     assertThat(lenient.failure()).isNull();
+    assertThat(new PluginScan(registry, ScanSettings.defaults(), false, project).incompleteWarning(lenient.report()))
+        .contains("1 file(s) not completely scanned (failOnIncomplete=false, so the build goes on")
+        .contains("SKIPPED  src/main/resources/models/weights.bin");
   }
 
   @Test
