@@ -8,6 +8,7 @@ import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.ThreatType;
 import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
@@ -132,6 +133,45 @@ class ScannerContractDetectsViolationsTest {
   @Test
   void aSwallowedLimitIsCaught() {
     assertViolation(contractFor(new SwallowsLimits())::tightLimitsNeverMakeAHostileSampleClean, "clean under tight");
+  }
+
+  /** Treats a read error as the end of the content. */
+  public static final class SwallowsReadErrors extends LineScanner {
+    /** Creates it. */
+    public SwallowsReadErrors() {}
+
+    @Override
+    public void scan(ScanContext context) throws IOException {
+      try {
+        super.scan(context);
+      } catch (IOException e) {
+        // the bug: a file that could not be read passes as clean
+      }
+    }
+  }
+
+  @Test
+  void aSwallowedReadErrorIsCaught() {
+    assertViolation(contractFor(new SwallowsReadErrors())::readErrorsAreNeverSwallowed, "read error was swallowed");
+    assertThatCode(contractFor(new LineScanner())::readErrorsAreNeverSwallowed).doesNotThrowAnyException();
+  }
+
+  /** Hands the content after the magic back as a member: a read error surfaces inside the context. */
+  public static final class HandsBackMembers extends LineScanner {
+    /** Creates it. */
+    public HandsBackMembers() {}
+
+    @Override
+    public void scan(ScanContext context) throws IOException {
+      long size = context.source().size();
+      context.scanMember("rest", context.source().slice(MAGIC.length, size - MAGIC.length), MemberKind.CONTENT);
+      super.scan(context);
+    }
+  }
+
+  @Test
+  void aReadErrorInAMemberIsNotBlamedOnTheScanner() {
+    assertThatCode(contractFor(new HandsBackMembers())::readErrorsAreNeverSwallowed).doesNotThrowAnyException();
   }
 
   static final Rule UNLISTED =
