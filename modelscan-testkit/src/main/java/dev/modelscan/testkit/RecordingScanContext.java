@@ -82,6 +82,7 @@ public final class RecordingScanContext implements ScanContext {
   private final List<Finding> findings = new ArrayList<>();
   private final List<String> partialReasons = new ArrayList<>();
   private final List<Member> members = new ArrayList<>();
+  private final java.util.Set<String> embedded = new java.util.TreeSet<>();
 
   /**
    * Creates a context.
@@ -164,6 +165,20 @@ public final class RecordingScanContext implements ScanContext {
       throw new IllegalArgumentException("format must not be empty");
     }
     this.format = value;
+  }
+
+  @Override
+  public void declareEmbedded(String otherFormat) {
+    embedded.add(Objects.requireNonNull(otherFormat, "otherFormat"));
+  }
+
+  /**
+   * The formats the scanner declared as legitimately embedded ({@link #declareEmbedded}).
+   *
+   * @return a sorted copy
+   */
+  public java.util.Set<String> embedded() {
+    return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(embedded));
   }
 
   @Override
