@@ -119,12 +119,12 @@ public final class ArchiveRules {
           Severity.MEDIUM,
           ThreatType.DISGUISED_CONTENT);
 
-  /** Bytes that no zip structure accounts for: after the end record, between members, or before the directory. */
-  public static final Rule ZIP_HIDDEN_DATA =
+  /** Bytes that no archive structure accounts for: after the end, between members, or before the directory. */
+  public static final Rule HIDDEN_DATA =
       Rule.of(
-          "ZIP-HIDDEN-DATA",
-          "Data outside the zip structure",
-          "Bytes lie after the end of the archive, between members or before the central directory, where no"
+          "ARCHIVE-HIDDEN-DATA",
+          "Data outside the archive structure",
+          "Bytes lie after the end of the archive, between members or before a zip's central directory, where no"
               + " member owns them. Such bytes are a hiding place for content that other readers (streaming readers,"
               + " format sniffers) pick up; they were scanned on their own.",
           Severity.MEDIUM,
@@ -150,12 +150,12 @@ public final class ArchiveRules {
           Severity.HIGH,
           ThreatType.DENIAL_OF_SERVICE);
 
-  /** The zip structure is broken or missing where a reader needs it. */
-  public static final Rule ZIP_STRUCTURE =
+  /** The archive structure is broken or missing where a reader needs it. */
+  public static final Rule STRUCTURE =
       Rule.of(
-          "ZIP-STRUCTURE",
-          "Broken zip structure",
-          "The central directory, a local header or the end record is missing, truncated or inconsistent. Readers"
+          "ARCHIVE-STRUCTURE",
+          "Broken archive structure",
+          "A header, directory or end record is missing, truncated, fails its checksum or is inconsistent. Readers"
               + " recover from this in different ways, which is how payloads get past scanners.",
           Severity.MEDIUM,
           ThreatType.MALFORMED_CONTENT);
@@ -191,10 +191,10 @@ public final class ArchiveRules {
           ZIP_HEADER_MISMATCH,
           ZIP_BAD_CRC,
           ZIP_PREPENDED_DATA,
-          ZIP_HIDDEN_DATA,
+          HIDDEN_DATA,
           ZIP_LOCAL_ONLY_MEMBER,
           ZIP_OVERLAPPING_MEMBERS,
-          ZIP_STRUCTURE,
+          STRUCTURE,
           UNSUPPORTED_METHOD,
           CORRUPT_STREAM);
 

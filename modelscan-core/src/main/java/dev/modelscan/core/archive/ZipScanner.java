@@ -126,10 +126,10 @@ public final class ZipScanner implements ModelScanner {
         ArchiveRules.ZIP_HEADER_MISMATCH,
         ArchiveRules.ZIP_BAD_CRC,
         ArchiveRules.ZIP_PREPENDED_DATA,
-        ArchiveRules.ZIP_HIDDEN_DATA,
+        ArchiveRules.HIDDEN_DATA,
         ArchiveRules.ZIP_LOCAL_ONLY_MEMBER,
         ArchiveRules.ZIP_OVERLAPPING_MEMBERS,
-        ArchiveRules.ZIP_STRUCTURE,
+        ArchiveRules.STRUCTURE,
         ArchiveRules.UNSUPPORTED_METHOD,
         ArchiveRules.CORRUPT_STREAM,
         StandardRules.LIMIT_REACHED);
@@ -1063,7 +1063,7 @@ public final class ZipScanner implements ModelScanner {
 
     private void hidden(long from, long length, String where) {
       ctx.report(
-          ctx.finding(ArchiveRules.ZIP_HIDDEN_DATA)
+          ctx.finding(ArchiveRules.HIDDEN_DATA)
               .offset(from)
               .message(
                   length
@@ -1081,7 +1081,7 @@ public final class ZipScanner implements ModelScanner {
     // ---- small helpers ------------------------------------------------------------------------------------------
 
     private void structure(long offset, String message) {
-      ctx.report(ctx.finding(ArchiveRules.ZIP_STRUCTURE).offset(Math.max(-1, offset)).message(message + ".").build());
+      ctx.report(ctx.finding(ArchiveRules.STRUCTURE).offset(Math.max(-1, offset)).message(message + ".").build());
     }
 
     private long u32At(long pos) throws IOException {

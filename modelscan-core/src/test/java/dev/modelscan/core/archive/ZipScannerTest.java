@@ -161,7 +161,7 @@ class ZipScannerTest {
   @Test
   void bytesAfterTheEndRecordAreReportedAndScanned() {
     RecordingScanContext ctx = scan("appended_data.zip");
-    assertThat(ruleIds(ctx)).containsExactly("ZIP-HIDDEN-DATA");
+    assertThat(ruleIds(ctx)).containsExactly("ARCHIVE-HIDDEN-DATA");
     assertThat(ctx.members().get(ctx.members().size() - 1).content()).isEqualTo(PAYLOAD);
   }
 
@@ -215,7 +215,7 @@ class ZipScannerTest {
   @Test
   void archiveWithoutCentralDirectoryIsWalkedThroughLocalHeaders() {
     RecordingScanContext ctx = scan("no_central_directory.zip");
-    assertThat(ruleIds(ctx)).containsExactly("ZIP-STRUCTURE");
+    assertThat(ruleIds(ctx)).containsExactly("ARCHIVE-STRUCTURE");
     assertThat(member(ctx, "archive/data.pkl").content()).isEqualTo(PAYLOAD);
     assertThat(member(ctx, "archive/version").content()).isEqualTo("3\n".getBytes(StandardCharsets.US_ASCII));
     assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
@@ -235,7 +235,7 @@ class ZipScannerTest {
   @Test
   void rawBytesBetweenMembersAreReportedAndScanned() {
     RecordingScanContext ctx = scan("gap_between_members.zip");
-    assertThat(ruleIds(ctx)).containsExactly("ZIP-HIDDEN-DATA");
+    assertThat(ruleIds(ctx)).containsExactly("ARCHIVE-HIDDEN-DATA");
     assertThat(ctx.members())
         .filteredOn(m -> m.name().startsWith("[hidden-data@"))
         .singleElement()
@@ -313,6 +313,6 @@ class ZipScannerTest {
     Arrays.fill(bytes, 4, 100, (byte) 0xFF);
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes, "junk.zip");
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
-    assertThat(ruleIds(ctx)).contains("ZIP-STRUCTURE");
+    assertThat(ruleIds(ctx)).contains("ARCHIVE-STRUCTURE");
   }
 }
