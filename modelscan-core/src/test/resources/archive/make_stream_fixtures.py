@@ -137,8 +137,8 @@ try:
                                    "two.7z"))
     out("7z", "encrypted.7z", tool(["7z", "a", "-bd", "-bso0", "-psecret", "-mhe=off", "enc.7z", "payload.pkl"],
                                    "enc.7z"))
-    # LZMA with an uncompressed header, then the dictionary size in the coder properties set to 4 GiB - 1: a
-    # decoder that trusts it allocates 4 GiB before it reads a byte.
+    # LZMA with an uncompressed header, then the dictionary size in the coder properties set to 1.5 GiB (a value
+    # 7-Zip itself can write): a decoder that trusts it allocates 1.5 GiB before it reads a byte.
     plain = tool(["7z", "a", "-bd", "-bso0", "-m0=lzma", "-mhc=off", "plain.7z", "payload.pkl"], "plain.7z")
     data = bytearray(plain)
     next_off, next_size = struct.unpack("<QQ", data[12:28])
@@ -147,7 +147,7 @@ try:
     # Coder: flags 0x23 (3-byte id, has properties), id 03 01 01 (LZMA), 5 property bytes: lc/lp/pb, dict size.
     i = header.find(b"\x23\x03\x01\x01\x05")
     assert i >= 0, "LZMA coder not found in the 7z header"
-    header[i + 6:i + 10] = struct.pack("<I", 0xFFFFFFFF)
+    header[i + 6:i + 10] = struct.pack("<I", 0x60000000)
     data[hdr_start:hdr_start + next_size] = header
     data[28:32] = struct.pack("<I", zlib.crc32(bytes(header)))
     data[8:12] = struct.pack("<I", zlib.crc32(bytes(data[12:32])))
