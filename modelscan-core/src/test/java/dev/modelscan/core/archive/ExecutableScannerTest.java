@@ -2,18 +2,11 @@ package dev.modelscan.core.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelscan.api.Finding;
-import dev.modelscan.api.Location;
-import dev.modelscan.api.MemberResult;
-import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ContentHead;
-import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.Recognition;
-import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.testkit.RecordingScanContext;
 import java.io.IOException;
 import java.io.InputStream;
@@ -117,81 +110,14 @@ class ExecutableScannerTest {
   }
 
   /** A context one level deep: everything else goes to the recording context. */
-  private static final class NestedContext implements ScanContext {
-    private final RecordingScanContext d;
-
+  private static final class NestedContext extends ForwardingScanContext {
     NestedContext(RecordingScanContext d) {
-      this.d = d;
-    }
-
-    @Override
-    public ByteSource source() {
-      return d.source();
-    }
-
-    @Override
-    public String format() {
-      return d.format();
-    }
-
-    @Override
-    public void refineFormat(String format) {
-      d.refineFormat(format);
-    }
-
-    @Override
-    public String name() {
-      return d.name();
-    }
-
-    @Override
-    public Location location() {
-      return d.location();
+      super(d);
     }
 
     @Override
     public int depth() {
       return 1;
-    }
-
-    @Override
-    public ScanSettings settings() {
-      return d.settings();
-    }
-
-    @Override
-    public Finding.Builder finding(Rule rule) {
-      return d.finding(rule);
-    }
-
-    @Override
-    public void report(Finding finding) {
-      d.report(finding);
-    }
-
-    @Override
-    public void markPartial(String reason) {
-      d.markPartial(reason);
-    }
-
-    @Override
-    public void limitReached(ScanLimitExceededException exceeded, long offset) {
-      d.limitReached(exceeded, offset);
-    }
-
-    @Override
-    public void checkDeadline() {
-      d.checkDeadline();
-    }
-
-    @Override
-    public MemberResult scanMember(String name, ByteSource content, MemberKind kind) {
-      return d.scanMember(name, content, kind);
-    }
-
-    @Override
-    public MemberResult scanMember(String name, InputStream decompressed, long compressedSize, MemberKind kind) {
-      return d.scanMember(name, decompressed, compressedSize, kind);
     }
   }
 }
