@@ -9,8 +9,11 @@ Usage: /usr/bin/python3 make_zip_fixtures.py   (writes into zip/ next to this sc
 """
 import io
 import os
+import shutil
+import subprocess
 import struct
 import sys
+import tempfile
 import zipfile
 import zlib
 
@@ -247,6 +250,22 @@ write("unsupported_method.zip", patch(patch(base, cd + 10, struct.pack("<H", 93)
 
 # Many members, for the member-count limit.
 write("many_members.zip", zip_of([("m%02d.bin" % i, b"x") for i in range(30)]))
+
+# Other compression methods zip allows: bzip2 (12) and LZMA (14) from zipfile, Deflate64 (9) from 7-Zip.
+buf = io.BytesIO()
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr(zipfile.ZipInfo("bz/data.pkl", date_time=(2020, 1, 1, 0, 0, 0)), PAYLOAD, zipfile.ZIP_BZIP2)
+    z.writestr(zipfile.ZipInfo("lz/data.pkl", date_time=(2020, 1, 1, 0, 0, 0)), PAYLOAD, zipfile.ZIP_LZMA)
+write("methods.zip", buf.getvalue())
+work = tempfile.mkdtemp()
+try:
+    with open(os.path.join(work, "data.pkl"), "wb") as f:
+        f.write(PAYLOAD * 20)
+    subprocess.run(["7z", "a", "-bd", "-bso0", "-tzip", "-mm=Deflate64", "d64.zip", "data.pkl"], check=True, cwd=work)
+    with open(os.path.join(work, "d64.zip"), "rb") as f:
+        write("deflate64.zip", f.read())
+finally:
+    shutil.rmtree(work)
 
 # Nested: a zip inside a zip.
 write("nested.zip", zip_of([("inner.zip", zip_of([("archive/data.pkl", PAYLOAD)]))]))

@@ -48,7 +48,7 @@ public final class CompressedStreamScanner implements ModelScanner {
           ArchiveSupport.VERSION,
           "gzip, bzip2, xz, lzma, zlib and LZ4 frame wrappers, decompressed under limits and scanned by content",
           List.of("gzip", "bzip2", "xz", "lzma", "zlib", "lz4", "zstd"),
-          List.of("gz", "tgz", "bz2", "tbz2", "xz", "txz", "lzma", "zlib", "z", "lz4", "zst"));
+          List.of("gz", "tgz", "bz2", "tbz2", "xz", "txz", "lzma", "zlib", "z", "lz4", "zst", "joblib"));
 
   /** Creates the scanner; it is stateless. */
   public CompressedStreamScanner() {}

@@ -36,7 +36,7 @@ public final class ExecutableScanner implements ModelScanner {
           ArchiveSupport.VERSION,
           "Native executables (ELF, PE, Mach-O), Java classes and #! scripts, reported wherever they appear",
           List.of("elf", "pe", "mach-o", "java-class", "shebang-script"),
-          List.of("so", "dll", "exe", "dylib", "class", "sh", "elf", "bin"));
+          List.of("so", "dll", "exe", "dylib", "class"));
 
   /** Creates the scanner; it is stateless. */
   public ExecutableScanner() {}

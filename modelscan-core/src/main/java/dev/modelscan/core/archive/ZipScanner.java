@@ -431,6 +431,8 @@ public final class ZipScanner implements ModelScanner {
       List<String> diffs = new ArrayList<>();
       if (!java.util.Arrays.equals(central.rawName, local.rawName)) {
         diffs.add("name '" + ArchiveSupport.printable(local.name) + "' in the local header");
+        // Streaming extractors write the member under its local name.
+        ArchiveSupport.checkTraversal(ctx, local.name, central.localHeaderOffset);
       }
       if (central.method != local.method) {
         diffs.add("method " + local.method + " locally vs " + central.method + " in the directory");

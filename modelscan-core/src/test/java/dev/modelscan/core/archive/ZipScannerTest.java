@@ -125,6 +125,20 @@ class ZipScannerTest {
   }
 
   @Test
+  void traversingNameOnlyInTheLocalHeaderIsReported() {
+    byte[] archive = bytes("zip/lfh_name_mismatch.zip").clone();
+    // Streaming extractors use the local name: make it climb out, keeping its length.
+    byte[] evil = "../../../x/a.pkl".getBytes(StandardCharsets.US_ASCII);
+    assertThat(evil).hasSize("archive/data.pkl".length());
+    System.arraycopy(evil, 0, archive, 30, evil.length);
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, archive, "x.zip");
+    assertThat(ctx.findings())
+        .filteredOn(f -> f.ruleId().equals("ARCHIVE-PATH-TRAVERSAL"))
+        .singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("../../../x/a.pkl"));
+  }
+
+  @Test
   void encryptionFlagIsReportedAndThePlainBytesStillScanned() {
     RecordingScanContext ctx = scan("encrypted_flag.zip");
     // Only the directory carries the bit, so the local header disagrees too.
@@ -171,6 +185,17 @@ class ZipScannerTest {
     assertThat(ctx.findings()).isEmpty();
     assertThat(member(ctx, "model/data.pkl").content()).isEqualTo(PAYLOAD);
     assertThat(member(ctx, "model/notes.txt").content()).hasSize(300);
+  }
+
+  @Test
+  void bzip2LzmaAndDeflate64MembersAreDecompressed() {
+    RecordingScanContext ctx = scan("methods.zip");
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(member(ctx, "bz/data.pkl").content()).isEqualTo(PAYLOAD);
+    assertThat(member(ctx, "lz/data.pkl").content()).isEqualTo(PAYLOAD);
+    RecordingScanContext d64 = scan("deflate64.zip");
+    assertThat(d64.findings()).isEmpty();
+    assertThat(member(d64, "data.pkl").content()).hasSize(PAYLOAD.length * 20).startsWith(PAYLOAD);
   }
 
   @Test
