@@ -122,6 +122,11 @@ try:
     out("compressed", "payload.pkl.lz4", tool(["lz4", "-q", "-f", "payload.pkl", "payload.pkl.lz4"], "payload.pkl.lz4"))
     out("compressed", "payload.pkl.zst", tool(["zstd", "-q", "-f", "payload.pkl"], "payload.pkl.zst"))
     out("compressed", "payload.pkl.zlib", zlib.compress(PAYLOAD))
+    # joblib < 0.10 "zfile", written by joblib's own compat writer (joblib.load still reads it).
+    from joblib.numpy_pickle_compat import write_zfile
+    zf = io.BytesIO()
+    write_zfile(zf, PAYLOAD)
+    out("compressed", "old_joblib.zfile", zf.getvalue())
     # gzip members may be concatenated; gunzip and Python's gzip read them all.
     benign_gz = tool(["sh", "-c", "printf 'hello' | gzip -c -n > benign.gz"], "benign.gz")
     out("compressed", "concatenated.gz", benign_gz + gz)

@@ -24,7 +24,8 @@ import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.XZInputStream;
 
 /**
- * Unwraps single-stream compression — gzip (all concatenated members), bzip2, xz, lzma-alone, zlib and LZ4 frames —
+ * Unwraps single-stream compression — gzip (all concatenated members), bzip2, xz, lzma-alone, zlib, LZ4 frames and
+ * joblib's old zfiles —
  * and hands the decompressed body back for dispatch by content: {@code model.joblib.gz}, {@code weights.pt.xz} and a
  * tar in a gzip are scanned like the files they wrap. The engine bounds the body's size and compression ratio; LZMA
  * and xz decoders are also refused dictionaries beyond {@link ArchiveSupport#DECODER_MEMORY_CAP} (or {@code
@@ -46,9 +47,16 @@ public final class CompressedStreamScanner implements ModelScanner {
       ScannerDescriptor.of(
           "compressed-stream",
           ArchiveSupport.VERSION,
-          "gzip, bzip2, xz, lzma, zlib and LZ4 frame wrappers, decompressed under limits and scanned by content",
-          List.of("gzip", "bzip2", "xz", "lzma", "zlib", "lz4", "zstd"),
+          "gzip, bzip2, xz, lzma, zlib, LZ4 frame and joblib zfile wrappers, decompressed under limits and scanned"
+              + " by content",
+          List.of("gzip", "bzip2", "xz", "lzma", "zlib", "lz4", "zstd", "joblib-zfile"),
           List.of("gz", "tgz", "bz2", "tbz2", "xz", "txz", "lzma", "zlib", "z", "lz4", "zst", "joblib"));
+
+  /**
+   * joblib before 0.10 wrote "zfiles": {@code ZF}, the body length in hex padded to 19 characters, then a zlib
+   * stream. joblib still loads them (numpy_pickle_compat), so they are unwrapped like any other.
+   */
+  private static final int ZFILE_HEADER = 2 + 19;
 
   /** Creates the scanner; it is stateless. */
   public CompressedStreamScanner() {}
@@ -97,8 +105,11 @@ public final class CompressedStreamScanner implements ModelScanner {
     if (looksLikeLzmaAlone(head)) {
       return Recognition.of("lzma", Recognition.PROBABLE);
     }
-    if (looksLikeZlib(head)) {
+    if (looksLikeZlib(head, 0)) {
       return Recognition.of("zlib", Recognition.PROBABLE);
+    }
+    if (head.startsWith((byte) 'Z', (byte) 'F', (byte) '0', (byte) 'x') && looksLikeZlib(head, ZFILE_HEADER)) {
+      return Recognition.of("joblib-zfile", Recognition.STRONG);
     }
     return Recognition.none();
   }
@@ -129,17 +140,17 @@ public final class CompressedStreamScanner implements ModelScanner {
    * zlib has a two-byte header with a checksum (CMF*256+FLG divisible by 31), deflate method, a window of at most
    * 32 KiB and no preset dictionary; about 1 in 31 random pairs pass, so the first bytes are also trial-inflated.
    */
-  static boolean looksLikeZlib(ContentHead head) {
-    if (head.headLength() < 3) {
+  static boolean looksLikeZlib(ContentHead head, int offset) {
+    if (head.headLength() < offset + 3) {
       return false;
     }
-    int cmf = head.headByte(0);
-    int flg = head.headByte(1);
+    int cmf = head.headByte(offset);
+    int flg = head.headByte(offset + 1);
     if ((cmf & 0x0F) != 8 || (cmf >> 4) > 7 || (cmf * 256 + flg) % 31 != 0 || (flg & 0x20) != 0) {
       return false;
     }
-    byte[] bytes = new byte[Math.min(head.headLength(), 1024)];
-    head.head().get(bytes);
+    byte[] bytes = new byte[Math.min(head.headLength() - offset, 1024)];
+    head.head().position(offset).get(bytes);
     Inflater inflater = new Inflater(false);
     try {
       inflater.setInput(bytes);
@@ -180,6 +191,10 @@ public final class CompressedStreamScanner implements ModelScanner {
             case "lzma" -> new LZMAInputStream(raw, memoryKiB);
             case "lz4" -> new FramedLZ4CompressorInputStream(raw, true);
             case "zlib" -> zlib(raw);
+            case "joblib-zfile" -> {
+              raw.skipNBytes(ZFILE_HEADER);
+              yield zlib(raw);
+            }
             default -> throw new IOException("unknown format " + format);
           };
         };

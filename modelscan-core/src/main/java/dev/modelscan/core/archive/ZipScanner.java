@@ -103,6 +103,12 @@ public final class ZipScanner implements ModelScanner {
 
   private static final int MAX_OVERLAP_REPORTS = 10;
 
+  /**
+   * Stored members handed over as content are CRC-checked up to this size. The check costs a second full read; the
+   * CRC trick matters for pickles and configs (small), not for a gigabyte weights file inside a {@code .keras}.
+   */
+  static final long STORED_CRC_LIMIT = 64L << 20;
+
   private static final Pattern TORCH_STORAGE = Pattern.compile("[0-9]+");
   private static final Pattern DIGITS_LINE = Pattern.compile("[0-9]{1,40}\n?");
 
@@ -202,17 +208,13 @@ public final class ZipScanner implements ModelScanner {
       int eocdIndex = findEndRecord(tail, size - tailLength);
       if (eocdIndex < 0) {
         structure(0, "no end-of-central-directory record: the archive was read through its local headers only");
-        walkLocal(0, size, false);
-        classify();
-        dispatchAll();
+        walkWithoutDirectory();
         return;
       }
       long eocdPos = size - tailLength + eocdIndex;
       Layout layout = readLayout(tail, eocdIndex, eocdPos);
       if (layout == null) {
-        walkLocal(0, size, false);
-        classify();
-        dispatchAll();
+        walkWithoutDirectory();
         return;
       }
       boolean complete = readCentral(layout);
@@ -227,6 +229,42 @@ public final class ZipScanner implements ModelScanner {
       if (end < size) {
         hidden(end, size - end, "after the end of the archive");
       }
+    }
+
+    /** Without a usable directory: whatever precedes the first local header, then the local headers in order. */
+    private void walkWithoutDirectory() throws IOException {
+      long first = firstLocalHeader();
+      if (first < 0) {
+        ctx.markPartial("no zip local header found");
+        return;
+      }
+      if (first > 0) {
+        prefix(first);
+      }
+      walkLocal(first, size, false);
+      classify();
+      dispatchAll();
+    }
+
+    /** The offset of the first local header signature, or -1. */
+    private long firstLocalHeader() throws IOException {
+      byte[] buf = new byte[64 * 1024];
+      long pos = 0;
+      while (pos < size) {
+        ctx.checkDeadline();
+        int n = (int) Math.min(buf.length, size - pos);
+        src.readFully(pos, buf, 0, n);
+        for (int i = 0; i + 4 <= n; i++) {
+          if (Bytes.u32(buf, i) == LFH) {
+            return pos + i;
+          }
+        }
+        if (pos + n >= size) {
+          break;
+        }
+        pos += n - 3;
+      }
+      return -1;
     }
 
     // ---- layout -------------------------------------------------------------------------------------------------
@@ -640,6 +678,7 @@ public final class ZipScanner implements ModelScanner {
       boolean constants = false;
       boolean code = false;
       boolean allNpy = true;
+      int files = 0;
       boolean config = false;
       boolean metadata = false;
       for (ZipRecord r : records) {
@@ -653,6 +692,7 @@ public final class ZipScanner implements ModelScanner {
         }
         if (!r.isDirectory()) {
           allNpy &= lower.endsWith(".npy");
+          files++;
         }
         config |= r.name.equals("config.json");
         metadata |= r.name.equals("metadata.json");
@@ -661,7 +701,7 @@ public final class ZipScanner implements ModelScanner {
         format = "torchscript";
       } else if (dataPkl) {
         format = "pytorch-zip";
-      } else if (allNpy) {
+      } else if (allNpy && files > 0) {
         format = "npz";
       } else if (config && metadata) {
         format = "keras";
@@ -796,7 +836,7 @@ public final class ZipScanner implements ModelScanner {
         }
         MemberResult result = ctx.scanMember(r.name, slice, kind);
         afterEncrypted(r, result);
-        if (kind == MemberKind.CONTENT && available == r.compressedSize) {
+        if (kind == MemberKind.CONTENT && available == r.compressedSize && available <= STORED_CRC_LIMIT) {
           checkCrc(r, crcOf(slice), available);
         }
         return;
@@ -960,9 +1000,12 @@ public final class ZipScanner implements ModelScanner {
           first = Math.min(first, r.localHeaderOffset);
         }
       }
-      if (first <= 0) {
-        return;
+      if (first > 0) {
+        prefix(first);
       }
+    }
+
+    private void prefix(long first) {
       ctx.report(
           ctx.finding(ArchiveRules.ZIP_PREPENDED_DATA)
               .offset(0)

@@ -47,6 +47,40 @@ class CompressedStreamScannerTest {
   }
 
   @Test
+  void oldJoblibZfileIsUnwrapped() {
+    byte[] content = bytes("compressed/old_joblib.zfile");
+    assertThat(scanner.recognize(ContentHead.ofBytes(content, "m.joblib")))
+        .isEqualTo(Recognition.of("joblib-zfile", Recognition.STRONG));
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, content, "m.joblib");
+    assertThat(ctx.members()).singleElement().satisfies(m -> assertThat(m.content()).isEqualTo(PAYLOAD));
+  }
+
+  @Test
+  void traversingGzipFileNameIsReported() throws IOException {
+    // A gzip header with FNAME "../../x.pkl" (gunzip -N would write there), then a raw deflate body and trailer.
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(new byte[] {0x1F, (byte) 0x8B, 8, 8, 0, 0, 0, 0, 0, 3});
+    out.write("../../x.pkl\0".getBytes(StandardCharsets.ISO_8859_1));
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(6, true);
+    deflater.setInput(PAYLOAD);
+    deflater.finish();
+    byte[] buf = new byte[256];
+    out.write(buf, 0, deflater.deflate(buf));
+    deflater.end();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(PAYLOAD);
+    java.nio.ByteBuffer trailer = java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    trailer.putInt((int) crc.getValue()).putInt(PAYLOAD.length);
+    out.write(trailer.array());
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, out.toByteArray(), "x.gz");
+    assertThat(ruleIds(ctx)).containsExactly("ARCHIVE-PATH-TRAVERSAL");
+    assertThat(ctx.members()).singleElement().satisfies(m -> {
+      assertThat(m.name()).isEqualTo("../../x.pkl");
+      assertThat(m.content()).isEqualTo(PAYLOAD);
+    });
+  }
+
+  @Test
   void gzipFileNameFromTheHeaderNamesTheBody() {
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes("compressed/named_inside.gz"), "blob");
     assertThat(ctx.members()).extracting(Member::name).containsExactly("payload.pkl");

@@ -250,6 +250,27 @@ class ZipScannerTest {
   }
 
   @Test
+  void prefixBeforeADirectorylessArchiveIsHandedOverToo() {
+    byte[] zip = bytes("zip/no_central_directory.zip");
+    byte[] content = new byte[PAYLOAD.length + zip.length];
+    System.arraycopy(PAYLOAD, 0, content, 0, PAYLOAD.length);
+    System.arraycopy(zip, 0, content, PAYLOAD.length, zip.length);
+    // Recognised through dispatch of the engine's other claims; here the scanner is run on it directly.
+    RecordingScanContext recording =
+        new RecordingScanContext(
+            dev.modelscan.api.io.ByteSource.wrap(content), "x.pt", "zip",
+            dev.modelscan.api.ScanSettings.defaults(), "zip");
+    try {
+      scanner.scan(recording);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    assertThat(ruleIds(recording)).containsExactlyInAnyOrder("ARCHIVE-STRUCTURE", "ZIP-PREPENDED-DATA");
+    assertThat(member(recording, "[prepended-data]").content()).isEqualTo(PAYLOAD);
+    assertThat(member(recording, "archive/data.pkl").content()).isEqualTo(PAYLOAD);
+  }
+
+  @Test
   void localHeaderMissingFromTheDirectoryIsScanned() {
     RecordingScanContext ctx = scan("local_only_member.zip");
     assertThat(ruleIds(ctx)).containsExactly("ZIP-LOCAL-ONLY-MEMBER");
