@@ -34,8 +34,8 @@ import org.tukaani.xz.XZInputStream;
  * <p>The body is named after the gzip header's file name when it has one, else after the content's name minus its
  * compression extension ({@code x.tgz} becomes {@code x.tar}).
  *
- * <p>zstd frames are claimed but not decoded (a decoder needs a native library): the result is partial with a
- * finding, never clean. Decoding errors part way keep what was decompressed before them (it was scanned) and make
+ * <p>zstd frames and RAR archives are claimed but not decoded (zstd needs a native library, RAR has no decoder in
+ * commons-compress): the result is partial with a finding, never clean. Decoding errors part way keep what was decompressed before them (it was scanned) and make
  * the result partial.
  *
  * @since 0.1
@@ -49,8 +49,8 @@ public final class CompressedStreamScanner implements ModelScanner {
           ArchiveSupport.VERSION,
           "gzip, bzip2, xz, lzma, zlib, LZ4 frame and joblib zfile wrappers, decompressed under limits and scanned"
               + " by content",
-          List.of("gzip", "bzip2", "xz", "lzma", "zlib", "lz4", "zstd", "joblib-zfile"),
-          List.of("gz", "tgz", "bz2", "tbz2", "xz", "txz", "lzma", "zlib", "z", "lz4", "zst", "joblib"));
+          List.of("gzip", "bzip2", "xz", "lzma", "zlib", "lz4", "zstd", "rar", "joblib-zfile"),
+          List.of("gz", "tgz", "bz2", "tbz2", "xz", "txz", "lzma", "zlib", "z", "lz4", "zst", "rar", "joblib"));
 
   /**
    * joblib before 0.10 wrote "zfiles": {@code ZF}, the body length in hex padded to 19 characters, then a zlib
@@ -101,6 +101,9 @@ public final class CompressedStreamScanner implements ModelScanner {
     }
     if (head.startsWith((byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD)) {
       return Recognition.of("zstd", Recognition.CERTAIN);
+    }
+    if (head.startsWith((byte) 'R', (byte) 'a', (byte) 'r', (byte) '!', (byte) 0x1A, (byte) 0x07)) {
+      return Recognition.of("rar", Recognition.CERTAIN);
     }
     if (looksLikeLzmaAlone(head)) {
       return Recognition.of("lzma", Recognition.PROBABLE);
@@ -167,13 +170,14 @@ public final class CompressedStreamScanner implements ModelScanner {
   @Override
   public void scan(ScanContext ctx) throws IOException {
     String format = ctx.format();
-    if (format.equals("zstd")) {
+    if (format.equals("zstd") || format.equals("rar")) {
+      // zstd needs a native decoder (zstd-jni); RAR has no decoder in commons-compress. Say so instead of "clean".
       ctx.report(
           ctx.finding(ArchiveRules.UNSUPPORTED_METHOD)
               .offset(0)
-              .message("zstd-compressed content is not decompressed by this build; its content was not scanned.")
+              .message(format + " content is not decompressed by this build; what it holds was not scanned.")
               .build());
-      ctx.markPartial("zstd decompression is not available");
+      ctx.markPartial(format + " decompression is not available");
       return;
     }
     String memberName = memberName(ctx, format);

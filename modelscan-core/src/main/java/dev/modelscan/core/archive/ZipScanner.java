@@ -772,14 +772,19 @@ public final class ZipScanner implements ModelScanner {
       ArchiveSupport.checkTraversal(ctx, r.name, off);
       int type = r.unixFileType();
       if (type == 0xA000) {
+        String target = linkTarget(r);
+        String escape = target == null ? null : ArchiveSupport.traversalProblem(target);
         ctx.report(
             ctx.finding(ArchiveRules.LINK_MEMBER)
                 .offset(off)
                 .message(
                     "Member '"
                         + ArchiveSupport.printable(r.name)
-                        + "' is a symbolic link (Unix mode in its external attributes); extracting it creates a link"
-                        + " that later writes and reads follow out of the model directory.")
+                        + "' is a symbolic link"
+                        + (target == null ? "" : " to '" + ArchiveSupport.printable(target) + "'")
+                        + (escape == null ? "" : ", a target that " + escape)
+                        + " (Unix mode in its external attributes); extracting it creates a link that later writes"
+                        + " and reads follow out of the model directory.")
                 .build());
       } else if (type != 0 && type != 0x8000 && type != 0x4000) {
         ctx.report(
@@ -810,6 +815,18 @@ public final class ZipScanner implements ModelScanner {
                         + other.localHeaderOffset
                         + "; readers disagree on which one they load. Both were scanned.")
                 .build());
+      }
+    }
+
+    /** A stored symlink's data is its target; read it when it is small. */
+    private String linkTarget(ZipRecord r) {
+      if (r.method != 0 || r.dataStart < 0 || r.compressedSize > 1024 || r.dataEnd() > size) {
+        return null;
+      }
+      try {
+        return decodeName(src.readBytes(r.dataStart, (int) r.compressedSize), r.flags);
+      } catch (IOException e) {
+        return null;
       }
     }
 

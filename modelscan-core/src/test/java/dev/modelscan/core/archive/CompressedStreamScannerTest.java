@@ -121,6 +121,15 @@ class CompressedStreamScannerTest {
   }
 
   @Test
+  void rarIsClaimedButReportedAsNotDecompressed() {
+    byte[] rar = {'R', 'a', 'r', '!', 0x1A, 0x07, 0x01, 0x00, 0x33, (byte) 0x92, (byte) 0xB5, (byte) 0xE5};
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, rar, "model.rar");
+    assertThat(ctx.format()).isEqualTo("rar");
+    assertThat(ruleIds(ctx)).containsExactly("ARCHIVE-UNSUPPORTED-METHOD");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  @Test
   void weakMagicsDoNotClaimOrdinaryContent() {
     assertThat(scanner.recognize(ContentHead.ofBytes(PAYLOAD, "x.pkl")).recognised()).isFalse();
     // "x^" passes the zlib header checksum, but text after it is not a deflate stream.
