@@ -153,27 +153,39 @@ public final class ZipScanner implements ModelScanner {
       return Recognition.of("zip", Recognition.CERTAIN);
     }
     ByteBuffer tail = head.isComplete() ? head.head() : head.tail();
-    byte[] bytes = new byte[tail.remaining()];
-    tail.get(bytes);
-    long tailStart = head.size() - bytes.length;
-    return findEndRecord(bytes, tailStart) >= 0 ? Recognition.of("zip", Recognition.STRONG) : Recognition.none();
+    long tailStart = head.size() - tail.remaining();
+    return findEndRecord(tail, tailStart) >= 0 ? Recognition.of("zip", Recognition.STRONG) : Recognition.none();
   }
 
-  /** The index in {@code tail} of the last plausible end record, or -1. */
-  private static int findEndRecord(byte[] tail, long tailStart) {
-    for (int i = tail.length - EOCD_SIZE; i >= 0; i--) {
-      if (Bytes.u32(tail, i) != EOCD) {
-        continue;
+  /**
+   * Finds the last plausible end record in a buffer without copying it: recognize() runs on every member of every
+   * archive (200 tensor storages of a checkpoint), so it looks for the 'P' of the signature first.
+   */
+  private static int findEndRecord(ByteBuffer tail, long tailStart) {
+    int limit = tail.limit();
+    int i = limit - EOCD_SIZE;
+    while (i >= 0) {
+      // Skip 8 bytes at a time while none of them is 'P' (0x50): a SWAR "has zero byte" test on x ^ 0x5050...
+      if (i >= 7) {
+        long x = tail.getLong(i - 7) ^ 0x5050_5050_5050_5050L;
+        if (((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) == 0) {
+          i -= 8;
+          continue;
+        }
       }
-      int commentLength = Bytes.u16(tail, i + 20);
-      long cdSize = Bytes.u32(tail, i + 12);
-      long cdOffset = Bytes.u32(tail, i + 16);
-      long position = tailStart + i;
-      boolean zip64 = cdSize == U32_MAX || cdOffset == U32_MAX || Bytes.u16(tail, i + 10) == 0xFFFF;
-      // The comment must fit in the content and the directory must fit before the record (unless ZIP64 says).
-      if (i + EOCD_SIZE + commentLength <= tail.length && (zip64 || cdSize <= position)) {
-        return i;
+      if (tail.get(i) == 'P' && tail.get(i + 1) == 'K' && tail.get(i + 2) == 5 && tail.get(i + 3) == 6) {
+        byte[] rec = new byte[EOCD_SIZE];
+        tail.get(i, rec);
+        int commentLength = Bytes.u16(rec, 20);
+        long cdSize = Bytes.u32(rec, 12);
+        long cdOffset = Bytes.u32(rec, 16);
+        boolean zip64 = cdSize == U32_MAX || cdOffset == U32_MAX || Bytes.u16(rec, 10) == 0xFFFF;
+        // The comment must fit in the content and the directory must fit before the record (unless ZIP64 says).
+        if (i + EOCD_SIZE + commentLength <= limit && (zip64 || cdSize <= tailStart + i)) {
+          return i;
+        }
       }
+      i--;
     }
     return -1;
   }
@@ -187,6 +199,7 @@ public final class ZipScanner implements ModelScanner {
   private static final class Walk {
     private final ScanContext ctx;
     private final ByteSource src;
+    private final Window window;
     private final long size;
     private final ArchiveSupport.MemberBudget budget;
     private final List<ZipRecord> records = new ArrayList<>();
@@ -198,14 +211,15 @@ public final class ZipScanner implements ModelScanner {
     Walk(ScanContext ctx) {
       this.ctx = ctx;
       this.src = ctx.source();
+      this.window = new Window(src);
       this.size = src.size();
       this.budget = new ArchiveSupport.MemberBudget(ctx, "zip archive");
     }
 
     void run() throws IOException {
       int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
-      byte[] tail = src.readBytes(size - tailLength, tailLength);
-      int eocdIndex = findEndRecord(tail, size - tailLength);
+      byte[] tail = window.read(size - tailLength, tailLength);
+      int eocdIndex = findEndRecord(ByteBuffer.wrap(tail), size - tailLength);
       if (eocdIndex < 0) {
         structure(0, "no end-of-central-directory record: the archive was read through its local headers only");
         walkWithoutDirectory();
@@ -290,7 +304,7 @@ public final class ZipScanner implements ModelScanner {
       }
       // ZIP64: a locator 20 bytes before the end record points at the ZIP64 end record.
       if (eocdPos >= 20 && u32At(eocdPos - 20) == ZIP64_LOCATOR) {
-        byte[] loc = src.readBytes(eocdPos - 20, 20);
+        byte[] loc = window.read(eocdPos - 20, 20);
         long declared = Bytes.u64(loc, 8);
         long adjacent = eocdPos - 20 - 56;
         long recordPos = -1;
@@ -302,7 +316,7 @@ public final class ZipScanner implements ModelScanner {
         if (recordPos < 0) {
           structure(eocdPos - 20, "ZIP64 locator points at no ZIP64 end record");
         } else {
-          byte[] rec = src.readBytes(recordPos, 56);
+          byte[] rec = window.read(recordPos, 56);
           l.entries = Bytes.u64(rec, 32);
           l.cdSize = Bytes.u64(rec, 40);
           cdOffset = Bytes.u64(rec, 48);
@@ -348,7 +362,7 @@ public final class ZipScanner implements ModelScanner {
         if (!budget.take(pos)) {
           return false;
         }
-        byte[] h = src.readBytes(pos, 46);
+        byte[] h = window.read(pos, 46);
         int nameLength = Bytes.u16(h, 28);
         int extraLength = Bytes.u16(h, 30);
         int commentLength = Bytes.u16(h, 32);
@@ -368,9 +382,9 @@ public final class ZipScanner implements ModelScanner {
         r.size = Bytes.u32(h, 24);
         r.externalAttributes = Bytes.u32(h, 38);
         r.localHeaderOffset = Bytes.u32(h, 42);
-        r.rawName = src.readBytes(pos + 46, nameLength);
+        r.rawName = window.read(pos + 46, nameLength);
         r.name = decodeName(r.rawName, r.flags);
-        byte[] extra = src.readBytes(pos + 46 + nameLength, extraLength);
+        byte[] extra = window.read(pos + 46 + nameLength, extraLength);
         applyZip64(extra, r, true);
         r.localHeaderOffset += l.shift;
         records.add(r);
@@ -435,7 +449,7 @@ public final class ZipScanner implements ModelScanner {
           ctx.markPartial("member '" + r.name + "' could not be located");
           continue;
         }
-        byte[] h = src.readBytes(lho, 30);
+        byte[] h = window.read(lho, 30);
         int nameLength = Bytes.u16(h, 26);
         int extraLength = Bytes.u16(h, 28);
         if (lho + 30 + nameLength + extraLength > size) {
@@ -449,9 +463,9 @@ public final class ZipScanner implements ModelScanner {
         local.crc = Bytes.u32(h, 14);
         local.compressedSize = Bytes.u32(h, 18);
         local.size = Bytes.u32(h, 22);
-        local.rawName = src.readBytes(lho + 30, nameLength);
+        local.rawName = window.read(lho + 30, nameLength);
         local.name = decodeName(local.rawName, local.flags);
-        applyZip64(src.readBytes(lho + 30 + nameLength, extraLength), local, false);
+        applyZip64(window.read(lho + 30 + nameLength, extraLength), local, false);
         r.dataStart = lho + 30 + nameLength + extraLength;
         compare(r, local);
         long dataEnd = r.dataStart + r.compressedSize;
@@ -520,7 +534,7 @@ public final class ZipScanner implements ModelScanner {
         return 0;
       }
       int avail = (int) Math.min(24, size - dataEnd);
-      byte[] d = src.readBytes(dataEnd, avail);
+      byte[] d = window.read(dataEnd, avail);
       int base = avail >= 4 && Bytes.u32(d, 0) == DATA_DESCRIPTOR ? 4 : 0;
       if (base + 12 <= avail && Bytes.u32(d, base + 4) == r.compressedSize && Bytes.u32(d, base + 8) == r.size) {
         checkDescriptorCrc(r, Bytes.u32(d, base));
@@ -573,7 +587,7 @@ public final class ZipScanner implements ModelScanner {
         if (!budget.take(pos)) {
           return end;
         }
-        byte[] h = src.readBytes(pos, 30);
+        byte[] h = window.read(pos, 30);
         int nameLength = Bytes.u16(h, 26);
         int extraLength = Bytes.u16(h, 28);
         if (pos + 30 + nameLength + extraLength > end) {
@@ -587,9 +601,9 @@ public final class ZipScanner implements ModelScanner {
         r.crc = Bytes.u32(h, 14);
         r.compressedSize = Bytes.u32(h, 18);
         r.size = Bytes.u32(h, 22);
-        r.rawName = src.readBytes(pos + 30, nameLength);
+        r.rawName = window.read(pos + 30, nameLength);
         r.name = decodeName(r.rawName, r.flags);
-        applyZip64(src.readBytes(pos + 30 + nameLength, extraLength), r, false);
+        applyZip64(window.read(pos + 30 + nameLength, extraLength), r, false);
         r.dataStart = pos + 30 + nameLength + extraLength;
         if ((r.flags & 0x0008) != 0 && r.compressedSize == 0) {
           if (!findDescriptor(r, end)) {
@@ -824,7 +838,7 @@ public final class ZipScanner implements ModelScanner {
         return null;
       }
       try {
-        return decodeName(src.readBytes(r.dataStart, (int) r.compressedSize), r.flags);
+        return decodeName(window.read(r.dataStart, (int) r.compressedSize), r.flags);
       } catch (IOException e) {
         return null;
       }
@@ -834,7 +848,7 @@ public final class ZipScanner implements ModelScanner {
       long available = Math.min(r.compressedSize, size - r.dataStart);
       if (r.method == 0) {
         ByteSource slice = src.slice(r.dataStart, available);
-        byte[] head = src.readBytes(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
+        byte[] head = window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
         MemberKind kind = kindOf(r, head);
         checkTorchScriptAwareName(r, head);
         if (r.compressedSize != r.size) {
@@ -1108,7 +1122,7 @@ public final class ZipScanner implements ModelScanner {
 
     private void gap(long from, long to) throws IOException {
       long length = to - from;
-      if (length <= PADDING_TOLERANCE && allZero(src.readBytes(from, (int) length))) {
+      if (length <= PADDING_TOLERANCE && allZero(window.read(from, (int) length))) {
         return;
       }
       if (u32At(from) == LFH) {
@@ -1147,12 +1161,7 @@ public final class ZipScanner implements ModelScanner {
     }
 
     private long u32At(long pos) throws IOException {
-      if (pos < 0 || pos + 4 > size) {
-        return -1;
-      }
-      byte[] b = new byte[4];
-      src.readFully(pos, b, 0, 4);
-      return Bytes.u32(b, 0);
+      return window.u32(pos);
     }
 
     private static boolean allZero(byte[] b) {

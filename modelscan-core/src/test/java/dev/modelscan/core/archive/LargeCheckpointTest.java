@@ -62,8 +62,9 @@ class LargeCheckpointTest {
             new Handed("big/data/1", 768L << 20, MemberKind.OPAQUE_DATA),
             new Handed("big/data/2", 256L << 20, MemberKind.OPAQUE_DATA),
             new Handed("big/version", 2, MemberKind.OPAQUE_DATA));
-    // The end-record search reads the last 64 KiB; everything else is headers and the small data.pkl.
-    assertThat(source.bytesRead()).isLessThan(100_000);
+    // The end-record search reads the last 64 KiB; headers are read in 8 KiB blocks, one per header: all in all a
+    // few hundred KiB, whatever the size of the storages.
+    assertThat(source.bytesRead()).isLessThan(200_000);
   }
 
   @Test
