@@ -28,15 +28,15 @@ import org.tukaani.xz.XZInputStream;
  * joblib's old zfiles —
  * and hands the decompressed body back for dispatch by content: {@code model.joblib.gz}, {@code weights.pt.xz} and a
  * tar in a gzip are scanned like the files they wrap. The engine bounds the body's size and compression ratio; LZMA
- * and xz decoders are also refused dictionaries beyond {@link ArchiveSupport#DECODER_MEMORY_CAP} (or {@code
+ * and xz decoders are also refused dictionaries beyond 256 MiB (or {@code
  * maxMemberBytes} when smaller), since the dictionary is allocated before any data is read.
  *
  * <p>The body is named after the gzip header's file name when it has one, else after the content's name minus its
  * compression extension ({@code x.tgz} becomes {@code x.tar}).
  *
  * <p>zstd frames and RAR archives are claimed but not decoded (zstd needs a native library, RAR has no decoder in
- * commons-compress): the result is partial with a finding, never clean. Decoding errors part way keep what was decompressed before them (it was scanned) and make
- * the result partial.
+ * commons-compress): the result is partial with a finding, never clean. Decoding errors part way keep what was
+ * decompressed before them (it was scanned) and make the result partial.
  *
  * @since 0.1
  */
@@ -129,7 +129,9 @@ public final class CompressedStreamScanner implements ModelScanner {
     for (int i = 4; i >= 1; i--) {
       dict = dict << 8 | head.headByte(i);
     }
-    boolean dictOk = dict >= 4096 && (Long.bitCount(dict) == 1 || Long.bitCount(dict) == 2 && (dict & (dict >> 1)) != 0);
+    boolean twoToTheN = Long.bitCount(dict) == 1;
+    boolean twoToTheNPlusHalf = Long.bitCount(dict) == 2 && (dict & (dict >> 1)) != 0;
+    boolean dictOk = dict >= 4096 && (twoToTheN || twoToTheNPlusHalf);
     boolean unknownSize = true;
     long size = 0;
     for (int i = 12; i >= 5; i--) {

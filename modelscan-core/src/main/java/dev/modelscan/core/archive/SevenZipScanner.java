@@ -23,7 +23,7 @@ import org.apache.commons.compress.archivers.sevenz.SevenZMethodConfiguration;
  * Scans 7z archives with commons-compress, member by member in archive order, each decompressed member handed back
  * for dispatch by content (picklescan scans {@code .7z} members too; attackers ship checkpoints this way).
  *
- * <p>The decoder memory is capped ({@link ArchiveSupport#decoderMemoryLimitKiB}): a 7z header can claim a 4 GiB
+ * <p>The decoder memory is capped (at {@code maxMemberBytes}, at most 256 MiB): a 7z header can claim a 4 GiB
  * LZMA dictionary in five bytes, which a decoder allocates before reading any data. Such an archive is refused with
  * a limit finding and a partial result. Encrypted members (and encrypted headers) cannot be read without the
  * password: they are reported and the result is partial. The compressed size given to the engine's ratio check is

@@ -6,8 +6,9 @@ import java.io.IOException;
 
 /**
  * A read cache over a {@link ByteSource} for walks that read many small records close together (a zip's central
- * directory, the local headers of small members): one positional read per 8 KiB instead of four per record (small blocks, because the local headers of
- * tensor storages lie far apart and every block read beyond them is wasted I/O on a cold file).
+ * directory, the local headers of small members): one positional read per 8 KiB instead of four per record. Blocks
+ * are small because the local headers of tensor storages lie far apart, and every byte read beyond a header is
+ * wasted I/O on a cold file.
  */
 final class Window {
   private static final int BLOCK = 8 * 1024;

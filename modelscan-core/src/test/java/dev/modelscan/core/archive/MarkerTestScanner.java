@@ -19,7 +19,8 @@ import java.util.List;
 final class MarkerTestScanner implements ModelScanner {
 
   static final Rule EVIL =
-      Rule.of("TEST-MARKER-EVIL", "Toy payload", "The toy payload EVIL.", Severity.CRITICAL, ThreatType.DESERIALIZATION);
+      Rule.of(
+          "TEST-MARKER-EVIL", "Toy payload", "The toy payload EVIL.", Severity.CRITICAL, ThreatType.DESERIALIZATION);
 
   static byte[] payload(String text) {
     return ("MARKER " + text).getBytes(StandardCharsets.US_ASCII);
