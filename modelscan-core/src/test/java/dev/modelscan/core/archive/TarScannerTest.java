@@ -128,6 +128,52 @@ class TarScannerTest {
     assertThat(ruleIds(ctx)).contains("ARCHIVE-STRUCTURE");
   }
 
+  @Test
+  void oversizedExtendedHeaderIsALimitNotAnAllocation() {
+    // A pax header claiming 2 GiB of records: reading it into memory is refused, the result is partial.
+    byte[] tar = java.util.Arrays.copyOf(header("././@PaxHeader", 2L << 30, 'x'), 4096);
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, tar, "x.tar");
+    assertThat(ruleIds(ctx)).containsExactly("MODELSCAN-LIMIT-REACHED");
+    assertThat(ctx.partialReasons()).anySatisfy(r -> assertThat(r).contains("maxStringBytes"));
+  }
+
+  @Test
+  void deadlineStopsTheWalk() {
+    RecordingScanContext ctx =
+        RecordingScanContext.scan(
+            scanner,
+            bytes("tar/many_members.tar"),
+            "many.tar",
+            Fixtures.limits(l -> l.scanTimeout(java.time.Duration.ofNanos(1))));
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anySatisfy(r -> assertThat(r).contains("scanTimeout"));
+    assertThat(ctx.members()).isEmpty();
+  }
+
+  /** A ustar header written field by field, with its checksum. */
+  static byte[] header(String name, long size, char type) {
+    byte[] h = new byte[512];
+    byte[] n = name.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(n, 0, h, 0, n.length);
+    put(h, 100, "0000644\0");
+    put(h, 124, String.format("%011o\0", size));
+    put(h, 136, "00000000000\0");
+    h[156] = (byte) type;
+    put(h, 257, "ustar\0" + "00");
+    put(h, 148, "        ");
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xFF;
+    }
+    put(h, 148, String.format("%06o\0 ", sum));
+    return h;
+  }
+
+  private static void put(byte[] h, int off, String s) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, h, off, b.length);
+  }
+
   private static int firstDataOffset(byte[] tar) {
     // A pax header may come first; the member data follows the first header whose type is '0'.
     int pos = 0;

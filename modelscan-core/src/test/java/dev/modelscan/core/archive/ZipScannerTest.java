@@ -314,6 +314,19 @@ class ZipScannerTest {
   }
 
   @Test
+  void deadlineStopsTheWalkAndIsReported() {
+    RecordingScanContext ctx =
+        RecordingScanContext.scan(
+            scanner,
+            bytes("zip/many_members.zip"),
+            "many.zip",
+            Fixtures.limits(l -> l.scanTimeout(java.time.Duration.ofNanos(1))));
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ruleIds(ctx)).contains("MODELSCAN-LIMIT-REACHED");
+    assertThat(ctx.partialReasons()).anySatisfy(r -> assertThat(r).contains("scanTimeout"));
+  }
+
+  @Test
   void nestedZipIsHandedOverWhole() {
     RecordingScanContext ctx = scan("nested.zip");
     assertThat(member(ctx, "inner.zip").content()).startsWith('P', 'K', 3, 4);
