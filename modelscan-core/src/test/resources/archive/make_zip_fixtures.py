@@ -264,8 +264,23 @@ try:
     subprocess.run(["7z", "a", "-bd", "-bso0", "-tzip", "-mm=Deflate64", "d64.zip", "data.pkl"], check=True, cwd=work)
     with open(os.path.join(work, "d64.zip"), "rb") as f:
         write("deflate64.zip", f.read())
+    # Really encrypted members: traditional ZipCrypto (flag bit 0, deflated) and WinZip AES (method 99).
+    subprocess.run(["7z", "a", "-bd", "-bso0", "-tzip", "-psecret", "-mem=ZipCrypto", "zc.zip", "data.pkl"],
+                   check=True, cwd=work)
+    subprocess.run(["7z", "a", "-bd", "-bso0", "-tzip", "-psecret", "-mem=AES256", "aes.zip", "data.pkl"],
+                   check=True, cwd=work)
+    for src, dst in (("zc.zip", "zipcrypto.zip"), ("aes.zip", "aes.zip")):
+        with open(os.path.join(work, src), "rb") as f:
+            write(dst, f.read())
 finally:
     shutil.rmtree(work)
+
+# A TorchScript archive may carry Python source only under code/; anywhere else it is a script shipped with the model.
+write("torchscript_extra_script.pt", zip_of([
+    ("archive/data.pkl", BENIGN), ("archive/constants.pkl", BENIGN),
+    ("archive/code/__torch__.py", b"def forward(self, x):\n    return x\n"),
+    ("archive/extra/install.py", b"import os\nos.system('echo pwned')\n"),
+]))
 
 # Nested: a zip inside a zip.
 write("nested.zip", zip_of([("inner.zip", zip_of([("archive/data.pkl", PAYLOAD)]))]))

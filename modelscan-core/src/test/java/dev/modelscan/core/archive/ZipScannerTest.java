@@ -148,6 +148,30 @@ class ZipScannerTest {
   }
 
   @Test
+  void reallyEncryptedMembersAreReportedAndPartial() {
+    RecordingScanContext zipCrypto = scan("zipcrypto.zip");
+    assertThat(ruleIds(zipCrypto)).contains("ARCHIVE-ENCRYPTED-MEMBER", "ARCHIVE-CORRUPT-STREAM");
+    assertThat(zipCrypto.status()).isEqualTo(ScanStatus.PARTIAL);
+
+    RecordingScanContext aes = scan("aes.zip");
+    assertThat(ruleIds(aes)).containsExactlyInAnyOrder("ARCHIVE-ENCRYPTED-MEMBER", "ARCHIVE-UNSUPPORTED-METHOD");
+    assertThat(aes.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(aes.members()).isEmpty();
+  }
+
+  @Test
+  void pythonOutsideTheTorchScriptCodeDirectoryIsReported() {
+    RecordingScanContext ctx = scan("torchscript_extra_script.pt");
+    assertThat(ctx.format()).isEqualTo("torchscript");
+    assertThat(ctx.findings())
+        .singleElement()
+        .satisfies(f -> {
+          assertThat(f.ruleId()).isEqualTo("ARCHIVE-SCRIPT-MEMBER");
+          assertThat(f.message()).contains("archive/extra/install.py");
+        });
+  }
+
+  @Test
   void badCrcIsReportedForStoredAndDeflatedMembersWhichAreStillScanned() {
     for (String fixture : new String[] {"bad_crc_stored.zip", "bad_crc_deflated.zip"}) {
       RecordingScanContext ctx = scan(fixture);
