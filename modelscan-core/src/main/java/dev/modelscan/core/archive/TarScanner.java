@@ -207,7 +207,12 @@ public final class TarScanner implements ModelScanner {
       }
       // Meta entries describe the next header; they are not members.
       if (type == 'L' || type == 'K' || type == 'x' || type == 'g') {
-        if (memberSize > Math.min(MAX_META_BYTES, ctx.limits().maxStringBytes()) || truncated) {
+        if (truncated && memberSize <= Math.min(MAX_META_BYTES, ctx.limits().maxStringBytes())) {
+          structure(ctx, pos, "extended header at offset " + pos + " runs past the end of the archive");
+          ctx.markPartial("tar archive truncated inside an extended header");
+          return;
+        }
+        if (memberSize > Math.min(MAX_META_BYTES, ctx.limits().maxStringBytes())) {
           ctx.limitReached(
               new ScanLimitExceededException(
                   LimitType.STRING_BYTES,
