@@ -162,9 +162,7 @@ public final class TarScanner implements ModelScanner {
     long pos = 0;
     boolean ended = false;
     while (pos + BLOCK <= size) {
-      if (!budget.take(pos)) {
-        return;
-      }
+      ctx.checkDeadline();
       byte[] h = src.readBytes(pos, BLOCK);
       if (allZero(h)) {
         // One zero block ends the archive for Python's tarfile (two by the spec).
@@ -235,6 +233,10 @@ public final class TarScanner implements ModelScanner {
       pax = null;
       longName = null;
       longLink = null;
+      // Meta headers above are bounded by the deadline; members count against maxArchiveMembers.
+      if (!budget.take(pos)) {
+        return;
+      }
       ArchiveSupport.checkTraversal(ctx, name, pos);
       if (!names.add(name)) {
         ctx.report(
