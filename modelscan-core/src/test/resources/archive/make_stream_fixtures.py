@@ -142,6 +142,9 @@ try:
                                    "two.7z"))
     out("7z", "encrypted.7z", tool(["7z", "a", "-bd", "-bso0", "-psecret", "-mhe=off", "enc.7z", "payload.pkl"],
                                    "enc.7z"))
+    # A symbolic link stored as a link (-snl): 7-Zip keeps the Unix mode in the attributes, the target as data.
+    os.symlink("/etc/passwd", os.path.join(work, "creds"))
+    out("7z", "symlink.7z", tool(["7z", "a", "-bd", "-bso0", "-snl", "link.7z", "creds", "b.pkl"], "link.7z"))
     # LZMA with an uncompressed header, then the dictionary size in the coder properties set to 1.5 GiB (a value
     # 7-Zip itself can write): a decoder that trusts it allocates 1.5 GiB before it reads a byte.
     plain = tool(["7z", "a", "-bd", "-bso0", "-m0=lzma", "-mhc=off", "plain.7z", "payload.pkl"], "plain.7z")

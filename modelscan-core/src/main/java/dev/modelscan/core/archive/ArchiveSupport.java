@@ -138,6 +138,32 @@ final class ArchiveSupport {
     }
   }
 
+  /**
+   * Reports a link. A link whose target escapes the extraction directory (absolute, {@code ..}) or is unknown is
+   * {@link Severity#HIGH}; a link to another place inside the archive is {@link Severity#MEDIUM} (tar deduplicates
+   * files with hard links legitimately, but extraction still follows it).
+   *
+   * @param target the link target, or null when unknown
+   */
+  static void reportLink(ScanContext ctx, long offset, String name, String target, boolean symbolic) {
+    String escape = target == null ? null : traversalProblem(target);
+    ctx.report(
+        ctx.finding(ArchiveRules.LINK_MEMBER)
+            .severity(target != null && escape == null ? Severity.MEDIUM : Severity.HIGH)
+            .offset(offset)
+            .message(
+                "Member '"
+                    + printable(name)
+                    + "' is a "
+                    + (symbolic ? "symbolic" : "hard")
+                    + " link"
+                    + (target == null ? "" : " to '" + printable(target) + "'")
+                    + (escape == null ? "" : ", a target that " + escape)
+                    + ". Extraction creates a link that later writes and reads follow"
+                    + (escape == null ? "." : " out of the model directory."))
+            .build());
+  }
+
   /** Reports an encrypted member. */
   static void reportEncrypted(ScanContext ctx, String name, long offset, String how) {
     ctx.report(

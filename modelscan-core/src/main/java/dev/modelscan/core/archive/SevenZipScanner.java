@@ -54,6 +54,8 @@ public final class SevenZipScanner implements ModelScanner {
   public List<Rule> rules() {
     return List.of(
         ArchiveRules.PATH_TRAVERSAL,
+        ArchiveRules.LINK_MEMBER,
+        ArchiveRules.SPECIAL_FILE_MEMBER,
         ArchiveRules.SCRIPT_MEMBER,
         ArchiveRules.ENCRYPTED_MEMBER,
         ArchiveRules.STRUCTURE,
@@ -123,6 +125,24 @@ public final class SevenZipScanner implements ModelScanner {
       if (entry.isDirectory() || entry.isAntiItem() || !entry.hasStream()) {
         continue;
       }
+      int type = unixFileType(entry);
+      if (type == 0xA000) {
+        reportLink(ctx, f, name);
+        continue;
+      }
+      if (type != 0 && type != 0x8000 && type != 0x4000) {
+        ctx.report(
+            ctx.finding(ArchiveRules.SPECIAL_FILE_MEMBER)
+                .offset(-1)
+                .message(
+                    String.format(
+                        java.util.Locale.ROOT,
+                        "Member '%s' has Unix file type 0%o (device, FIFO or socket).",
+                        ArchiveSupport.printable(name),
+                        type >> 12))
+                .build());
+        continue;
+      }
       if (encrypted(entry)) {
         ArchiveSupport.reportEncrypted(ctx, name, -1, "AES-256 in the 7z coder chain");
         ctx.markPartial("7z member '" + name + "' is encrypted and was not scanned");
@@ -143,6 +163,35 @@ public final class SevenZipScanner implements ModelScanner {
         return;
       }
     }
+  }
+
+  /** 7-Zip keeps the Unix mode in the high 16 bits of the attributes when bit 15 (0x8000) says so. */
+  private static int unixFileType(SevenZArchiveEntry entry) {
+    if (!entry.getHasWindowsAttributes()) {
+      return 0;
+    }
+    int attributes = entry.getWindowsAttributes();
+    return (attributes & 0x8000) != 0 ? (attributes >>> 16) & 0xF000 : 0;
+  }
+
+  /** A 7z symbolic link's data is its target: read a bounded prefix of it for the finding. */
+  private static void reportLink(ScanContext ctx, SevenZFile f, String name) {
+    String target = null;
+    try {
+      byte[] buf = new byte[1024];
+      int n = 0;
+      while (n < buf.length) {
+        int r = f.read(buf, n, buf.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      target = new String(buf, 0, n, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      // The link is reported without its target.
+    }
+    ArchiveSupport.reportLink(ctx, -1, name, target, true);
   }
 
   private static boolean encrypted(SevenZArchiveEntry entry) {

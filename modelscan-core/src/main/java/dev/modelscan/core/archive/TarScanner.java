@@ -253,7 +253,7 @@ public final class TarScanner implements ModelScanner {
       }
       switch (type) {
         case '1', '2' -> {
-          reportLink(ctx, pos, name, link, type == '2');
+          ArchiveSupport.reportLink(ctx, pos, name, link, type == '2');
           pos = next;
           continue;
         }
@@ -303,24 +303,6 @@ public final class TarScanner implements ModelScanner {
         hidden(ctx, src, firstNonZero, size - firstNonZero, "after the end-of-archive marker");
       }
     }
-  }
-
-  private static void reportLink(ScanContext ctx, long pos, String name, String target, boolean symbolic) {
-    String escape = ArchiveSupport.traversalProblem(target);
-    ctx.report(
-        ctx.finding(ArchiveRules.LINK_MEMBER)
-            .offset(pos)
-            .message(
-                "Member '"
-                    + ArchiveSupport.printable(name)
-                    + "' is a "
-                    + (symbolic ? "symbolic" : "hard")
-                    + " link to '"
-                    + ArchiveSupport.printable(target)
-                    + "'"
-                    + (escape == null ? "" : ", a target that " + escape)
-                    + ". Extraction follows links out of the model directory.")
-            .build());
   }
 
   private static String headerName(byte[] h) {

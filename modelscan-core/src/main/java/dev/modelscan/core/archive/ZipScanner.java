@@ -786,20 +786,7 @@ public final class ZipScanner implements ModelScanner {
       ArchiveSupport.checkTraversal(ctx, r.name, off);
       int type = r.unixFileType();
       if (type == 0xA000) {
-        String target = linkTarget(r);
-        String escape = target == null ? null : ArchiveSupport.traversalProblem(target);
-        ctx.report(
-            ctx.finding(ArchiveRules.LINK_MEMBER)
-                .offset(off)
-                .message(
-                    "Member '"
-                        + ArchiveSupport.printable(r.name)
-                        + "' is a symbolic link"
-                        + (target == null ? "" : " to '" + ArchiveSupport.printable(target) + "'")
-                        + (escape == null ? "" : ", a target that " + escape)
-                        + " (Unix mode in its external attributes); extracting it creates a link that later writes"
-                        + " and reads follow out of the model directory.")
-                .build());
+        ArchiveSupport.reportLink(ctx, off, r.name, linkTarget(r), true);
       } else if (type != 0 && type != 0x8000 && type != 0x4000) {
         ctx.report(
             ctx.finding(ArchiveRules.SPECIAL_FILE_MEMBER)

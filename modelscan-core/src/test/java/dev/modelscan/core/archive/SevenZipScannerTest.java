@@ -44,6 +44,19 @@ class SevenZipScannerTest {
   }
 
   @Test
+  void symbolicLinkIsReportedWithItsTargetAndNotScannedAsContent() {
+    RecordingScanContext ctx = scan("symlink.7z");
+    assertThat(ctx.findings())
+        .singleElement()
+        .satisfies(f -> {
+          assertThat(f.ruleId()).isEqualTo("ARCHIVE-LINK-MEMBER");
+          assertThat(f.severity()).isEqualTo(dev.modelscan.api.Severity.HIGH);
+          assertThat(f.message()).contains("creds", "'/etc/passwd'", "absolute");
+        });
+    assertThat(ctx.members()).extracting(Member::name).containsExactly("b.pkl");
+  }
+
+  @Test
   void encryptedMemberIsReportedAndPartial() {
     RecordingScanContext ctx = scan("encrypted.7z");
     assertThat(ruleIds(ctx)).containsExactly("ARCHIVE-ENCRYPTED-MEMBER");

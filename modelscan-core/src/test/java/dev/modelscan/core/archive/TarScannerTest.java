@@ -85,6 +85,36 @@ class TarScannerTest {
   }
 
   @Test
+  void linkInsideTheArchiveIsMediumAndLinkOutIsHigh() throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(header("model/a.bin", 0, '0'));
+    byte[] inside = header("model/b.bin", 0, '1');
+    byte[] target = "model/a.bin".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(target, 0, inside, 157, target.length);
+    fixChecksum(inside);
+    out.write(inside);
+    byte[] outside = header("model/c", 0, '2');
+    byte[] up = "../../../etc/shadow".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    System.arraycopy(up, 0, outside, 157, up.length);
+    fixChecksum(outside);
+    out.write(outside);
+    out.write(new byte[1024]);
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, out.toByteArray(), "links.tar");
+    assertThat(ctx.findings())
+        .extracting(f -> f.severity())
+        .containsExactly(dev.modelscan.api.Severity.MEDIUM, dev.modelscan.api.Severity.HIGH);
+  }
+
+  private static void fixChecksum(byte[] h) {
+    put(h, 148, "        ");
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xFF;
+    }
+    put(h, 148, String.format("%06o\0 ", sum));
+  }
+
+  @Test
   void paxSizeOverridesAHeaderThatClaimsNoData() {
     RecordingScanContext ctx = scan("pax_size_override.tar");
     assertThat(member(ctx, "data.pkl").content()).isEqualTo(PAYLOAD);
