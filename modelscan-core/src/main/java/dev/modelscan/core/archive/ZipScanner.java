@@ -386,6 +386,7 @@ public final class ZipScanner implements ModelScanner {
         r.name = decodeName(r.rawName, r.flags);
         byte[] extra = window.read(pos + 46 + nameLength, extraLength);
         applyZip64(extra, r, true);
+        checkUnicodePath(extra, r, pos);
         r.localHeaderOffset += l.shift;
         records.add(r);
         count++;
@@ -429,6 +430,39 @@ public final class ZipScanner implements ModelScanner {
           return;
         }
         p = dataStart + len;
+      }
+    }
+
+    /**
+     * Info-ZIP's Unicode Path extra field (0x7075) gives a second name that 7-Zip and unzip use instead of the
+     * header's, while Python's zipfile and PyTorch ignore it: a name differential like a local/central mismatch.
+     */
+    private void checkUnicodePath(byte[] extra, ZipRecord r, long offset) {
+      int p = 0;
+      while (p + 4 <= extra.length) {
+        int id = Bytes.u16(extra, p);
+        int len = Bytes.u16(extra, p + 2);
+        if (p + 4 + len > extra.length) {
+          return;
+        }
+        if (id == 0x7075 && len >= 5 && extra[p + 4] == 1) {
+          String unicode = new String(extra, p + 9, len - 5, StandardCharsets.UTF_8);
+          if (!unicode.equals(r.name)) {
+            ctx.report(
+                ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                    .offset(offset)
+                    .message(
+                        "Member '"
+                            + ArchiveSupport.printable(r.name)
+                            + "' carries a Unicode Path field naming '"
+                            + ArchiveSupport.printable(unicode)
+                            + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
+                    .build());
+            ArchiveSupport.checkTraversal(ctx, unicode, offset);
+          }
+          return;
+        }
+        p += 4 + len;
       }
     }
 

@@ -125,6 +125,27 @@ class ZipScannerTest {
   }
 
   @Test
+  void unicodePathExtraFieldNamingAnotherFileIsReported() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      ZipEntry e = new ZipEntry("data.bin");
+      byte[] name = "../../.bashrc".getBytes(StandardCharsets.UTF_8);
+      java.nio.ByteBuffer extra = java.nio.ByteBuffer.allocate(9 + name.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      crc.update("data.bin".getBytes(StandardCharsets.UTF_8));
+      extra.putShort((short) 0x7075).putShort((short) (5 + name.length)).put((byte) 1).putInt((int) crc.getValue());
+      extra.put(name);
+      e.setExtra(extra.array());
+      zip.putNextEntry(e);
+      zip.write(Fixtures.BENIGN);
+      zip.closeEntry();
+    }
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, out.toByteArray(), "u.zip");
+    assertThat(ruleIds(ctx)).containsExactlyInAnyOrder("ZIP-HEADER-MISMATCH", "ARCHIVE-PATH-TRAVERSAL");
+    assertThat(ctx.findings()).allSatisfy(f -> assertThat(f.message()).contains("../../.bashrc"));
+  }
+
+  @Test
   void traversingNameOnlyInTheLocalHeaderIsReported() {
     byte[] archive = bytes("zip/lfh_name_mismatch.zip").clone();
     // Streaming extractors use the local name: make it climb out, keeping its length.
