@@ -68,6 +68,38 @@ class LargeCheckpointTest {
   }
 
   @Test
+  void zip64CheckpointBeyondFourGigabytesIsReadThroughItsZip64Records() throws IOException {
+    TorchLayout.CountingSource source =
+        new TorchLayout()
+            .add("huge/data.pkl", MarkerTestScanner.payload("a state dict"))
+            .addVirtual("huge/data/0", 5 * GIB)
+            .addVirtual("huge/data/1", GIB)
+            .add("huge/version", "3\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .source();
+    RecordingScanContext recording =
+        new RecordingScanContext(source, "huge.pt", "zip", ScanSettings.defaults(), "zip");
+    List<Handed> handed = new ArrayList<>();
+    new ZipScanner()
+        .scan(
+            new ForwardingScanContext(recording) {
+              @Override
+              public MemberResult scanMember(String name, ByteSource content, MemberKind kind) {
+                handed.add(new Handed(name, content.size(), kind));
+                return new MemberResult(name, "seen", ScanStatus.COMPLETE, "", "");
+              }
+            });
+    assertThat(recording.findings()).isEmpty();
+    assertThat(recording.format()).isEqualTo("pytorch-zip");
+    assertThat(handed)
+        .containsExactly(
+            new Handed("huge/data.pkl", 19, MemberKind.CONTENT),
+            new Handed("huge/data/0", 5 * GIB, MemberKind.OPAQUE_DATA),
+            new Handed("huge/data/1", GIB, MemberKind.OPAQUE_DATA),
+            new Handed("huge/version", 2, MemberKind.OPAQUE_DATA));
+    assertThat(source.bytesRead()).isLessThan(200_000);
+  }
+
+  @Test
   void sparseTwoGigabyteCheckpointScansCompleteThroughTheFacade(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("big.pt");
     layout().writeSparse(file);

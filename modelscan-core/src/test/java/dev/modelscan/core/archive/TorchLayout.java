@@ -55,26 +55,60 @@ final class TorchLayout {
       segments.add(new Segment(pos, content));
     }
     pos += length;
-    ByteBuffer dd = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
-    dd.putInt(0x08074b50).putInt((int) crc).putInt((int) length).putInt((int) length);
+    boolean bigSize = length >= 0xFFFF_FFFFL;
+    boolean bigOffset = lho >= 0xFFFF_FFFFL;
+    ByteBuffer dd = ByteBuffer.allocate(bigSize ? 24 : 16).order(ByteOrder.LITTLE_ENDIAN);
+    dd.putInt(0x08074b50).putInt((int) crc);
+    if (bigSize) {
+      dd.putLong(length).putLong(length);
+    } else {
+      dd.putInt((int) length).putInt((int) length);
+    }
     segments.add(new Segment(pos, dd.array()));
-    pos += 16;
-    central.putInt(0x02014b50).putShort((short) 0x031e).putShort((short) 20).putShort((short) 0x0808);
+    pos += dd.capacity();
+    // ZIP64 extra: the values whose header fields say 0xFFFFFFFF, in the order size, compressed size, offset.
+    ByteBuffer zip64 = ByteBuffer.allocate(4 + (bigSize ? 16 : 0) + (bigOffset ? 8 : 0)).order(ByteOrder.LITTLE_ENDIAN);
+    zip64.putShort((short) 0x0001).putShort((short) (zip64.capacity() - 4));
+    if (bigSize) {
+      zip64.putLong(length).putLong(length);
+    }
+    if (bigOffset) {
+      zip64.putLong(lho);
+    }
+    int extraLength = bigSize || bigOffset ? zip64.capacity() : 0;
+    int sizeField = bigSize ? -1 : (int) length;
+    central.putInt(0x02014b50).putShort((short) 0x032d).putShort((short) 45).putShort((short) 0x0808);
     central.putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt((int) crc);
-    central.putInt((int) length).putInt((int) length).putShort((short) n.length).putShort((short) 0);
-    central.putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0).putInt((int) lho).put(n);
+    central.putInt(sizeField).putInt(sizeField).putShort((short) n.length).putShort((short) extraLength);
+    central.putShort((short) 0).putShort((short) 0).putShort((short) 0).putInt(0);
+    central.putInt(bigOffset ? -1 : (int) lho).put(n);
+    if (extraLength > 0) {
+      central.put(zip64.array());
+    }
     count++;
     return this;
   }
 
   private long finish() {
     byte[] cd = java.util.Arrays.copyOf(central.array(), central.position());
+    long cdOffset = pos;
     segments.add(new Segment(pos, cd));
+    long end = pos + cd.length;
+    if (cdOffset >= 0xFFFF_FFFFL) {
+      // ZIP64 end record and locator, as torch's writer (miniz with MZ_ZIP_FLAG_WRITE_ZIP64) puts them.
+      ByteBuffer rec = ByteBuffer.allocate(56 + 20).order(ByteOrder.LITTLE_ENDIAN);
+      rec.putInt(0x06064b50).putLong(44).putShort((short) 45).putShort((short) 45).putInt(0).putInt(0);
+      rec.putLong(count).putLong(count).putLong(cd.length).putLong(cdOffset);
+      rec.putInt(0x07064b50).putInt(0).putLong(end).putInt(1);
+      segments.add(new Segment(end, rec.array()));
+      end += rec.capacity();
+    }
     ByteBuffer eocd = ByteBuffer.allocate(22).order(ByteOrder.LITTLE_ENDIAN);
     eocd.putInt(0x06054b50).putShort((short) 0).putShort((short) 0).putShort((short) count);
-    eocd.putShort((short) count).putInt(cd.length).putInt((int) pos).putShort((short) 0);
-    segments.add(new Segment(pos + cd.length, eocd.array()));
-    return pos + cd.length + 22;
+    eocd.putShort((short) count).putInt(cd.length).putInt(cdOffset >= 0xFFFF_FFFFL ? -1 : (int) cdOffset);
+    eocd.putShort((short) 0);
+    segments.add(new Segment(end, eocd.array()));
+    return end + 22;
   }
 
   /** Writes the archive as a sparse file: virtual members are holes. */
