@@ -4,12 +4,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.sevenz.SevenZArchiveEntry;
+import org.apache.commons.compress.archivers.sevenz.SevenZMethod;
+import org.apache.commons.compress.archivers.sevenz.SevenZMethodConfiguration;
 import org.apache.commons.compress.archivers.sevenz.SevenZOutputFile;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -136,7 +139,7 @@ public final class Samples {
   }
 
   /**
-   * A 7z archive (LZMA2, the commons-compress default) with one member.
+   * A 7z archive (LZMA2 with a 64 KiB dictionary) with one member.
    *
    * @param name the member name
    * @param content the member content
@@ -145,6 +148,8 @@ public final class Samples {
   public static byte[] sevenZ(String name, byte[] content) {
     try (SeekableInMemoryByteChannel channel = new SeekableInMemoryByteChannel()) {
       try (SevenZOutputFile out = new SevenZOutputFile(channel)) {
+        // The default LZMA2 preset's encoder needs about 100 MiB; a 64 KiB dictionary fits the tests' small heap.
+        out.setContentMethods(List.of(new SevenZMethodConfiguration(SevenZMethod.LZMA2, 1 << 16)));
         SevenZArchiveEntry e = new SevenZArchiveEntry();
         e.setName(name);
         e.setSize(content.length);
