@@ -1,0 +1,85 @@
+package dev.modelscan.robustness.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.modelscan.api.FileResult;
+import dev.modelscan.robustness.RequiresScanner;
+import dev.modelscan.robustness.Scans;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Crashing inputs found by the fuzz targets and properties of this module in other modules' scanners, kept as
+ * regression tests until the owning module is fixed (bugs are not fixed from here). Each is disabled with the bug
+ * it shows; when fixed, remove {@code @Disabled} and move the input into the target's seed directory. The inputs live
+ * in {@code src/test/resources/dev/modelscan/robustness/fuzz/known-bugs/}.
+ *
+ * <p>Each test also checks what the engine makes of the input today, which must already be fail-closed (the engine
+ * contains the scanner's failure); that part is not disabled.
+ */
+class KnownBugRegressionTest {
+
+  private static byte[] input(String name) {
+    try (InputStream in = KnownBugRegressionTest.class.getResourceAsStream("known-bugs/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource known-bugs/" + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Bug (modelscan-core archive, ZipScanner$Walk.descriptorLength): a zip without a usable central directory whose
+   * local header sets the data-descriptor flag and carries ZIP64 sizes near 2^63 makes the local walk read a window at
+   * offset 4294901804 (or a length of -2097133) of a 95-byte (65-byte) file; {@code Window.read} throws
+   * {@code EOFException} out of {@code scan()} instead of a MalformedContentException. Found by
+   * {@code FixtureMutationPropertyTest} from {@code archive/zip/data_descriptors.zip} and by Jazzer.
+   */
+  @Test
+  @RequiresScanner("zip")
+  @Disabled("bug: ZipScanner throws EOFException from descriptorLength on a directoryless zip with huge ZIP64 sizes")
+  void zipDescriptorLengthPastTheEnd() {
+    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-1.zip"), "a.zip")).doesNotThrowAnyException();
+    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-2.zip"), "a.zip")).doesNotThrowAnyException();
+  }
+
+  /** Through the engine the same inputs already end fail-closed (FAILED with a scanner-error finding), never clean. */
+  @Test
+  @RequiresScanner("zip")
+  void zipDescriptorLengthPastTheEndIsContainedByTheEngine() {
+    for (String n : new String[] {"zip-descriptor-eof-1.zip", "zip-descriptor-eof-2.zip"}) {
+      FileResult r = Scans.DEFAULT.scanBytes(input(n), n);
+      assertThat(Scans.completeAndClean(r)).as(n).isFalse();
+    }
+  }
+
+  /**
+   * Bug (modelscan-tensorflow, FlatBufferReader.check via TfliteScanner.operatorCodes / scan): a mutated
+   * {@code custom_op.tflite} whose table offsets point before the buffer makes the scanner throw
+   * {@code MalformedContentException} with offset -16168 (earlier versions: -1310688). The API says the offset is
+   * the byte offset or -1. Before the engine fix in this branch ({@code DefaultScanContext.malformed}) the negative
+   * offset made {@code ModelScan.scanBytes} itself throw IllegalArgumentException.
+   */
+  @Test
+  @RequiresScanner("tflite")
+  @Disabled("bug: TfliteScanner reports a MalformedContentException with a negative offset")
+  void tfliteNegativeVtableOffset() {
+    assertThatCode(() -> FuzzHarness.scan("tflite", input("tflite-negative-vtable-offset.tflite"), "m.tflite"))
+        .doesNotThrowAnyException();
+  }
+
+  /** The engine now records it as malformed at an unknown offset. */
+  @Test
+  @RequiresScanner("tflite")
+  void tfliteNegativeVtableOffsetIsContainedByTheEngine() {
+    FileResult r = Scans.DEFAULT.scanBytes(input("tflite-negative-vtable-offset.tflite"), "m.tflite");
+    Scans.assertSane(r, "tflite-negative-vtable-offset.tflite");
+    assertThat(Scans.completeAndClean(r)).isFalse();
+  }
+}
