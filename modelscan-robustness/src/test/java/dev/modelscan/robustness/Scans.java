@@ -90,6 +90,26 @@ public final class Scans {
   }
 
   /**
+   * Asserts that a scan under {@link #TINY_LIMITS} stayed within them structurally: at most {@code maxArchiveMembers}
+   * members per archive over {@code maxNestingDepth} levels (plus the refused ones one level deeper, and a second
+   * reading of polyglots), so that no limit was ignored.
+   *
+   * @param r the result
+   * @param input a description of the input
+   */
+  public static void assertWithinTinyLimits(FileResult r, String input) {
+    assertSane(r, input);
+    int perLevel = TINY_LIMITS.maxArchiveMembers() + 1;
+    int bound = 0;
+    int level = 1;
+    for (int d = 0; d <= TINY_LIMITS.maxNestingDepth(); d++) {
+      level *= perLevel;
+      bound += level;
+    }
+    assertThat(r.members().size()).as("members of %s under tiny limits", input).isLessThanOrEqualTo(2 * bound);
+  }
+
+  /**
    * Asserts what must hold for any input: a status and format are set, a status other than COMPLETE says why, limit
    * findings and scanner failures never sit on a COMPLETE result, no scanner crashed (a crash is a bug even though the
    * engine contains it), and no member is COMPLETE under a parent that lost part of it.
