@@ -125,6 +125,10 @@ public final class Scans {
       assertThat(r.statusReason()).as("reason of %s for %s", r.status(), input).isNotEmpty();
     }
     for (Finding f : r.findings()) {
+      if (KnownBugs.isKnown(f)) {
+        assertThat(r.status()).as("known bug on %s", input).isNotEqualTo(ScanStatus.COMPLETE);
+        continue;
+      }
       assertThat(f.ruleId())
           .as("a scanner crashed on %s: %s", input, f.message())
           .isNotEqualTo(StandardRules.SCANNER_ERROR.id());

@@ -74,6 +74,16 @@ class FixtureMutationPropertyTest {
     Scans.assertWithinTinyLimits(r, seed + " after " + mutations + ": " + Hex.dump(input));
   }
 
+  /** Streams are spooled, byte arrays wrapped: the same content must give the same result either way. */
+  @Property(tries = 100)
+  void aStreamAndTheSameBytesGiveTheSameResult(
+      @ForAll("seed") Seed seed, @ForAll("mutations") List<Mutation> mutations) {
+    byte[] input = Mutation.applyAll(seed.bytes(), mutations);
+    FileResult bytes = Scans.DEFAULT.scanBytes(input, seed.name());
+    FileResult stream = Scans.DEFAULT.scanStream(new java.io.ByteArrayInputStream(input), seed.name());
+    org.assertj.core.api.Assertions.assertThat(stream).as("%s after %s", seed, mutations).isEqualTo(bytes);
+  }
+
   /** The seeds themselves: real fixtures under tiny limits must hit limits cleanly, never crash. */
   @Example
   void unmutatedSeedsGiveASaneResultUnderBothLimits() {
