@@ -108,6 +108,17 @@ with h5py.File("external_link.h5", "w") as f:
 with h5py.File("external_storage.h5", "w") as f:
     f.create_dataset("efl", shape=(16,), dtype="u1", external=[("../../secret.bin", 0, 16)])
 
+# Virtual dataset: maps ../other.h5:/data; libhdf5 opens that file when the dataset is read.
+with h5py.File("virtual_dataset.h5", "w") as f:
+    layout = h5py.VirtualLayout(shape=(4,), dtype="f4")
+    layout[:] = h5py.VirtualSource("../other.h5", "data", shape=(4,))
+    f.create_virtual_dataset("v", layout, fillvalue=0)
+
+# Unknown filter id 40000: libhdf5 would look for a native plugin in HDF5_PLUGIN_PATH when the data is read.
+# (One chunk of 4 floats is written unfiltered-looking by h5py; nobody reads it.)
+with h5py.File("unknown_filter.h5", "w") as f:
+    f.create_dataset("x", shape=(4,), dtype="f4", chunks=(4,), compression=40000, allow_unknown_filter=True)
+
 # Shape bomb: a chunked dataset declaring 1e6 x 1e6 float64 (8 TB). No chunk is ever written, so the file stays
 # ~1.4 KB; a loader that allocates the declared shape (h5py read, Keras load_weights) exhausts memory.
 with h5py.File("shape_bomb.h5", "w") as f:
@@ -179,9 +190,8 @@ META = json.dumps({"keras_version": "3.5.0", "date_saved": "2026-11-26@04:00:00"
 
 def write_keras(path, config_text, weights=WEIGHTS):
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as z:
-        z.writestr("metadata.json", META)
-        z.writestr("config.json", config_text)
-        z.writestr("model.weights.h5", weights)
+        for name, data in (("metadata.json", META), ("config.json", config_text), ("model.weights.h5", weights)):
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)  # fixed time: reproducible
 
 
 write_keras("clean_dense.keras", json.dumps(k3_seq([k3_input(), k3_dense()])))

@@ -18,6 +18,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfFilterException;
 import io.jhdf.filter.PipelineFilterWithData;
 import io.jhdf.links.ExternalLink;
 import io.jhdf.object.datatype.DataType;
@@ -82,6 +83,8 @@ public final class Hdf5Scanner implements ModelScanner {
    */
   static final Set<Integer> KNOWN_FILTERS =
       Set.of(1, 2, 3, 4, 5, 6, 307, 32000, 32001, 32004, 32008, 32013, 32015, 32017, 32018, 32024, 32025, 32026);
+
+  private static final java.util.regex.Pattern FILTER_ID = java.util.regex.Pattern.compile("id=(\\d+)");
 
   private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1A, '\n'};
 
@@ -352,16 +355,28 @@ public final class Hdf5Scanner implements ModelScanner {
                         + " bytes")
                 .build());
       }
-      List<PipelineFilterWithData> filters = d.getFilters();
+      List<PipelineFilterWithData> filters;
+      try {
+        filters = d.getFilters();
+      } catch (HdfFilterException e) {
+        // jHDF refuses to build a pipeline with a filter it lacks; the id is in its message.
+        java.util.regex.Matcher m = FILTER_ID.matcher(String.valueOf(e.getMessage()));
+        unknownFilter(path, m.find() ? m.group(1) : "?", "not available to jHDF");
+        return;
+      }
       for (PipelineFilterWithData f : filters) {
         if (!KNOWN_FILTERS.contains(f.getId())) {
-          ctx.report(
-              ctx.finding(KerasRules.UNKNOWN_FILTER)
-                  .operator(String.valueOf(f.getId()))
-                  .message("dataset " + path + " uses filter id " + f.getId() + " (" + f.getName() + ")")
-                  .build());
+          unknownFilter(path, String.valueOf(f.getId()), f.getName());
         }
       }
+    }
+
+    private void unknownFilter(String path, String id, String name) {
+      ctx.report(
+          ctx.finding(KerasRules.UNKNOWN_FILTER)
+              .operator(id)
+              .message("dataset " + path + " uses filter id " + id + " (" + name + "); libhdf5 would load a plugin")
+              .build());
     }
 
     private static long multiplySaturated(long a, long b) {
@@ -381,25 +396,29 @@ public final class Hdf5Scanner implements ModelScanner {
       }
       boolean keras = false;
       for (String name : List.of("model_config", "training_config")) {
-        try {
-          if (attrs.containsKey(name)) {
-            keras = true;
-            analyze(name, string(attrs.get(name)));
-          }
-          String split = splitAttribute(attrs, name);
-          if (split != null) {
-            keras = true;
-            analyze(name + "0..", split);
-          }
-        } catch (ScanLimitExceededException e) {
-          if (e.limitType() == LimitType.SCAN_TIMEOUT) {
-            throw e;
-          }
-          ctx.limitReached(e, -1); // this attribute is not analysed; the structure walk still runs
+        if (attrs.containsKey(name)) {
+          keras = true;
+          bounded(() -> analyze(name, string(attrs.get(name))));
+        }
+        if (attrs.containsKey(name + "0")) {
+          keras = true;
+          bounded(() -> analyze(name + "0..", splitAttribute(attrs, name)));
         }
       }
       if (keras) {
         ctx.refineFormat("keras-h5");
+      }
+    }
+
+    /** Runs one attribute's analysis; a limit stops that attribute only, the structure walk still runs. */
+    private void bounded(Runnable analysis) {
+      try {
+        analysis.run();
+      } catch (ScanLimitExceededException e) {
+        if (e.limitType() == LimitType.SCAN_TIMEOUT) {
+          throw e;
+        }
+        ctx.limitReached(e, -1);
       }
     }
 
