@@ -169,6 +169,9 @@ public final class Hdf5Scanner implements ModelScanner {
       ctx.markPartial("HDF5 structure claims more memory than is available: " + e.getMessage());
       ctx.report(
           ctx.finding(StandardRules.LIMIT_REACHED).message("HDF5 structure claims a huge allocation").build());
+    } catch (StackOverflowError e) {
+      // jHDF follows B-tree and heap addresses recursively; a cycle in them recurses until the stack ends.
+      malformed(ctx, "HDF5 structure is cyclic or too deep to read");
     } catch (RuntimeException e) {
       malformed(ctx, "HDF5 file could not be read: " + describe(e));
     }
