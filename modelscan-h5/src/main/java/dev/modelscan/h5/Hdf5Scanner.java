@@ -95,7 +95,7 @@ public final class Hdf5Scanner implements ModelScanner {
           "HDF5 and Keras 2 .h5 models: Lambda layers and callable references in model_config, external links and"
               + " storage, shape bombs, user-block payloads",
           List.of("hdf5", "keras-h5"),
-          List.of("h5", "hdf5", "he5", "keras"));
+          List.of("h5", "hdf5", "he5"));
 
   /** Creates the scanner; it holds no state. */
   public Hdf5Scanner() {}

@@ -484,7 +484,8 @@ final class KerasConfigAnalyzer {
       return;
     }
     boolean code = loadedByKeras || looksLoadable(bytes);
-    ctx.scanMember(documentName + "#" + path, ByteSource.wrap(bytes), code ? MemberKind.CONTENT : MemberKind.OPAQUE_DATA);
+    MemberKind kind = code ? MemberKind.CONTENT : MemberKind.OPAQUE_DATA;
+    ctx.scanMember(documentName + "#" + path, ByteSource.wrap(bytes), kind);
   }
 
   /** Pickle protocol 2+ header, zip or HDF5 signature: content a loader would interpret. */

@@ -55,18 +55,17 @@ public final class KerasConfigScanner implements ModelScanner {
 
   @Override
   public Recognition recognize(ContentHead head) {
+    String text = headText(head);
     int i = 0;
-    int n = head.headLength();
-    if (n >= 3 && head.headByte(0) == 0xEF && head.headByte(1) == 0xBB && head.headByte(2) == 0xBF) {
-      i = 3; // UTF-8 BOM: json.loads(bytes) accepts it
+    if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
+      i = 1; // byte order mark: json.loads(bytes) accepts it
     }
-    while (i < n && isJsonSpace(head.headByte(i))) {
+    while (i < text.length() && isJsonSpace(text.charAt(i))) {
       i++;
     }
-    if (i >= n || head.headByte(i) != '{') {
+    if (i >= text.length() || text.charAt(i) != '{') {
       return Recognition.none();
     }
-    String text = new String(bytes(head, i, Math.min(n, i + 4096)), StandardCharsets.ISO_8859_1);
     boolean kerasShaped =
         text.contains("\"class_name\"") && text.contains("\"config\"") || text.contains("\"keras_version\"");
     if (kerasShaped) {
@@ -79,15 +78,35 @@ public final class KerasConfigScanner implements ModelScanner {
     return Recognition.none();
   }
 
-  private static byte[] bytes(ContentHead head, int from, int to) {
-    byte[] out = new byte[to - from];
-    for (int i = from; i < to; i++) {
-      out[i - from] = (byte) head.headByte(i);
+  /**
+   * The first 4 KiB of the head as text, in the encoding Python's {@code json.detect_encoding} picks for bytes:
+   * UTF-8 (with or without BOM), UTF-16 or UTF-32 by BOM or by the position of zero bytes. A config.json written in
+   * UTF-16 is still a config Keras loads, so it must not slip past as unrecognised.
+   */
+  private static String headText(ContentHead head) {
+    int n = Math.min(head.headLength(), 4096);
+    byte[] b = new byte[n];
+    for (int i = 0; i < n; i++) {
+      b[i] = (byte) head.headByte(i);
     }
-    return out;
+    java.nio.charset.Charset cs = StandardCharsets.UTF_8;
+    if (n >= 4 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE && b[2] == 0 && b[3] == 0) {
+      cs = java.nio.charset.Charset.forName("UTF-32LE");
+    } else if (n >= 4 && b[0] == 0 && b[1] == 0 && (b[2] & 0xFF) == 0xFE && (b[3] & 0xFF) == 0xFF) {
+      cs = java.nio.charset.Charset.forName("UTF-32BE");
+    } else if (n >= 2 && (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE) {
+      cs = StandardCharsets.UTF_16LE;
+    } else if (n >= 2 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF) {
+      cs = StandardCharsets.UTF_16BE;
+    } else if (n >= 4 && b[0] == 0) {
+      cs = b[1] != 0 ? StandardCharsets.UTF_16BE : java.nio.charset.Charset.forName("UTF-32BE");
+    } else if (n >= 4 && b[1] == 0) {
+      cs = b[2] != 0 || b[3] != 0 ? StandardCharsets.UTF_16LE : java.nio.charset.Charset.forName("UTF-32LE");
+    }
+    return new String(b, cs);
   }
 
-  private static boolean isJsonSpace(int b) {
+  private static boolean isJsonSpace(char b) {
     return b == ' ' || b == '\t' || b == '\n' || b == '\r';
   }
 

@@ -94,6 +94,16 @@ class KerasConfigScannerTest {
   }
 
   @Test
+  void utf16And32ConfigsAreRecognisedAndReadLikePythonReadsBytes() {
+    String doc = "{\"module\": \"os\", \"class_name\": \"function\", \"config\": \"system\"}";
+    for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE")) {
+      byte[] bytes = doc.getBytes(java.nio.charset.Charset.forName(charset));
+      RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes, "config.json");
+      assertThat(findings(ctx, "KERAS-DANGEROUS-REFERENCE")).as(charset).hasSize(1);
+    }
+  }
+
+  @Test
   void cleanArchiveConfigAndMetadataHaveNoFinding() {
     RecordingScanContext ctx = config("clean_dense.keras");
     assertThat(ctx.findings()).isEmpty();
@@ -271,7 +281,8 @@ class KerasConfigScannerTest {
       other[i] = (byte) (i * 7 + 1);
     }
     String doc = "{\"class_name\": \"Dense\", \"config\": {\"a\": \"" + Base64.getEncoder().encodeToString(pickle)
-        + "\", \"b\": \"" + Base64.getEncoder().encodeToString(other) + "\", \"c\": \"" + "not base64, ".repeat(10) + "\"}}";
+        + "\", \"b\": \"" + Base64.getEncoder().encodeToString(other)
+        + "\", \"c\": \"" + "not base64, ".repeat(10) + "\"}}";
     RecordingScanContext ctx = json(doc);
     assertThat(ctx.members()).extracting(m -> m.name().substring(m.name().indexOf('#') + 1) + "/" + m.kind())
         .containsExactly("$.config.a/CONTENT", "$.config.b/OPAQUE_DATA");
