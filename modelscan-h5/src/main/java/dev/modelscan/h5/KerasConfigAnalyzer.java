@@ -42,6 +42,9 @@ final class KerasConfigAnalyzer {
   private static final List<String> TF_RISKY_OPS =
       List.of("io.", "py_function", "numpy_function", "compat.v1.py_func", "raw_ops.", "debugging.", "saved_model.");
 
+  /** Layers whose {@code vocabulary} may be a file path that Keras reads. */
+  private static final Set<String> VOCABULARY_LAYERS = Set.of("StringLookup", "IntegerLookup", "TextVectorization");
+
   /** Shortest string considered as a base64 payload; shorter ones cannot hold a useful pickle. */
   static final int MIN_BASE64_CHARS = 64;
 
@@ -170,6 +173,22 @@ final class KerasConfigAnalyzer {
         consumedPaths.add(path + ".config.module");
         maybePayload(blob, path + ".config.module", true);
       }
+    }
+
+    if ("TFSMLayer".equals(cls) && cfg.get("filepath") instanceof String) {
+      report(
+          KerasRules.EXTERNAL_RESOURCE,
+          Severity.HIGH,
+          "",
+          cls,
+          "TFSMLayer " + label + " loads the SavedModel at " + cfg.get("filepath"));
+    } else if (VOCABULARY_LAYERS.contains(cls) && cfg.get("vocabulary") instanceof String) {
+      report(
+          KerasRules.EXTERNAL_RESOURCE,
+          Severity.HIGH,
+          "",
+          cls,
+          cls + " " + label + " reads its vocabulary from the file " + cfg.get("vocabulary"));
     }
 
     boolean reported = false;

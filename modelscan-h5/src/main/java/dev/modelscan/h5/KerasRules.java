@@ -77,6 +77,16 @@ final class KerasRules {
           Severity.HIGH,
           ThreatType.FILE_ACCESS);
 
+  static final Rule EXTERNAL_RESOURCE =
+      Rule.of(
+          "KERAS-EXTERNAL-RESOURCE",
+          "Keras configuration reads a file outside the model",
+          "A layer configuration names a path that Keras opens while loading: a TFSMLayer loads (and runs the graph"
+              + " of) a SavedModel from its filepath, lookup and vectorization layers read their vocabulary from a"
+              + " file path. Either reaches files on the loading machine that were not scanned.",
+          Severity.HIGH,
+          ThreatType.FILE_ACCESS);
+
   static final Rule EXTERNAL_LINK =
       Rule.of(
           "H5-EXTERNAL-LINK",
@@ -114,7 +124,15 @@ final class KerasRules {
           ThreatType.UNKNOWN_REFERENCE);
 
   static final List<Rule> KERAS =
-      List.of(LAMBDA, DANGEROUS_REFERENCE, NON_MODELING_API, CUSTOM_OBJECT, EMBEDDED_PICKLE, DUPLICATE_KEY, TF_OP);
+      List.of(
+          LAMBDA,
+          DANGEROUS_REFERENCE,
+          NON_MODELING_API,
+          CUSTOM_OBJECT,
+          EMBEDDED_PICKLE,
+          DUPLICATE_KEY,
+          TF_OP,
+          EXTERNAL_RESOURCE);
 
   static final List<Rule> HDF5 = List.of(EXTERNAL_LINK, EXTERNAL_STORAGE, SHAPE_BOMB, UNKNOWN_FILTER);
 

@@ -273,6 +273,17 @@ class KerasConfigScannerTest {
   }
 
   @Test
+  void layersThatReadFilesOutsideTheModelAreReported() {
+    String tfsm = layer("\"keras.layers\"", "TFSMLayer", "{\"name\": \"t\", \"filepath\": \"/tmp/evil_savedmodel\"}");
+    assertThat(findings(json(sequential(tfsm)), "KERAS-EXTERNAL-RESOURCE")).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("/tmp/evil_savedmodel"));
+    String vocab = layer("\"keras.layers\"", "StringLookup", "{\"name\": \"v\", \"vocabulary\": \"/etc/passwd\"}");
+    assertThat(findings(json(sequential(vocab)), "KERAS-EXTERNAL-RESOURCE")).hasSize(1);
+    String inline = vocab.replace("\"/etc/passwd\"", "[\"a\", \"b\"]");
+    assertThat(json(sequential(inline)).findings()).isEmpty();
+  }
+
+  @Test
   void base64PayloadsAnywhereAreDispatchedByWhatTheyLookLike() {
     byte[] pickle = "\u0080\u0004cos\nsystem\n(X\u0004\u0000\u0000\u0000echo\u0085R.".repeat(3)
         .getBytes(StandardCharsets.ISO_8859_1);
