@@ -119,6 +119,13 @@ with h5py.File("virtual_dataset.h5", "w") as f:
 with h5py.File("unknown_filter.h5", "w") as f:
     f.create_dataset("x", shape=(4,), dtype="f4", chunks=(4,), compression=40000, allow_unknown_filter=True)
 
+# Hard-link cycle (/a/loop is /a itself) and a soft link: a naive recursive walk never ends.
+with h5py.File("link_cycle.h5", "w") as f:
+    a = f.create_group("a")
+    a["loop"] = a
+    f["soft"] = h5py.SoftLink("/a")
+    a.create_dataset("w", data=np.zeros((2,), dtype="f4"))
+
 # Shape bomb: a chunked dataset declaring 1e6 x 1e6 float64 (8 TB). No chunk is ever written, so the file stays
 # ~1.4 KB; a loader that allocates the declared shape (h5py read, Keras load_weights) exhausts memory.
 with h5py.File("shape_bomb.h5", "w") as f:

@@ -150,6 +150,17 @@ class Hdf5ScannerTest {
   }
 
   @Test
+  void hardLinkCyclesAndSoftLinksAreWalkedOnce() {
+    RecordingScanContext ctx = scan("link_cycle.h5");
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+    // four objects (a, soft, a/loop, a/w): the cycle is entered once, so a bound of 4 suffices
+    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxArchiveMembers(4).build()).build();
+    assertThat(RecordingScanContext.scan(scanner, Fixtures.bytes("link_cycle.h5"), "x.h5", s).status())
+        .isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
   void shapeBombIsReportedFromDeclaredAndStoredSizes() {
     byte[] bytes = Fixtures.bytes("shape_bomb.h5");
     assertThat(bytes.length).isLessThan(8192);
