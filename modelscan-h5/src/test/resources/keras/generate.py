@@ -131,6 +131,11 @@ with h5py.File("link_cycle.h5", "w") as f:
 with h5py.File("shape_bomb.h5", "w") as f:
     f.create_dataset("model_weights/dense/kernel", shape=(1_000_000, 1_000_000), dtype="f8", chunks=(1, 1))
 
+# The same declared 8 TB with the default contiguous layout: HDF5 allocates the space late, so nothing is written,
+# the data address stays undefined, and readers return 8 TB of fill values.
+with h5py.File("shape_bomb_contiguous.h5", "w") as f:
+    f.create_dataset("model_weights/dense/kernel", shape=(1_000_000, 1_000_000), dtype="f8")
+
 # User block: h5py reserves 512 bytes before the superblock; we put a hand-assembled protocol-2 pickle there
 # (GLOBAL os.system, REDUCE with 'echo pwned'). Written opcode by opcode, never unpickled.
 PICKLE = (b"\x80\x02cos\nsystem\nq\x00X\n\x00\x00\x00echo pwnedq\x01\x85q\x02Rq\x03.")

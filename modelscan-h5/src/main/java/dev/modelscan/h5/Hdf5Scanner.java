@@ -18,6 +18,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.exceptions.HdfFilterException;
 import io.jhdf.filter.PipelineFilterWithData;
 import io.jhdf.links.ExternalLink;
@@ -139,13 +140,13 @@ public final class Hdf5Scanner implements ModelScanner {
       try (FileChannel ch = FileChannel.open(file.get(), StandardOpenOption.READ)) {
         mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, src.size());
       }
-      open(ctx, () -> HdfFile.fromByteBuffer(mapped));
+      open(ctx, () -> HdfFile.fromByteBuffer(mapped), src.size() - sig);
     } else if (file.isPresent() && Files.size(file.get()) == src.size()) {
       Path p = file.get();
-      open(ctx, () -> new HdfFile(p));
+      open(ctx, () -> new HdfFile(p), src.size() - sig);
     } else if (src.size() <= MAX_IN_MEMORY_BYTES) {
       byte[] bytes = src.readBytes(0, (int) src.size());
-      open(ctx, () -> HdfFile.fromBytes(bytes));
+      open(ctx, () -> HdfFile.fromBytes(bytes), src.size() - sig);
     } else {
       ctx.limitReached(
           new ScanLimitExceededException(
@@ -159,9 +160,9 @@ public final class Hdf5Scanner implements ModelScanner {
     HdfFile open();
   }
 
-  private static void open(ScanContext ctx, Opener opener) {
+  private static void open(ScanContext ctx, Opener opener, long contentSize) {
     try (HdfFile hdf = opener.open()) {
-      new Walk(ctx, hdf).run();
+      new Walk(ctx, hdf, contentSize).run();
     } catch (ScanLimitExceededException | MalformedContentException e) {
       throw e;
     } catch (OutOfMemoryError e) {
@@ -232,11 +233,13 @@ public final class Hdf5Scanner implements ModelScanner {
     private final ScanContext ctx;
     private final HdfFile hdf;
     private final int maxObjects;
+    private final long contentSize;
     private int objects;
 
-    Walk(ScanContext ctx, HdfFile hdf) {
+    Walk(ScanContext ctx, HdfFile hdf, long contentSize) {
       this.ctx = ctx;
       this.hdf = hdf;
+      this.contentSize = contentSize;
       this.maxObjects = ctx.limits().maxArchiveMembers();
     }
 
@@ -342,7 +345,7 @@ public final class Hdf5Scanner implements ModelScanner {
       for (int dim : dims) {
         declared = dim <= 0 ? 0 : multiplySaturated(declared, dim);
       }
-      long stored = d.getStorageInBytes();
+      long stored = storedBytes(d);
       if (declared >= SHAPE_BOMB_MIN_BYTES && declared / Math.max(1, stored) > SHAPE_BOMB_RATIO) {
         ctx.report(
             ctx.finding(KerasRules.SHAPE_BOMB)
@@ -380,6 +383,23 @@ public final class Hdf5Scanner implements ModelScanner {
               .operator(id)
               .message("dataset " + path + " uses filter id " + id + " (" + name + "); libhdf5 would load a plugin")
               .build());
+    }
+
+    /**
+     * The bytes of data the file really holds for a dataset. jHDF reports a contiguous dataset's declared size as its
+     * storage even when no space was ever allocated (address undefined) or the address lies past the end of the
+     * file; h5py then reads fill values of the full declared size. Both count as stored only what is present.
+     */
+    private long storedBytes(Dataset d) {
+      long stored = d.getStorageInBytes();
+      if (d instanceof ContiguousDataset) {
+        long address = ((ContiguousDataset) d).getDataAddress();
+        if (address < 0 || address >= contentSize) {
+          return 0;
+        }
+        return Math.min(stored, contentSize - address);
+      }
+      return stored;
     }
 
     private static long multiplySaturated(long a, long b) {

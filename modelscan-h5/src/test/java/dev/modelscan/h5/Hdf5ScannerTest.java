@@ -171,6 +171,14 @@ class Hdf5ScannerTest {
   }
 
   @Test
+  void unallocatedContiguousShapeBombIsReported() {
+    // jHDF reports the declared size as storage here; the scanner checks where the data would really be
+    RecordingScanContext ctx = scan("shape_bomb_contiguous.h5");
+    assertThat(findings(ctx, "H5-SHAPE-BOMB")).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("stores 0 bytes"));
+  }
+
+  @Test
   void smallDatasetsAreNeverShapeBombs() {
     // clean_dense.h5 stores its 4x2 and 2 floats contiguously: declared == stored.
     assertThat(findings(scan("clean_dense.h5"), "H5-SHAPE-BOMB")).isEmpty();
