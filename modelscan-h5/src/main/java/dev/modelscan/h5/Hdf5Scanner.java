@@ -24,6 +24,7 @@ import io.jhdf.filter.PipelineFilterWithData;
 import io.jhdf.links.ExternalLink;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.StringData;
+import io.jhdf.object.datatype.VariableLength;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -433,6 +434,21 @@ public final class Hdf5Scanner implements ModelScanner {
       }
     }
 
+    private static long declaredVlenBytes(Attribute a) {
+      long count = a.getSize();
+      ByteBuffer b = a.getBuffer().duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+      int start = b.position();
+      if (count <= 0 || b.remaining() / count < 4) {
+        throw new IllegalStateException("variable-length attribute " + a.getName() + " has no heap references");
+      }
+      int element = (int) (b.remaining() / count);
+      long total = 0;
+      for (long i = 0; i < count; i++) {
+        total += Integer.toUnsignedLong(b.getInt(start + (int) (i * element)));
+      }
+      return total;
+    }
+
     /** Runs one attribute's analysis; a limit stops that attribute only, the structure walk still runs. */
     private void bounded(Runnable analysis) {
       try {
@@ -508,6 +524,14 @@ public final class Hdf5Scanner implements ModelScanner {
             end--;
           }
           return new String(raw, 0, end, StandardCharsets.UTF_8);
+        }
+        if (t instanceof VariableLength) {
+          // Each element is a global-heap reference whose first 4 bytes are the string's length: bound the total
+          // before jHDF builds the strings (an attribute can claim up to the size of the file).
+          long total = declaredVlenBytes(a);
+          if (total > max) {
+            throw new ScanLimitExceededException(LimitType.STRING_BYTES, max, total, "attribute " + a.getName());
+          }
         }
         Object data = a.getData();
         String[] parts = data instanceof String ? new String[] {(String) data} : (String[]) data;
