@@ -250,6 +250,16 @@ class Hdf5ScannerTest {
   }
 
   @Test
+  void splitAttributesAreBoundedAsAWhole() {
+    // each half of the split model_config is below the bound; together they are above it
+    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxStringBytes(1000).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, Fixtures.bytes("fixed_and_split.h5"), "x.h5", s);
+    assertThat(findings(ctx, StandardRules.LIMIT_REACHED.id()))
+        .anySatisfy(f -> assertThat(f.message()).contains("split attribute model_config"));
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  @Test
   void deadlineStopsTheScan() {
     ScanSettings s =
         ScanSettings.builder().limits(ScanLimits.builder().scanTimeout(Duration.ofNanos(1)).build()).build();

@@ -199,6 +199,18 @@ class KerasConfigScannerTest {
   }
 
   @Test
+  void duplicateKeyFindingsAreCapped() {
+    StringBuilder doc = new StringBuilder("{\"class_name\": \"Dense\", \"config\": {");
+    for (int i = 0; i < 30; i++) {
+      doc.append(i == 0 ? "" : ", ").append("\"k").append(i).append("\": 1, \"k").append(i).append("\": 2");
+    }
+    RecordingScanContext ctx = json(doc.append("}}").toString());
+    List<Finding> dupes = findings(ctx, "KERAS-DUPLICATE-KEY");
+    assertThat(dupes).hasSize(21);
+    assertThat(dupes.get(20).message()).contains("30 duplicate keys");
+  }
+
+  @Test
   void keras2FunctionTypeLambdaNamesItsModule() {
     String lambda = "{\"class_name\": \"Lambda\", \"config\": {\"name\": \"l\", \"function\": \"system\","
         + " \"function_type\": \"function\", \"module\": \"os\"}}";
