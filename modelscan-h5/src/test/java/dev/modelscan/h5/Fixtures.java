@@ -11,6 +11,14 @@ import java.util.zip.ZipInputStream;
 final class Fixtures {
   private Fixtures() {}
 
+  static java.nio.file.Path path(String name) {
+    try {
+      return java.nio.file.Path.of(Fixtures.class.getResource("/keras/" + name).toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static byte[] bytes(String name) {
     try (InputStream in = Fixtures.class.getResourceAsStream("/keras/" + name)) {
       if (in == null) {
