@@ -359,31 +359,7 @@ final class KerasConfigAnalyzer {
   private void code(String text, String what) {
     byte[] bytes = decodeFuncDump(text);
     try {
-      MarshalCode.Info info = MarshalCode.parse(bytes);
-      Set<String> risky = new TreeSet<>();
-      for (String n : info.names) {
-        if (KerasFacts.DANGEROUS_MODULES.contains(n) || KerasFacts.DANGEROUS_NAMES.contains(n)) {
-          risky.add(n);
-        }
-      }
-      for (String c : info.stringConstants) {
-        if (KerasFacts.DANGEROUS_MODULES.contains(c) || KerasFacts.DANGEROUS_NAMES.contains(c)) {
-          risky.add(c);
-        }
-      }
-      StringBuilder m = new StringBuilder(what).append(" carries Python bytecode (").append(info.layout.label);
-      m.append(" marshal) that runs when the layer is built or called");
-      m.append(risky.isEmpty() ? "" : "; references " + String.join(", ", risky));
-      m.append("; names: ").append(bounded(info.names));
-      if (!info.stringConstants.isEmpty()) {
-        m.append("; string constants: ").append(bounded(info.stringConstants));
-      }
-      report(
-          KerasRules.LAMBDA,
-          risky.isEmpty() ? Severity.HIGH : Severity.CRITICAL,
-          "",
-          String.join(",", risky),
-          m.toString());
+      describeCode(MarshalCode.parse(bytes), what);
     } catch (MarshalCode.MarshalException e) {
       report(
           KerasRules.LAMBDA,
@@ -393,6 +369,34 @@ final class KerasConfigAnalyzer {
           what + " carries code that could not be parsed as Python marshal data (" + e.getMessage() + ")");
       ctx.markPartial(what + ": Lambda bytecode not analysed: " + e.getMessage());
     }
+  }
+
+  /** Reports parsed marshal code, naming the dangerous names and constants it references. */
+  private void describeCode(MarshalCode.Info info, String what) {
+    Set<String> risky = new TreeSet<>();
+    for (String n : info.names) {
+      if (KerasFacts.DANGEROUS_MODULES.contains(n) || KerasFacts.DANGEROUS_NAMES.contains(n)) {
+        risky.add(n);
+      }
+    }
+    for (String c : info.stringConstants) {
+      if (KerasFacts.DANGEROUS_MODULES.contains(c) || KerasFacts.DANGEROUS_NAMES.contains(c)) {
+        risky.add(c);
+      }
+    }
+    StringBuilder m = new StringBuilder(what).append(" carries Python bytecode (").append(info.layout.label);
+    m.append(" marshal) that runs when the layer is built or called");
+    m.append(risky.isEmpty() ? "" : "; references " + String.join(", ", risky));
+    m.append("; names: ").append(bounded(info.names));
+    if (!info.stringConstants.isEmpty()) {
+      m.append("; string constants: ").append(bounded(info.stringConstants));
+    }
+    report(
+        KerasRules.LAMBDA,
+        risky.isEmpty() ? Severity.HIGH : Severity.CRITICAL,
+        "",
+        String.join(",", risky),
+        m.toString());
   }
 
   private static String bounded(Set<String> values) {
@@ -501,6 +505,15 @@ final class KerasConfigAnalyzer {
         ctx.markPartial(documentName + ": more than " + MAX_PAYLOADS + " base64 payloads; the rest were not scanned");
       }
       return;
+    }
+    if (!loadedByKeras && bytes.length > 0 && (bytes[0] & 0x7F) == 'c') {
+      // A marshalled code object under any key: custom layers that func_load their own config carry code this way.
+      try {
+        describeCode(MarshalCode.parse(bytes), "string at " + path);
+        return;
+      } catch (MarshalCode.MarshalException e) {
+        // not code: dispatch it like any other payload
+      }
     }
     boolean code = loadedByKeras || looksLoadable(bytes);
     MemberKind kind = code ? MemberKind.CONTENT : MemberKind.OPAQUE_DATA;

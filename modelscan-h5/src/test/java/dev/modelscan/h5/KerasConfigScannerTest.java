@@ -277,6 +277,18 @@ class KerasConfigScannerTest {
   }
 
   @Test
+  void marshalledCodeUnderAnyKeyIsReportedAsCode() {
+    // a custom layer that func_loads its own config: the code is found by its bytes, not by its key
+    String code = lambdaCode("lambda_sequential.keras").replace("\n", "");
+    RecordingScanContext ctx = json("{\"class_name\": \"Dense\", \"config\": {\"payload\": \"" + code + "\"}}");
+    assertThat(findings(ctx, "KERAS-LAMBDA")).singleElement().satisfies(f -> {
+      assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(f.message()).contains("$.config.payload", "references __import__, os, system");
+    });
+    assertThat(ctx.members()).isEmpty();
+  }
+
+  @Test
   void tfOpLambdaFileOpsAreReported() {
     String op = "{\"class_name\": \"TFOpLambda\", \"config\": {\"name\": \"w\", \"function\": \"io.write_file\"}}";
     assertThat(findings(json(sequential(op)), "KERAS-TF-OP-FILE-ACCESS")).hasSize(1);
