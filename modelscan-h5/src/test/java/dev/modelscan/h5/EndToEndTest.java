@@ -18,9 +18,12 @@ import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.archive.ZipScanner;
 import dev.modelscan.core.text.TextScanner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The HDF5 and Keras config scanners behind the engine's facade: discovery, dispatch by content, nested payloads. */
 class EndToEndTest {
@@ -57,6 +60,7 @@ class EndToEndTest {
             .add(new KerasConfigScanner())
             .add(new FakePickleScanner())
             .add(new TextScanner())
+            .add(new ZipScanner())
             .build();
     return ModelScan.builder().registry(registry).build();
   }
@@ -109,5 +113,51 @@ class EndToEndTest {
     assertThat(report.results().get(0).status()).isEqualTo(ScanStatus.PARTIAL);
     assertThat(report.findings()).extracting(Finding::ruleId).contains("H5-EXTERNAL-STORAGE");
     assertThat(report.verdict()).isEqualTo(Verdict.UNSAFE);
+  }
+
+  @Test
+  void cleanKerasArchiveIsCleanAndEveryMemberGoesToItsScanner() {
+    ScanReport report = engine().scan(Fixtures.path("clean_dense.keras"));
+    assertThat(report.verdict()).isEqualTo(Verdict.CLEAN);
+    FileResult result = report.results().get(0);
+    assertThat(result.format()).isEqualTo("keras");
+    assertThat(result.status()).isEqualTo(ScanStatus.COMPLETE);
+    assertThat(result.findings()).isEmpty();
+    assertThat(result.members())
+        .extracting(m -> m.entry() + "=" + m.format())
+        .containsExactlyInAnyOrder(
+            "metadata.json=keras-config", "config.json=keras-config", "model.weights.h5=hdf5");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "lambda_sequential.keras, KERAS-LAMBDA, CRITICAL",
+    "lambda_nested.keras, KERAS-LAMBDA, HIGH",
+    "lambda_wrapper.keras, KERAS-LAMBDA, CRITICAL",
+    "activation_os_system.keras, KERAS-DANGEROUS-REFERENCE, CRITICAL",
+    "custom_objects.keras, KERAS-CUSTOM-OBJECT, MEDIUM",
+    "non_modeling_api.keras, KERAS-NON-MODELING-API, CRITICAL",
+    "torch_wrapper.keras, KERAS-EMBEDDED-PICKLE, HIGH",
+    "duplicate_keys.keras, KERAS-LAMBDA, CRITICAL",
+    "external_link_weights.keras, H5-EXTERNAL-LINK, HIGH"
+  })
+  void hostileKerasArchivesAreReportedThroughTheZipScanner(String archive, String rule, Severity worst) {
+    ScanReport report = engine().scan(Fixtures.path(archive));
+    FileResult result = report.results().get(0);
+    assertThat(result.format()).isEqualTo("keras");
+    assertThat(result.findings()).extracting(Finding::ruleId).contains(rule);
+    assertThat(result.maxSeverity()).contains(worst);
+    assertThat(report.verdict()).isEqualTo(Verdict.UNSAFE);
+    // every finding made inside the archive names the member it came from
+    assertThat(result.findings()).allSatisfy(f -> assertThat(f.location().entry()).isNotEmpty());
+  }
+
+  @Test
+  void pickleInsideTheConfigOfAKerasArchiveReachesThePickleScanner() {
+    FileResult result = engine().scanBytes(Fixtures.bytes("torch_wrapper.keras"), "model.keras");
+    Finding seen =
+        result.findings().stream().filter(f -> f.ruleId().equals("TEST-PICKLE-SEEN")).findFirst().orElseThrow();
+    assertThat(seen.location().entry()).startsWith("config.json").contains("$.config.layers[1].config.module");
+    assertThat(result.status()).isEqualTo(ScanStatus.COMPLETE);
   }
 }
