@@ -44,11 +44,13 @@ final class JsonTree {
 
   private final Object root;
   private final List<String> duplicateKeys;
+  private final int duplicateCount;
   private final boolean trailingData;
 
-  private JsonTree(Object root, List<String> duplicateKeys, boolean trailingData) {
+  private JsonTree(Object root, List<String> duplicateKeys, int duplicateCount, boolean trailingData) {
     this.root = root;
     this.duplicateKeys = duplicateKeys;
+    this.duplicateCount = duplicateCount;
     this.trailingData = trailingData;
   }
 
@@ -57,9 +59,14 @@ final class JsonTree {
     return root;
   }
 
-  /** Paths of keys that occurred more than once in their object (the last value was kept). */
+  /** Paths of keys that occurred more than once in their object (the last value was kept), the first ones only. */
   List<String> duplicateKeys() {
     return duplicateKeys;
+  }
+
+  /** How many times a key repeated in its object, in the whole document. */
+  int duplicateCount() {
+    return duplicateCount;
   }
 
   /** Whether something other than whitespace follows the root value (Python raises "Extra data"). */
@@ -105,7 +112,13 @@ final class JsonTree {
       } catch (JsonProcessingException e) {
         trailing = true;
       }
-      return new JsonTree(root, List.copyOf(duplicates), trailing);
+      List<String> shown = new ArrayList<>();
+      for (String d : duplicates) {
+        if (d != null) {
+          shown.add(d);
+        }
+      }
+      return new JsonTree(root, List.copyOf(shown), duplicates.size(), trailing);
     } catch (StreamConstraintsException e) {
       String m = String.valueOf(e.getOriginalMessage());
       if (m.contains("depth")) {
@@ -125,16 +138,27 @@ final class JsonTree {
     }
   }
 
-  /** A container under construction, with the key its next value goes to. */
+  /** Most duplicate-key paths recorded (all duplicates still follow Python's last-wins rule). */
+  static final int MAX_DUPLICATES_RECORDED = 1000;
+
+  /**
+   * A container under construction, with the key its next value goes to and a short label of where it sits in its
+   * parent. Full paths are never stored per value: with long keys that would copy the key once per descendant.
+   */
   private static final class Frame {
     final Object container;
-    final String path;
+    final String label;
     String key;
 
-    Frame(Object container, String path) {
+    Frame(Object container, String label) {
       this.container = container;
-      this.path = path;
+      this.label = label;
     }
+  }
+
+  /** A key as shown in a path: long keys are cut, so paths stay small whatever the document holds. */
+  static String shortKey(String key) {
+    return key.length() > 40 ? key.substring(0, 40) + "..." : key;
   }
 
   /** Iterative reader: no Java recursion, so depth is bounded only by the limit, never by the thread stack. */
@@ -146,7 +170,6 @@ final class JsonTree {
     if (t == null) {
       throw new MalformedContentException(0, "empty JSON document");
     }
-    Object root = null;
     while (t != null) {
       if (t == JsonToken.FIELD_NAME) {
         Frame f = stack.peek();
@@ -196,42 +219,48 @@ final class JsonTree {
         default:
           throw new MalformedContentException(-1, "unexpected JSON token " + t);
       }
-      String path = "$";
+      String label = "$";
       if (!stack.isEmpty()) {
-        Frame parent = stack.peek();
-        path = add(parent, value, duplicates);
+        label = add(stack, value, duplicates);
       }
       if (container) {
         if (stack.size() >= maxDepth) {
           throw new ScanLimitExceededException(LimitType.JSON_DEPTH, maxDepth, stack.size() + 1, "JSON nesting");
         }
-        stack.push(new Frame(value, path));
+        stack.push(new Frame(value, label));
       } else if (stack.isEmpty()) {
         return value;
-      }
-      if (root == null) {
-        root = value;
       }
       t = p.nextToken();
     }
     throw new MalformedContentException(-1, "JSON document ends early");
   }
 
+  /** Adds a value to the innermost container; returns the value's label within it. */
   @SuppressWarnings("unchecked")
-  private static String add(Frame parent, Object value, List<String> duplicates) {
+  private static String add(Deque<Frame> stack, Object value, List<String> duplicates) {
+    Frame parent = stack.peek();
     if (parent.container instanceof Map) {
       Map<String, Object> map = (Map<String, Object>) parent.container;
       String key = parent.key;
-      String path = parent.path + "." + key;
-      // Python's dict keeps the first insertion position but the last value; remove() then put() would move it.
+      // Python's dict keeps the first insertion position but the last value; put() on a present key does the same.
       if (map.containsKey(key)) {
-        duplicates.add(path);
+        // the first paths are kept for the report; the null entries only count the rest
+        duplicates.add(duplicates.size() < MAX_DUPLICATES_RECORDED ? path(stack) + "." + shortKey(key) : null);
       }
       map.put(key, value);
-      return path;
+      return "." + shortKey(key);
     }
     List<Object> list = (List<Object>) parent.container;
     list.add(value);
-    return parent.path + "[" + (list.size() - 1) + "]";
+    return "[" + (list.size() - 1) + "]";
+  }
+
+  private static String path(Deque<Frame> stack) {
+    StringBuilder sb = new StringBuilder();
+    for (java.util.Iterator<Frame> it = stack.descendingIterator(); it.hasNext(); ) {
+      sb.append(it.next().label);
+    }
+    return sb.toString();
   }
 }

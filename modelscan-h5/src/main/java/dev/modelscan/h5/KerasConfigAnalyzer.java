@@ -8,11 +8,12 @@ import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ScanContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +57,8 @@ final class KerasConfigAnalyzer {
 
   private final ScanContext ctx;
   private final String documentName;
-  private final Set<String> consumedPaths = new HashSet<>();
+  /** String values already analysed as code or payload, by identity (two equal strings are two values). */
+  private final Set<String> consumed = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<String, Integer> findingsPerRule = new HashMap<>();
   private int payloads;
 
@@ -70,59 +72,104 @@ final class KerasConfigAnalyzer {
     this.documentName = documentName;
   }
 
-  /** One value still to visit, with its JSON path and the key it was found under. */
-  private record Item(Object value, String path, String key, boolean callableContext) {}
+  /**
+   * A container being walked: an iterator over its entries or elements, its path, the key it was found under and
+   * whether its strings name callables. Only one frame per nesting level exists, so memory stays O(depth) however
+   * wide the document is.
+   */
+  private static final class Frame {
+    final Iterator<? extends Map.Entry<?, ?>> entries;
+    final List<?> list;
+    final String path;
+    final String key;
+    final boolean callableContext;
+    final boolean isObject;
+    int index;
+
+    Frame(Map<?, ?> map, List<?> list, String path, String key, boolean callableContext, boolean isObject) {
+      this.entries = map == null ? null : map.entrySet().iterator();
+      this.list = list;
+      this.path = path;
+      this.key = key;
+      this.callableContext = callableContext;
+      this.isObject = isObject;
+    }
+  }
+
+  /** Longest path kept for messages; deeper paths end in "..." so that no path grows with the document. */
+  static final int MAX_PATH_CHARS = 300;
+
+  private static String child(String path, String suffix) {
+    if (path.length() + suffix.length() <= MAX_PATH_CHARS) {
+      return path + suffix;
+    }
+    return path.endsWith("...") ? path : path + "...";
+  }
 
   /** Analyses a parsed document. */
   void analyze(JsonTree tree) {
-    int dupes = 0;
+    int shown = 0;
     for (String path : tree.duplicateKeys()) {
-      if (++dupes <= 20) {
-        report(
-            KerasRules.DUPLICATE_KEY,
-            Severity.MEDIUM,
-            "",
-            "",
-            documentName + " repeats the key " + path + "; Keras (Python json) uses the last value");
+      if (++shown > 20) {
+        break;
+      }
+      report(
+          KerasRules.DUPLICATE_KEY,
+          Severity.MEDIUM,
+          "",
+          "",
+          documentName + " repeats the key " + path + "; Keras (Python json) uses the last value");
+    }
+    if (tree.duplicateCount() > 20) {
+      report(
+          KerasRules.DUPLICATE_KEY,
+          Severity.MEDIUM,
+          "",
+          "",
+          documentName + " has " + tree.duplicateCount() + " duplicate keys");
+    }
+    Deque<Frame> frames = new ArrayDeque<>();
+    visit(frames, tree.root(), "$", "", false);
+    while (!frames.isEmpty()) {
+      ctx.checkDeadline();
+      Frame f = frames.peek();
+      if (f.entries != null) {
+        if (!f.entries.hasNext()) {
+          frames.pop();
+          continue;
+        }
+        Map.Entry<?, ?> e = f.entries.next();
+        String key = String.valueOf(e.getKey());
+        boolean callable = isCallableKey(key) || f.callableContext && !f.isObject;
+        visit(frames, e.getValue(), child(f.path, "." + JsonTree.shortKey(key)), key, callable);
+      } else {
+        if (f.index >= f.list.size()) {
+          frames.pop();
+          continue;
+        }
+        int i = f.index++;
+        visit(frames, f.list.get(i), child(f.path, "[" + i + "]"), f.key, f.callableContext);
       }
     }
-    if (dupes > 20) {
-      report(KerasRules.DUPLICATE_KEY, Severity.MEDIUM, "", "", documentName + " has " + dupes + " duplicate keys");
-    }
-    Deque<Item> stack = new ArrayDeque<>();
-    stack.push(new Item(tree.root(), "$", "", false));
-    while (!stack.isEmpty()) {
-      ctx.checkDeadline();
-      Item item = stack.pop();
-      Object v = item.value();
-      if (v instanceof Map) {
-        Map<?, ?> map = (Map<?, ?>) v;
-        boolean isObject = map.get("class_name") instanceof String;
-        if (isObject) {
-          inspectObject(map, item.path());
-        }
-        List<Item> children = new ArrayList<>();
-        for (Map.Entry<?, ?> e : map.entrySet()) {
-          String key = String.valueOf(e.getKey());
-          boolean callable = isCallableKey(key) || item.callableContext() && !isObject;
-          children.add(new Item(e.getValue(), item.path() + "." + key, key, callable));
-        }
-        for (int i = children.size() - 1; i >= 0; i--) {
-          stack.push(children.get(i));
-        }
-      } else if (v instanceof List) {
-        List<?> list = (List<?>) v;
-        for (int i = list.size() - 1; i >= 0; i--) {
-          stack.push(new Item(list.get(i), item.path() + "[" + i + "]", item.key(), item.callableContext()));
-        }
-      } else if (v instanceof String) {
-        String s = (String) v;
-        if (item.callableContext()) {
-          checkCallableName(s, item.path());
-        }
-        if (s.length() >= MIN_BASE64_CHARS && !consumedPaths.contains(item.path())) {
-          maybePayload(s, item.path(), false);
-        }
+  }
+
+  private void visit(Deque<Frame> frames, Object v, String path, String key, boolean callableContext) {
+    if (v instanceof Map) {
+      Map<?, ?> map = (Map<?, ?>) v;
+      boolean isObject = map.get("class_name") instanceof String;
+      if (isObject) {
+        inspectObject(map, path);
+      }
+      frames.push(new Frame(map, null, path, key, callableContext, isObject));
+    } else if (v instanceof List) {
+      frames.push(new Frame(null, (List<?>) v, path, key, callableContext, false));
+    } else if (v instanceof String) {
+      String s = (String) v;
+      if (callableContext && !consumed.contains(s)) {
+        checkCallableName(s, path);
+      }
+      if (s.length() >= MIN_BASE64_CHARS && !consumed.contains(s)) {
+        maybePayload(s, path, false);
       }
     }
   }
@@ -170,7 +217,7 @@ final class KerasConfigAnalyzer {
           "load",
           "TorchModuleWrapper " + label + " embeds a torch.save pickle that Keras loads with torch.load");
       if (blob != null) {
-        consumedPaths.add(path + ".config.module");
+        consumed.add(blob);
         maybePayload(blob, path + ".config.module", true);
       }
     }
@@ -200,7 +247,7 @@ final class KerasConfigAnalyzer {
       String fn = str(config);
       if (fn != null) {
         checkCallableName(fn, path + ".config");
-        consumedPaths.add(path + ".config");
+        consumed.add(fn);
       }
       reported = true;
     } else if (!KerasFacts.BUILTIN_CLASSES.contains(cls) && !cls.startsWith("__")) {
@@ -326,15 +373,15 @@ final class KerasConfigAnalyzer {
           (String) fn,
           "Lambda layer " + label + " calls the Python function " + fq + " (" + key + ", function_type"
               + " 'function')");
-      consumedPaths.add(path + "." + key);
+      consumed.add((String) fn);
     } else if (fn instanceof List && !((List<?>) fn).isEmpty() && ((List<?>) fn).get(0) instanceof String) {
       if ("raw".equals(type) && !"function".equals(key)) {
         return; // output_shape given as a plain shape list
       }
-      consumedPaths.add(path + "." + key + "[0]");
+      consumed.add((String) ((List<?>) fn).get(0));
       code((String) ((List<?>) fn).get(0), "Lambda layer " + label + " (" + key + ")");
     } else if (fn instanceof String && "function".equals(key)) {
-      consumedPaths.add(path + "." + key);
+      consumed.add((String) fn);
       code((String) fn, "Lambda layer " + label);
     }
   }
@@ -344,10 +391,10 @@ final class KerasConfigAnalyzer {
     Object code = cfg.get("code");
     Object value = cfg.get("value");
     if (code instanceof String) {
-      consumedPaths.add(path + ".code");
+      consumed.add((String) code);
       code((String) code, "__lambda__ " + label);
     } else if (value instanceof List && !((List<?>) value).isEmpty() && ((List<?>) value).get(0) instanceof String) {
-      consumedPaths.add(path + ".value[0]");
+      consumed.add((String) ((List<?>) value).get(0));
       code((String) ((List<?>) value).get(0), "__lambda__ " + label);
     } else {
       report(KerasRules.LAMBDA, Severity.HIGH, "", "", "__lambda__ " + label + " without readable code");

@@ -211,6 +211,33 @@ class KerasConfigScannerTest {
   }
 
   @Test
+  void pathsStayShortWhateverTheKeysAndNesting() {
+    // a 200k-character key above a wide list: paths must not copy the key once per value
+    String key = "k".repeat(200_000);
+    String evil = layer("\"os\"", "system", "{}");
+    StringBuilder doc = new StringBuilder("{\"class_name\": \"Dense\", \"config\": {\"" + key + "\": [");
+    for (int i = 0; i < 5000; i++) {
+      doc.append("1, ");
+    }
+    doc.append(("{\"" + key + "\": ").repeat(50)).append(evil).append("}".repeat(50)).append("]}}");
+    RecordingScanContext ctx = json(doc.toString());
+    assertThat(findings(ctx, "KERAS-DANGEROUS-REFERENCE")).singleElement()
+        .satisfies(f -> assertThat(f.message().length()).isLessThan(KerasConfigAnalyzer.MAX_PATH_CHARS + 200));
+  }
+
+  @Test
+  void manyDuplicatesAreCountedNotListed() {
+    StringBuilder doc = new StringBuilder("{\"class_name\": \"Dense\", \"config\": {\"a\": 0");
+    for (int i = 0; i < JsonTree.MAX_DUPLICATES_RECORDED + 500; i++) {
+      doc.append(", \"a\": ").append(i);
+    }
+    RecordingScanContext ctx = json(doc.append("}}").toString());
+    int count = JsonTree.MAX_DUPLICATES_RECORDED + 500;
+    assertThat(findings(ctx, "KERAS-DUPLICATE-KEY")).hasSize(21)
+        .last().satisfies(f -> assertThat(f.message()).contains(count + " duplicate keys"));
+  }
+
+  @Test
   void keras2FunctionTypeLambdaNamesItsModule() {
     String lambda = "{\"class_name\": \"Lambda\", \"config\": {\"name\": \"l\", \"function\": \"system\","
         + " \"function_type\": \"function\", \"module\": \"os\"}}";
