@@ -287,7 +287,7 @@ public final class Hdf5Scanner implements ModelScanner {
       try {
         if (child instanceof ExternalLink) {
           // getTarget()/isBrokenLink() would open the other file (verified with strace): only read the path.
-          String target = ((ExternalLink) child).getTargetPath();
+          String target = KerasConfigAnalyzer.clip(((ExternalLink) child).getTargetPath(), 500);
           ctx.report(
               ctx.finding(KerasRules.EXTERNAL_LINK)
                   .operator(target)
@@ -312,7 +312,7 @@ public final class Hdf5Scanner implements ModelScanner {
 
     private static String safePath(Node n) {
       try {
-        return n.getPath();
+        return KerasConfigAnalyzer.clip(n.getPath(), 300);
       } catch (RuntimeException e) {
         return "?";
       }

@@ -446,6 +446,10 @@ final class KerasConfigAnalyzer {
         m.toString());
   }
 
+  static String clip(String s, int max) {
+    return s.length() <= max ? s : s.substring(0, max) + "...(" + s.length() + " chars)";
+  }
+
   private static String bounded(Set<String> values) {
     StringBuilder sb = new StringBuilder("[");
     int n = 0;
@@ -591,12 +595,13 @@ final class KerasConfigAnalyzer {
       }
       return;
     }
+    // Names and paths come from the file: clipped, so a megabyte class name cannot become a megabyte report.
     Finding f =
         ctx.finding(rule)
             .severity(severity)
-            .module(module)
-            .operator(operator)
-            .message(documentName + ": " + message)
+            .module(clip(module, 200))
+            .operator(clip(operator, 200))
+            .message(clip(documentName + ": " + message, 2000))
             .build();
     ctx.report(f);
   }

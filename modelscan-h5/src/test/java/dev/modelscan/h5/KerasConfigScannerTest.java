@@ -226,6 +226,17 @@ class KerasConfigScannerTest {
   }
 
   @Test
+  void namesFromTheFileAreClippedInFindings() {
+    String module = "os." + "x".repeat(100_000);
+    RecordingScanContext ctx = json(layer("\"" + module + "\"", "y".repeat(100_000), "{}"));
+    assertThat(findings(ctx, "KERAS-DANGEROUS-REFERENCE")).singleElement().satisfies(f -> {
+      assertThat(f.module().length()).isLessThan(300);
+      assertThat(f.operator().length()).isLessThan(300);
+      assertThat(f.message().length()).isLessThan(2100);
+    });
+  }
+
+  @Test
   void manyDuplicatesAreCountedNotListed() {
     StringBuilder doc = new StringBuilder("{\"class_name\": \"Dense\", \"config\": {\"a\": 0");
     for (int i = 0; i < JsonTree.MAX_DUPLICATES_RECORDED + 500; i++) {
