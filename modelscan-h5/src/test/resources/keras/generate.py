@@ -109,6 +109,7 @@ with h5py.File("external_storage.h5", "w") as f:
     f.create_dataset("efl", shape=(16,), dtype="u1", external=[("../../secret.bin", 0, 16)])
 
 # Virtual dataset: maps ../other.h5:/data; libhdf5 opens that file when the dataset is read.
+# (The only fixture that is not byte-identical between runs: its object header carries modification times.)
 with h5py.File("virtual_dataset.h5", "w") as f:
     layout = h5py.VirtualLayout(shape=(4,), dtype="f4")
     layout[:] = h5py.VirtualSource("../other.h5", "data", shape=(4,))
