@@ -297,6 +297,22 @@ class Hdf5ScannerTest {
   }
 
   @Test
+  void inputFileAbove2GiBIsReadThroughJhdfsFileChannel(@TempDir Path dir) throws IOException {
+    // a sparse file: the Keras model at the start, then zeros up to 2 GiB + 1 (too large to map as one buffer)
+    Path file = dir.resolve("big.h5");
+    Files.write(file, Fixtures.bytes("lambda_sequential.h5"));
+    try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      raf.setLength((long) Integer.MAX_VALUE + 2);
+    }
+    try (ByteSource src = ByteSource.open(file)) {
+      RecordingScanContext rec = new RecordingScanContext(src, "big.h5", "hdf5", ScanSettings.defaults(), "hdf5");
+      scanner.scan(new FileContext(rec, file));
+      assertThat(findings(rec, "KERAS-LAMBDA")).hasSize(1);
+      assertThat(rec.status()).isEqualTo(ScanStatus.COMPLETE);
+    }
+  }
+
+  @Test
   void truncatedFileIsMalformedAndPartialNeverAnException() {
     byte[] bytes = Arrays.copyOf(Fixtures.bytes("clean_dense.h5"), 600);
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes, "x.h5");
