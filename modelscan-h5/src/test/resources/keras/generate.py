@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Regenerates the Keras/HDF5 fixtures in this directory with h5py (Keras itself is not installable here).
 
 Run with /usr/bin/python3 (h5py, numpy). Nothing here is ever loaded by Keras, and no payload is ever called:
