@@ -22,7 +22,15 @@ public final class KnownBugs {
           new Bug(
               "zip",
               Pattern.compile("Scanner zip failed \\(EOFException: wanted -?\\d+ bytes at \\d+ of \\d+\\).*"),
-              "KnownBugRegressionTest#zipDescriptorLengthPastTheEnd"));
+              "KnownBugRegressionTest#zipDescriptorLengthPastTheEnd"),
+          new Bug(
+              "compressed-stream",
+              Pattern.compile("Scanner compressed-stream failed \\(OutOfMemoryError: Java heap space\\).*"),
+              "DecompressionBombDosTest#anLzmaAloneDictionaryBombDoesNotExhaustTheHeap"),
+          new Bug(
+              "7z",
+              Pattern.compile("Scanner 7z failed \\(OutOfMemoryError: Java heap space\\).*"),
+              "DecompressionBombDosTest#aSevenZipDictionaryJustUnderTheCapDoesNotExhaustTheHeap"));
 
   private KnownBugs() {}
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -77,17 +78,17 @@ class DecompressionBombDosTest {
     assertThat(Dos.has(r, StandardRules.DECOMPRESSION_BOMB.id())).as(Dos.describe(r)).isTrue();
   }
 
-  /** Concatenated gzip members are one stream to gunzip: 64 members of 64 MiB each, 4 GiB in all. */
+  /** Concatenated gzip members are one stream to gunzip: 16 members of 16 MiB each, stopped by the ratio. */
   @Test
   @RequiresScanner("compressed-stream")
   void concatenatedGzipMembersAreOneBomb() {
-    byte[] one = Bombs.gzipZeros(64);
-    byte[] all = new byte[one.length * 64];
-    for (int i = 0; i < 64; i++) {
+    byte[] one = Bombs.gzipZeros(16);
+    byte[] all = new byte[one.length * 16];
+    for (int i = 0; i < 16; i++) {
       System.arraycopy(one, 0, all, i * one.length, one.length);
     }
     FileResult r = Scans.DEFAULT.scanBytes(all, "data.gz");
-    Dos.assertPartialWithFinding(r, "concatenated gzip bomb (4 GiB)");
+    Dos.assertPartialWithFinding(r, "concatenated gzip bomb (256 MiB)");
     assertThat(Dos.has(r, StandardRules.DECOMPRESSION_BOMB.id())).as(Dos.describe(r)).isTrue();
   }
 
@@ -119,6 +120,44 @@ class DecompressionBombDosTest {
     byte[] bomb = SevenZip.withLzma2Dictionary(Samples.sevenZ("model.pkl", Samples.EVIL_PICKLE_P2), 40);
     FileResult r = Scans.DEFAULT.scanBytes(bomb, "model.7z");
     Dos.assertPartialWithFinding(r, "7z dictionary bomb");
+  }
+
+  /**
+   * The same with a 192 MiB dictionary (property byte 31), which is within the archive code's decoder-memory cap
+   * ({@code ArchiveSupport.DECODER_MEMORY_CAP}, 256 MiB) and so is allocated: under the tests' 128 MiB heap that is an
+   * OutOfMemoryError from a 170-byte file, and with the default parallelism one such file per core.
+   */
+  @Test
+  @RequiresScanner("7z")
+  @Disabled("bug: a 7z LZMA2 dictionary of 192 MiB passes the decoder-memory cap and is allocated (OutOfMemoryError"
+      + " under -Xmx128m); see the robustness report")
+  void aSevenZipDictionaryJustUnderTheCapDoesNotExhaustTheHeap() {
+    byte[] bomb = SevenZip.withLzma2Dictionary(Samples.sevenZ("model.pkl", Samples.EVIL_PICKLE_P2), 31);
+    FileResult r = Scans.DEFAULT.scanBytes(bomb, "model.7z");
+    Dos.assertPartialWithFinding(r, "7z 192 MiB dictionary");
+    // KnownBugs makes assertSane tolerate this open crash in the properties; its own regression test must not.
+    assertThat(r.findings()).extracting(f -> f.ruleId()).doesNotContain(StandardRules.SCANNER_ERROR.id());
+  }
+
+  /**
+   * An .lzma (LZMA-alone) header, which has no magic, declaring a 192 MiB dictionary and an unknown size, followed
+   * by a few bytes: found by the mutation property as a 179-byte mutation of a 7z fixture (128 MiB dictionary).
+   */
+  @Test
+  @RequiresScanner("compressed-stream")
+  @Disabled("bug: CompressedStreamScanner allocates an LZMA dictionary of up to 256 MiB (here 192 MiB) declared by a 13-byte header"
+      + " (OutOfMemoryError under -Xmx128m); see the robustness report")
+  void anLzmaAloneDictionaryBombDoesNotExhaustTheHeap() {
+    byte[] lzma = new byte[64];
+    lzma[0] = 0x5D; // lc=3 lp=0 pb=2
+    lzma[4] = 0x0C; // dictionary 0x0C000000 = 192 MiB, under the 256 MiB cap
+    for (int i = 5; i < 13; i++) {
+      lzma[i] = (byte) 0xFF; // unknown uncompressed size: the decoder cannot shrink the dictionary to it
+    }
+    FileResult r = Scans.DEFAULT.scanBytes(lzma, "weights.lzma");
+    Dos.assertPartialWithFinding(r, "lzma-alone 192 MiB dictionary");
+    // KnownBugs makes assertSane tolerate this open crash in the properties; its own regression test must not.
+    assertThat(r.findings()).extracting(f -> f.ruleId()).doesNotContain(StandardRules.SCANNER_ERROR.id());
   }
 
   /** The patch helper itself: the patched archive differs from the original only in that byte and the CRCs. */
