@@ -181,7 +181,8 @@ class LimitCoverageTest {
   @Test
   @RequiresScanner("keras-config")
   void maxStringBytesOnAKerasConfigString() {
-    String json = "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"" + "x".repeat(1000) + "\", \"layers\": []}}";
+    String json =
+        "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"" + "x".repeat(1000) + "\", \"layers\": []}}";
     assertLimit(with(b -> b.maxStringBytes(100)).scanBytes(json.getBytes(StandardCharsets.US_ASCII), "config.json"),
         "maxStringBytes");
   }

@@ -145,8 +145,8 @@ class DecompressionBombDosTest {
    */
   @Test
   @RequiresScanner("compressed-stream")
-  @Disabled("bug: CompressedStreamScanner allocates an LZMA dictionary of up to 256 MiB (here 192 MiB) declared by a 13-byte header"
-      + " (OutOfMemoryError under -Xmx128m); see the robustness report")
+  @Disabled("bug: CompressedStreamScanner allocates an LZMA dictionary of up to 256 MiB (here 192 MiB) declared by a"
+      + " 13-byte header (OutOfMemoryError under -Xmx128m); see the robustness report")
   void anLzmaAloneDictionaryBombDoesNotExhaustTheHeap() {
     byte[] lzma = new byte[64];
     lzma[0] = 0x5D; // lc=3 lp=0 pb=2

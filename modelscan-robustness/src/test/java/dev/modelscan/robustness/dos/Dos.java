@@ -8,7 +8,10 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
 import dev.modelscan.robustness.Scans;
 
-/** The denial-of-service contract: the scan ends (the test's timeout), fits the small heap, is not COMPLETE, and says why. */
+/**
+ * The denial-of-service contract: the scan ends (the test's timeout), fits the small heap, is not COMPLETE, and says
+ * why.
+ */
 final class Dos {
   private Dos() {}
 

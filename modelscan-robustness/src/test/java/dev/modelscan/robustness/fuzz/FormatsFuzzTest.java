@@ -5,8 +5,8 @@ import dev.modelscan.robustness.RequiresScanner;
 
 /**
  * Fuzz targets for the ONNX, GGUF and TensorFlow parsers. In a plain build they replay the seeds under
- * {@code src/test/resources/dev/modelscan/robustness/fuzz/FormatsFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they
- * fuzz (see the module README).
+ * {@code src/test/resources/dev/modelscan/robustness/fuzz/FormatsFuzzTestInputs/<method>/}; with
+ * {@code JAZZER_FUZZ=1} they fuzz (see the module README).
  */
 class FormatsFuzzTest {
   /**

@@ -4,9 +4,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelscan.robustness.RequiresScanner;
 
 /**
- * Fuzz targets for the HDF5 reader and Keras configuration walker (modelscan-h5). In a plain build they replay the seeds under
- * {@code src/test/resources/dev/modelscan/robustness/fuzz/H5FuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they
- * fuzz (see the module README).
+ * Fuzz targets for the HDF5 reader and Keras configuration walker (modelscan-h5). In a plain build they replay the
+ * seeds under
+ * {@code src/test/resources/dev/modelscan/robustness/fuzz/H5FuzzTestInputs/<method>/}; with
+ * {@code JAZZER_FUZZ=1} they fuzz (see the module README).
  */
 class H5FuzzTest {
   /**

@@ -46,9 +46,12 @@ class KnownBugRegressionTest {
   @RequiresScanner("zip")
   @Disabled("bug: ZipScanner throws EOFException from descriptorLength on a directoryless zip with huge ZIP64 sizes")
   void zipDescriptorLengthPastTheEnd() {
-    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-1.zip"), "a.zip")).doesNotThrowAnyException();
-    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-2.zip"), "a.zip")).doesNotThrowAnyException();
-    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-3.zip"), "a.zip")).doesNotThrowAnyException();
+    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-1.zip"), "a.zip"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-2.zip"), "a.zip"))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-3.zip"), "a.zip"))
+        .doesNotThrowAnyException();
   }
 
   /** Through the engine the same inputs already end fail-closed (FAILED with a scanner-error finding), never clean. */

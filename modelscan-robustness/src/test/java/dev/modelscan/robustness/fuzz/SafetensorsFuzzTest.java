@@ -4,9 +4,10 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelscan.robustness.RequiresScanner;
 
 /**
- * Fuzz targets for the SafeTensors header and index parsers (modelscan-safetensors). In a plain build they replay the seeds under
- * {@code src/test/resources/dev/modelscan/robustness/fuzz/SafetensorsFuzzTestInputs/<method>/}; with {@code JAZZER_FUZZ=1} they
- * fuzz (see the module README).
+ * Fuzz targets for the SafeTensors header and index parsers (modelscan-safetensors). In a plain build they replay
+ * the seeds under
+ * {@code src/test/resources/dev/modelscan/robustness/fuzz/SafetensorsFuzzTestInputs/<method>/}; with
+ * {@code JAZZER_FUZZ=1} they fuzz (see the module README).
  */
 class SafetensorsFuzzTest {
   /**

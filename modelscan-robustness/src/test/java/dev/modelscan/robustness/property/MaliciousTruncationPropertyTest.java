@@ -74,7 +74,8 @@ class MaliciousTruncationPropertyTest {
   void corruptionAfterThePayloadIsNeverCompleteAndClean(
       @ForAll("evils") Evil evil, @ForAll("mutations") List<Mutation> mutations) {
     byte[] head = Arrays.copyOf(evil.bytes(), evil.payloadEnd());
-    byte[] tail = Mutation.applyAll(Arrays.copyOfRange(evil.bytes(), evil.payloadEnd(), evil.bytes().length), mutations);
+    byte[] rest = Arrays.copyOfRange(evil.bytes(), evil.payloadEnd(), evil.bytes().length);
+    byte[] tail = Mutation.applyAll(rest, mutations);
     byte[] input = Pickles.insert(head, head.length, tail);
     FileResult r = Scans.DEFAULT.scanBytes(input, "model.pkl");
     assertThat(Scans.completeAndClean(r))
