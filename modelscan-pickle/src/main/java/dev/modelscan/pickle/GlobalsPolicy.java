@@ -43,6 +43,11 @@ final class GlobalsPolicy {
       this.effect = effect;
     }
 
+    /** Whether the category means code execution (CRITICAL) rather than access (HIGH). */
+    boolean critical() {
+      return this != NESTED && this != FILE && this != NETWORK;
+    }
+
     /** What calling such a name does, for messages. */
     String effect() {
       return effect;
@@ -97,7 +102,7 @@ final class GlobalsPolicy {
           Map.entry("_thread", "_thread"));
 
   /** Dunder attributes that are ordinary reconstruction helpers, not reflection. */
-  private static final Set<String> BENIGN_DUNDERS = Set.of("__newobj__", "__newobj_ex__");
+  private static final Set<String> BENIGN_DUNDERS = Set.of("__newobj__", "__newobj_ex__", "__main__");
 
   private final Map<String, Category> dangerous;
   private final Map<String, Category> dangerousAnyModule;
@@ -168,16 +173,23 @@ final class GlobalsPolicy {
     }
 
     // Layer 1: always dangerous, on the full path, every parent, and every path the attribute walk reaches.
+    // The most severe match wins; among equals the deepest walk target (shutil + os.system is os.system).
     String[] parts = canonical.split("\\.", -1);
+    Verdict best = null;
     for (int k = 0; k < parts.length; k++) {
       if (k > 0 && k < moduleParts) {
         continue; // a module path is imported as a whole; walks start inside the attribute path
       }
       String hit = matchDangerous(parts, k);
       if (hit != null) {
-        String suffix = join(parts, k);
-        return new Verdict(Level.DANGEROUS, dangerousCategory(hit, parts), k == 0 ? canonical : suffix, hit);
+        Category c = dangerousCategory(hit, parts);
+        if (best == null || c.critical() || !best.category().critical()) {
+          best = new Verdict(Level.DANGEROUS, c, k == 0 ? canonical : join(parts, k), hit);
+        }
       }
+    }
+    if (best != null) {
+      return best;
     }
     // Reflection through dunder attributes (numpy.__builtins__, f.__globals__, cls.__subclasses__ ...).
     for (int k = moduleParts; k < parts.length; k++) {

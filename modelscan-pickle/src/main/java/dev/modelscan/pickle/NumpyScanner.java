@@ -106,7 +106,11 @@ public final class NumpyScanner implements ModelScanner {
       return;
     }
     long count = header.count();
-    if (dt == null || count < 0) {
+    if (count < 0) {
+      malformed(ctx, prefix, "the .npy shape " + header.shape + " overflows; np.load fails on it");
+      return;
+    }
+    if (dt == null) {
       ctx.markPartial("the .npy dtype " + header.descr + " or shape is not understood; the array bytes were not checked");
       return;
     }

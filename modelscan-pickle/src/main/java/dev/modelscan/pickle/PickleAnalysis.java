@@ -43,6 +43,24 @@ final class PickleAnalysis {
 
   private static final Map<String, Integer> STORAGE_ELEMENT_SIZES = storageSizes();
 
+  /**
+   * Dunder attributes that hold data (dill and cloudpickle set them when rebuilding functions and classes); any other
+   * dunder in BUILD state is a hook Python calls implicitly (__setstate__, __reduce__, __getattr__, ...).
+   */
+  private static final Set<String> PLAIN_DUNDERS =
+      Set.of(
+          "__annotations__",
+          "__kwdefaults__",
+          "__qualname__",
+          "__doc__",
+          "__module__",
+          "__name__",
+          "__defaults__",
+          "__slots__",
+          "__weakref__",
+          "__dict__",
+          "__version__");
+
   private final ScanContext ctx;
   private final ScanSettings settings;
   private final ByteSource src;
@@ -597,7 +615,7 @@ final class PickleAnalysis {
       Sym k = dict.items[2 * i];
       if (k != null && k.kind == Sym.STR && k.length <= 64) {
         String t = m.text(k);
-        if (t != null && t.length() > 4 && t.startsWith("__") && t.endsWith("__")) {
+        if (t != null && t.length() > 4 && t.startsWith("__") && t.endsWith("__") && !PLAIN_DUNDERS.contains(t)) {
           return t;
         }
       }
