@@ -1,0 +1,196 @@
+package dev.modelscan.core;
+
+import dev.modelscan.api.FileResult;
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.Location;
+import dev.modelscan.api.MalformedContentException;
+import dev.modelscan.api.MemberResult;
+import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.MemberKind;
+import dev.modelscan.api.spi.Recognition;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Dispatches content to scanners by its bytes, at every level of nesting, and rolls the results up. Stateless apart
+ * from the registry and settings, so one engine serves every thread; per-file state lives in {@link FileScan}.
+ */
+final class ScanEngine {
+
+  /** The format reported for content no scanner claims. */
+  static final String UNKNOWN_FORMAT = "unknown";
+
+  private final ScannerRegistry registry;
+  private final ScanSettings settings;
+
+  ScanEngine(ScannerRegistry registry, ScanSettings settings) {
+    this.registry = registry;
+    this.settings = settings;
+  }
+
+  ScanSettings settings() {
+    return settings;
+  }
+
+  /** The outcome of scanning one piece of content (an input file or a member), its members rolled up. */
+  record Outcome(String format, ScanStatus status, String reason, String scanner) {}
+
+  /** Scans one input file's content. Never throws for anything the content does. */
+  FileResult scanInput(ByteSource source, String path, String name, Optional<Path> inputFile) {
+    FileScan fs = new FileScan(path, inputFile, settings);
+    Outcome o;
+    try {
+      o = dispatch(fs, source, name, "", 0, MemberKind.CONTENT);
+    } catch (ScanLimitExceededException e) {
+      // Only the deadline can escape dispatch; what was found before it stays in the result.
+      fs.findings.add(limitFinding(fs, "", e, -1));
+      o = new Outcome(UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
+    }
+    return new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members);
+  }
+
+  /**
+   * Recognises content and runs the best claim (and every other strong claim of another format, which makes the
+   * content a polyglot). Content nobody claims is skipped, never clean, unless the parent said it is opaque data.
+   */
+  Outcome dispatch(FileScan fs, ByteSource source, String name, String entry, int depth, MemberKind kind) {
+    fs.checkDeadline(fs.path);
+    ContentHead head;
+    try {
+      head = readHead(source, name);
+    } catch (IOException e) {
+      return new Outcome(UNKNOWN_FORMAT, ScanStatus.FAILED, "could not read the content: " + e.getMessage(), "");
+    }
+    List<ScannerRegistry.Claim> claims = registry.claims(head);
+    if (claims.isEmpty()) {
+      if (source.size() == 0) {
+        return new Outcome("empty", ScanStatus.COMPLETE, "", "");
+      }
+      if (kind == MemberKind.OPAQUE_DATA) {
+        return new Outcome("data", ScanStatus.COMPLETE, "", "");
+      }
+      return new Outcome(UNKNOWN_FORMAT, ScanStatus.SKIPPED, "no scanner recognised the content", "");
+    }
+    ScannerRegistry.Claim primary = claims.get(0);
+    checkExtension(fs, head, primary, entry);
+    Outcome result = run(fs, primary, source, name, entry, depth);
+    for (ScannerRegistry.Claim other : claims.subList(1, claims.size())) {
+      Recognition r = other.recognition();
+      if (r.confidence() < Recognition.STRONG || r.format().equals(primary.recognition().format())) {
+        continue;
+      }
+      // A second strong reading of the same bytes: a loader may take either, so both are scanned.
+      fs.findings.add(
+          Finding.builder(StandardRules.POLYGLOT)
+              .location(new Location(fs.path, entry, -1))
+              .scanner("engine")
+              .message(
+                  "The content is both "
+                      + primary.recognition().format()
+                      + " and "
+                      + r.format()
+                      + "; a loader that reads it as "
+                      + r.format()
+                      + " sees other content than one that reads it as "
+                      + primary.recognition().format()
+                      + ". Both readings were scanned.")
+              .build());
+      Outcome second = run(fs, other, source, name, entry, depth);
+      result =
+          new Outcome(
+              result.format() + "+" + second.format(),
+              result.status().worst(second.status()),
+              joinReasons(result.reason(), second.reason()),
+              result.scanner() + "+" + second.scanner());
+    }
+    return result;
+  }
+
+  private void checkExtension(FileScan fs, ContentHead head, ScannerRegistry.Claim primary, String entry) {
+    String ext = head.extension();
+    if (ext.isEmpty()) {
+      return;
+    }
+    List<String> owners = registry.extensionOwners(ext);
+    if (!owners.isEmpty() && !owners.contains(primary.scannerName())) {
+      fs.findings.add(
+          Finding.builder(StandardRules.FORMAT_MISMATCH)
+              .location(new Location(fs.path, entry, -1))
+              .scanner("engine")
+              .message(
+                  "Named ."
+                      + ext
+                      + " (a format of "
+                      + String.join(", ", owners)
+                      + ") but the content is "
+                      + primary.recognition().format()
+                      + ". Loaders go by the content: it was scanned as "
+                      + primary.recognition().format()
+                      + ".")
+              .build());
+    }
+  }
+
+  private Outcome run(
+      FileScan fs, ScannerRegistry.Claim claim, ByteSource source, String name, String entry, int depth) {
+    DefaultScanContext ctx = new DefaultScanContext(this, fs, claim, source, name, entry, depth);
+    try {
+      claim.scanner().scan(ctx);
+    } catch (ScanLimitExceededException e) {
+      ctx.limitReached(e, -1);
+    } catch (MalformedContentException e) {
+      ctx.malformed(e);
+    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // A scanner that breaks on hostile input must not take the scan down, and must not leave the content looking
+      // clean: the failure is recorded on this content, findings made before it are kept.
+      ctx.crashed(e);
+    }
+    return ctx.outcome();
+  }
+
+  /** Records a nested member's result and maps it to what its parent's status should become. */
+  MemberResult recordMember(FileScan fs, String entry, Outcome o) {
+    MemberResult m = new MemberResult(entry, o.format(), o.status(), o.reason(), o.scanner());
+    fs.members.add(m);
+    return m;
+  }
+
+  static Finding limitFinding(FileScan fs, String entry, ScanLimitExceededException e, long offset) {
+    return Finding.builder(StandardRules.LIMIT_REACHED)
+        .location(new Location(fs.path, entry, offset < -1 ? -1 : offset))
+        .scanner("engine")
+        .message(e.getMessage() + ". The rest was not analysed; raise the limit to scan it.")
+        .build();
+  }
+
+  static String joinReasons(String a, String b) {
+    if (a.isEmpty()) {
+      return b;
+    }
+    if (b.isEmpty() || a.equals(b)) {
+      return a;
+    }
+    return a + "; " + b;
+  }
+
+  static ContentHead readHead(ByteSource source, String name) throws IOException {
+    long size = source.size();
+    int h = (int) Math.min(size, ContentHead.HEAD_SIZE);
+    byte[] head = source.readBytes(0, h);
+    byte[] tail;
+    if (size > h) {
+      int t = (int) Math.min(size, ContentHead.TAIL_SIZE);
+      tail = source.readBytes(size - t, t);
+    } else {
+      tail = new byte[0];
+    }
+    return ContentHead.of(head, tail, size, name);
+  }
+}

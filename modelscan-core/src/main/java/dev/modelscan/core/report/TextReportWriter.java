@@ -1,0 +1,130 @@
+package dev.modelscan.core.report;
+
+import dev.modelscan.api.FileResult;
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.MemberResult;
+import dev.modelscan.api.ScanReport;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.Severity;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Map;
+
+/**
+ * Writes a report for people: one block per file that has findings or is not complete, then a summary. Colours
+ * (ANSI) only when asked for, which the CLI does only when writing to a terminal.
+ *
+ * @since 0.1
+ */
+public final class TextReportWriter implements ReportWriter {
+
+  private static final String RESET = "\u001b[0m";
+
+  private final boolean colour;
+  private final boolean verbose;
+
+  /**
+   * Creates the writer.
+   *
+   * @param colour whether to colour severities with ANSI escapes
+   * @param verbose whether to list clean files and nested members too
+   */
+  public TextReportWriter(boolean colour, boolean verbose) {
+    this.colour = colour;
+    this.verbose = verbose;
+  }
+
+  @Override
+  public void write(ScanReport report, Writer out) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (FileResult r : report.results()) {
+      boolean interesting = !r.findings().isEmpty() || r.status() != ScanStatus.COMPLETE;
+      if (!interesting && !verbose) {
+        continue;
+      }
+      sb.append(r.path()).append("  [").append(r.format()).append(", ").append(status(r.status())).append(']');
+      if (!r.statusReason().isEmpty()) {
+        sb.append("  ").append(r.statusReason());
+      }
+      sb.append('\n');
+      for (Finding f : r.findings()) {
+        sb.append("  ").append(paint(f.severity())).append(' ').append(f.ruleId());
+        if (!f.module().isEmpty() || !f.operator().isEmpty()) {
+          sb.append("  ").append(f.module());
+          if (!f.operator().isEmpty()) {
+            sb.append(f.module().isEmpty() ? "" : ".").append(f.operator());
+          }
+        }
+        if (!f.location().entry().isEmpty()) {
+          sb.append("  in ").append(f.location().entry());
+        }
+        if (f.location().offset() >= 0) {
+          sb.append(" @").append(f.location().offset());
+        }
+        sb.append("\n      ").append(f.message()).append('\n');
+      }
+      if (verbose) {
+        for (MemberResult m : r.members()) {
+          sb.append("  - ")
+              .append(m.entry())
+              .append("  [")
+              .append(m.format())
+              .append(", ")
+              .append(status(m.status()))
+              .append("]\n");
+        }
+      }
+    }
+    Map<Severity, Long> counts = report.findingsBySeverity();
+    sb.append("\nScanned ")
+        .append(report.filesScanned())
+        .append(" of ")
+        .append(report.results().size())
+        .append(" files (")
+        .append(report.count(ScanStatus.PARTIAL))
+        .append(" partial, ")
+        .append(report.count(ScanStatus.SKIPPED))
+        .append(" skipped, ")
+        .append(report.count(ScanStatus.FAILED))
+        .append(" failed); findings: ");
+    boolean first = true;
+    for (Severity s : Severity.values()) {
+      sb.append(first ? "" : ", ").append(counts.get(s)).append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT));
+      first = false;
+    }
+    sb.append("\nVerdict: ")
+        .append(report.verdict().name())
+        .append(" (threshold ")
+        .append(report.severityThreshold().name())
+        .append(")\n");
+    out.write(sb.toString());
+    out.flush();
+  }
+
+  private static String status(ScanStatus s) {
+    return s.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private String paint(Severity s) {
+    String label = String.format("%-8s", s.name());
+    if (!colour) {
+      return label;
+    }
+    String code;
+    switch (s) {
+      case CRITICAL:
+        code = "\u001b[1;31m";
+        break;
+      case HIGH:
+        code = "\u001b[31m";
+        break;
+      case MEDIUM:
+        code = "\u001b[33m";
+        break;
+      default:
+        code = "\u001b[36m";
+        break;
+    }
+    return code + label + RESET;
+  }
+}

@@ -1,0 +1,220 @@
+package dev.modelscan.core;
+
+import dev.modelscan.api.MalformedContentException;
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.Severity;
+import dev.modelscan.api.ThreatType;
+import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.MemberKind;
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.api.spi.ScannerDescriptor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Small scanners for toy formats that exercise the engine without any real format module. */
+final class TestScanners {
+  private TestScanners() {}
+
+  static final Rule EVIL =
+      Rule.of("TEST-EVIL", "Evil marker", "The toy payload EVIL.", Severity.CRITICAL, ThreatType.DESERIALIZATION);
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** Base for toy scanners: claims content starting with a 4-byte magic. */
+  abstract static class MagicScanner implements ModelScanner {
+    private final String magic;
+    private final String format;
+    private final int confidence;
+    private final List<String> extensions;
+
+    MagicScanner(String magic, String format, int confidence, List<String> extensions) {
+      this.magic = magic;
+      this.format = format;
+      this.confidence = confidence;
+      this.extensions = extensions;
+    }
+
+    @Override
+    public ScannerDescriptor descriptor() {
+      return ScannerDescriptor.of(format, "1", "toy " + format, List.of(format), extensions);
+    }
+
+    @Override
+    public Recognition recognize(ContentHead head) {
+      return head.startsWith(ascii(magic)) ? Recognition.of(format, confidence) : Recognition.none();
+    }
+
+    @Override
+    public List<Rule> rules() {
+      return List.of(EVIL);
+    }
+  }
+
+  /** "MARK" content: a finding at the offset of every "EVIL". */
+  public static final class MarkerScanner extends MagicScanner {
+    /** Public for ServiceLoader. */
+    public MarkerScanner() {
+      super("MARK", "marker", Recognition.CERTAIN, List.of("mark"));
+    }
+
+    @Override
+    public void scan(ScanContext ctx) throws IOException {
+      byte[] all = ctx.source().readBytes(0, (int) ctx.source().size());
+      String s = new String(all, StandardCharsets.ISO_8859_1);
+      for (int i = s.indexOf("EVIL"); i >= 0; i = s.indexOf("EVIL", i + 1)) {
+        ctx.report(ctx.finding(EVIL).offset(i).module("toy").operator("evil").message("EVIL at " + i).build());
+      }
+    }
+  }
+
+  /**
+   * "NEST" content: members as [kind byte 'C' or 'O'][4-digit decimal length][bytes]..., handed back as slices.
+   */
+  static final class NestScanner extends MagicScanner {
+    NestScanner() {
+      super("NEST", "nest", Recognition.CERTAIN, List.of("nest"));
+    }
+
+    @Override
+    public void scan(ScanContext ctx) throws IOException {
+      ByteSource src = ctx.source();
+      long pos = 4;
+      int i = 0;
+      while (pos + 5 <= src.size()) {
+        byte[] h = src.readBytes(pos, 5);
+        MemberKind kind = h[0] == 'O' ? MemberKind.OPAQUE_DATA : MemberKind.CONTENT;
+        int len = Integer.parseInt(new String(h, 1, 4, StandardCharsets.US_ASCII));
+        if (pos + 5 + len > src.size()) {
+          throw new MalformedContentException(pos, "member " + i + " runs past the end");
+        }
+        ctx.scanMember("m" + i++, src.slice(pos + 5, len), kind);
+        pos += 5 + len;
+      }
+    }
+  }
+
+  static byte[] nest(String... members) {
+    StringBuilder sb = new StringBuilder("NEST");
+    for (String m : members) {
+      char kind = m.startsWith("~") ? 'O' : 'C';
+      String body = m.startsWith("~") ? m.substring(1) : m;
+      sb.append(kind).append(String.format("%04d", body.length())).append(body);
+    }
+    return ascii(sb.toString());
+  }
+
+  /** "BOMB": hands back an endless stream of zeros that claims to come from 10 compressed bytes. */
+  static final class BombScanner extends MagicScanner {
+    BombScanner() {
+      super("BOMB", "bomb", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) {
+      ctx.scanMember("inflated", new ZeroStream(Long.MAX_VALUE), 10, MemberKind.CONTENT);
+    }
+  }
+
+  /** "GROW": hands back a stream of the given number of 'MARK EVIL ' repetitions, as if from a good compressor. */
+  static final class GrowScanner extends MagicScanner {
+    GrowScanner() {
+      super("GROW", "grow", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) throws IOException {
+      int reps = Integer.parseInt(new String(ctx.source().readBytes(4, 4), StandardCharsets.US_ASCII));
+      byte[] body = ascii("MARK EVIL ".repeat(reps));
+      ctx.scanMember("grown", new java.io.ByteArrayInputStream(body), -1, MemberKind.CONTENT);
+    }
+  }
+
+  /** "BOOM": reports one finding, then fails like a buggy scanner. */
+  static final class CrashingScanner extends MagicScanner {
+    CrashingScanner() {
+      super("BOOM", "boom", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) {
+      ctx.report(ctx.finding(EVIL).message("before the crash").build());
+      throw new IllegalStateException("bug");
+    }
+  }
+
+  /** "SLOW": loops until the deadline stops it. */
+  static final class SlowScanner extends MagicScanner {
+    SlowScanner() {
+      super("SLOW", "slow", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) {
+      while (true) {
+        ctx.checkDeadline();
+        Thread.onSpinWait();
+      }
+    }
+  }
+
+  /** Claims "MARK" content too, strongly, as another format: makes MARK files polyglots. */
+  static final class RivalScanner extends MagicScanner {
+    RivalScanner() {
+      super("MARK", "rival", Recognition.STRONG, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) {}
+  }
+
+  /** A stream of zeros. */
+  static final class ZeroStream extends InputStream {
+    private long left;
+
+    ZeroStream(long length) {
+      this.left = length;
+    }
+
+    @Override
+    public int read() {
+      if (left <= 0) {
+        return -1;
+      }
+      left--;
+      return 0;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, left);
+      java.util.Arrays.fill(b, off, off + n, (byte) 0);
+      left -= n;
+      return n;
+    }
+  }
+
+  /** Registered in test META-INF/services with no public no-argument constructor: must be reported, not fatal. */
+  public static final class BrokenProvider extends MagicScanner {
+    /**
+     * Not usable by ServiceLoader.
+     *
+     * @param unused anything
+     */
+    public BrokenProvider(String unused) {
+      super("XXXX", "broken", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) {}
+  }
+}
