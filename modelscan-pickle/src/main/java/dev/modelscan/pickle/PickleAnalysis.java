@@ -98,6 +98,7 @@ final class PickleAnalysis {
     this.maxNesting = settings.limits().maxNestingDepth();
     this.opcodeLimit = settings.limits().maxPickleOpcodes();
     this.opcodeBudget = opcodeLimit;
+
     this.machine = new PickleMachine(this, src, bufferSize, 0);
   }
 
@@ -122,42 +123,84 @@ final class PickleAnalysis {
    * @param complete whether the head is the whole content
    * @return the claim
    */
-  static Recognition sniff(byte[] head, int headLength, boolean complete) {
+  static Recognition sniff(byte[] head, int headLength, boolean complete, long size) {
     if (headLength < 2 || !plausibleFirstOpcode(head[0] & 0xFF)) {
       return Recognition.none();
     }
-    ScanSettings s = ScanSettings.defaults();
-    ByteSource src = ByteSource.wrap(head).slice(0, headLength);
-    PickleAnalysis a = new PickleAnalysis(null, s, src, 8192);
-    a.opcodeBudget = 100_000;
+    ByteSource src = new HeadSource(head, headLength, complete ? headLength : size);
+    PickleAnalysis a = new PickleAnalysis(null, SNIFF_SETTINGS, src, 8192);
     boolean proto = (head[0] & 0xFF) == 0x80 && (head[1] & 0xFF) <= 5;
     int outcome;
     try {
-      outcome = a.machine.run(0, headLength);
+      outcome = a.machine.run(0, src.size());
     } catch (RuntimeException e) {
-      return Recognition.none();
+      return Recognition.none(); // a limit in the head: not evidence either way
     }
     long n = a.opcodes;
-    boolean imported = a.sawImport;
+    PickleMachine m = a.machine;
     if (outcome == PickleMachine.STOPPED) {
       if (proto) {
         return Recognition.of("pickle", Recognition.CERTAIN);
       }
       return Recognition.of("pickle", n >= 3 ? Recognition.STRONG : Recognition.PROBABLE);
     }
-    if (a.machine.truncated() && !complete) {
-      if (proto && n >= 3) {
-        return Recognition.of("pickle", Recognition.STRONG);
+    if (m.truncated() && !m.pastEnd()) {
+      // The head parsed without an error up to its end, with every declared length inside the file.
+      if (proto) {
+        return Recognition.of("pickle", n >= 8 ? Recognition.STRONG : Recognition.PROBABLE);
       }
-      return n >= 8 ? Recognition.of("pickle", Recognition.PROBABLE) : Recognition.none();
+      return n >= 16 ? Recognition.of("pickle", Recognition.PROBABLE) : Recognition.none();
     }
-    if (a.machine.truncated() && proto && n >= 3) {
-      return Recognition.of("pickle", Recognition.PROBABLE);
+    if (m.truncated() && proto && n >= 8) {
+      return Recognition.of("pickle", Recognition.PROBABLE); // a truncated pickle
     }
-    if (imported && (proto || n >= 3)) {
+    if (a.sawImport && (proto || n >= 3)) {
       return Recognition.of("pickle", Recognition.PROBABLE); // a payload, then a break
     }
     return Recognition.none();
+  }
+
+  /** Recognition reads the head only: lines and limits stay within it. */
+  private static final ScanSettings SNIFF_SETTINGS =
+      ScanSettings.builder()
+          .limits(
+              dev.modelscan.api.ScanLimits.builder()
+                  .maxStringBytes(dev.modelscan.api.spi.ContentHead.HEAD_SIZE)
+                  .maxPickleOpcodes(dev.modelscan.api.spi.ContentHead.HEAD_SIZE + 16L)
+                  .build())
+          .build();
+
+  /** The head of a content as a source that reports the content's full size but can read only the head. */
+  private static final class HeadSource implements ByteSource {
+    private final byte[] head;
+    private final int length;
+    private final long size;
+
+    HeadSource(byte[] head, int length, long size) {
+      this.head = head;
+      this.length = length;
+      this.size = size;
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public int read(long position, byte[] buffer, int offset, int len) {
+      if (position >= length) {
+        return -1;
+      }
+      int n = (int) Math.min(len, length - position);
+      System.arraycopy(head, (int) position, buffer, offset, n);
+      return n;
+    }
+
+    @Override
+    public ByteSource slice(long offset, long len) {
+      throw new UnsupportedOperationException("recognition reads the head only");
+    }
   }
 
   private boolean sawImport;
@@ -536,8 +579,7 @@ final class PickleAnalysis {
 
   void extCode(long code, long at) {
     if (ctx == null) {
-      sawImport = true;
-      return;
+      return; // random bytes hit EXT opcodes often; they are no evidence of a pickle
     }
     emit(
         finding(PickleRules.EXT_CODE)

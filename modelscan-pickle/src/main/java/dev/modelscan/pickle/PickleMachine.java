@@ -72,6 +72,7 @@ final class PickleMachine {
   private long lastOpcodeOffset;
   private String error;
   private boolean truncated;
+  private boolean pastEnd;
   private Sym result;
 
   PickleMachine(PickleAnalysis analysis, ByteSource src, int bufferSize, int depth) {
@@ -128,6 +129,7 @@ final class PickleMachine {
     frameEnd = -1;
     error = null;
     truncated = false;
+    pastEnd = false;
     result = null;
     imports.clear();
     importOrder.clear();
@@ -158,7 +160,20 @@ final class PickleMachine {
   /** A break because the content ended: a truncated stream (or, for recognition, the end of the head). */
   private Broken eof(String message) {
     truncated = true;
+    pastEnd = true;
     return new Broken(message);
+  }
+
+  /** A break because the source gave no more bytes before the declared end (recognition reads only the head). */
+  private Broken sourceEnd() {
+    truncated = true;
+    pastEnd = false;
+    return new Broken("the readable bytes end here");
+  }
+
+  /** Whether the last break was a length or read past the declared end (a real inconsistency). */
+  boolean pastEnd() {
+    return pastEnd;
   }
 
   /** Whether the last stream broke because the content ended. */
@@ -1228,6 +1243,9 @@ final class PickleMachine {
         if (buf[i] == '\n') {
           lineStart = bufPos;
           int n = i - bufPos;
+          if (n > max) {
+            throw limit(LimitType.STRING_BYTES, max, opcode + " line");
+          }
           bufPos = i + 1;
           return n;
         }
@@ -1240,7 +1258,11 @@ final class PickleMachine {
         throw eof(opcode + " line runs past the end of the content");
       }
       scanFrom = have;
+      int before = bufLen - bufPos;
       if (!fill(have + 1)) {
+        if (bufLen - bufPos == before && bufLen < buf.length) {
+          throw sourceEnd();
+        }
         // the buffer is full of one line: grow it, bounded by the line limit
         if (buf.length > max) {
           throw limit(LimitType.STRING_BYTES, max, opcode + " line");
@@ -1305,8 +1327,11 @@ final class PickleMachine {
     if (bufLen - bufPos >= n) {
       return;
     }
-    if (bufBase + bufPos + n > end || !fill(n)) {
+    if (bufBase + bufPos + n > end) {
       throw eof("the pickle is truncated");
+    }
+    if (!fill(n)) {
+      throw sourceEnd();
     }
   }
 

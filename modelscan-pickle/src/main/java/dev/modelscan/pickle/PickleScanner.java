@@ -51,7 +51,7 @@ public final class PickleScanner implements ModelScanner {
       }
       byte[] h = new byte[n];
       head.head().get(h);
-      return PickleAnalysis.sniff(h, n, head.isComplete());
+      return PickleAnalysis.sniff(h, n, head.isComplete(), head.size());
     } catch (RuntimeException e) {
       return Recognition.none(); // recognize never throws
     }

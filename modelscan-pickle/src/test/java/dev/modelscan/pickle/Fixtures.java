@@ -35,7 +35,28 @@ final class Fixtures {
   }
 
   static RecordingScanContext pickleBytes(byte[] content, ScanSettings settings) {
-    return RecordingScanContext.scan(new PickleScanner(), content, "content.bin", settings);
+    return direct(new PickleScanner(), content, settings);
+  }
+
+  /** Scans without recognition first, as the engine does for content another layer already typed. */
+  static RecordingScanContext direct(ModelScanner scanner, byte[] content, ScanSettings settings) {
+    RecordingScanContext ctx =
+        new RecordingScanContext(
+            dev.modelscan.api.io.ByteSource.wrap(content), "content.bin", "pickle", settings,
+            scanner.descriptor().name());
+    try {
+      scanner.scan(ctx);
+    } catch (dev.modelscan.api.ScanLimitExceededException e) {
+      ctx.limitReached(e, -1);
+    } catch (dev.modelscan.api.MalformedContentException e) {
+      ctx.report(
+          ctx.finding(dev.modelscan.api.StandardRules.MALFORMED_CONTENT).offset(e.offset()).message(e.getMessage())
+              .build());
+      ctx.markPartial(e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return ctx;
   }
 
   static RecordingScanContext scan(ModelScanner scanner, String name) {
