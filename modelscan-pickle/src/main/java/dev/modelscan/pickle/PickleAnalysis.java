@@ -37,7 +37,7 @@ final class PickleAnalysis {
   static final int MAX_FINDINGS = 10_000;
 
   /** How often the deadline is checked, in opcodes (a power of two minus one, used as a mask). */
-  private static final long DEADLINE_MASK = 0xFFF;
+  static final long DEADLINE_MASK = 0xFFF;
 
   private static final Pattern DOTTED_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
@@ -489,16 +489,36 @@ final class PickleAnalysis {
     return maxNesting;
   }
 
-  /** Counts an opcode against the opcode limit and checks the deadline now and then. */
-  void countOpcode(long at) {
-    if (--opcodeBudget < 0) {
+  /** Hands the remaining opcode budget to a machine that is about to run. */
+  long takeBudget() {
+    handedOut = opcodeBudget;
+    opcodeBudget = 0;
+    return handedOut;
+  }
+
+  /** Takes back what a machine did not use; the difference is the number of opcodes it ran. */
+  void returnBudget(long left) {
+    long rest = Math.max(left, 0);
+    opcodes += handedOut - rest;
+    opcodeBudget = rest;
+    handedOut = 0;
+  }
+
+  /**
+   * Called by a machine every {@code DEADLINE_MASK + 1} opcodes and when its budget runs out: checks the deadline and
+   * the opcode limit.
+   */
+  void countOpcodes(PickleMachine m, long at) {
+    if (m.budget < 0) {
       throw new ScanLimitExceededException(
           LimitType.PICKLE_OPCODES, opcodeLimit, -1, "pickle opcodes at offset " + at);
     }
-    if ((++opcodes & DEADLINE_MASK) == 0 && ctx != null) {
+    if (ctx != null) {
       ctx.checkDeadline();
     }
   }
+
+  private long handedOut;
 
   boolean plausibleName(String module, String name) {
     // In recognition, text that merely starts with 'c' must not pass for a GLOBAL.

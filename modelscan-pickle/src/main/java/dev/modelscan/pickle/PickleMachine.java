@@ -69,6 +69,9 @@ final class PickleMachine {
 
   // Results of the last run.
   private long streamStart;
+
+  /** Opcodes this machine may still run before it settles with its analysis (opcode limit, deadline). */
+  long budget;
   private long lastOpcodeOffset;
   private String error;
   private boolean truncated;
@@ -133,6 +136,7 @@ final class PickleMachine {
     result = null;
     imports.clear();
     importOrder.clear();
+    budget = analysis.takeBudget();
     try {
       loop();
       return STOPPED;
@@ -140,6 +144,8 @@ final class PickleMachine {
       error = b.getMessage();
       return BROKEN;
     } finally {
+      analysis.returnBudget(budget);
+      budget = 0;
       analysis.streamEnded(importOrder);
     }
   }
@@ -191,7 +197,9 @@ final class PickleMachine {
       if (at >= end) {
         throw eof("the pickle ends without a STOP opcode");
       }
-      analysis.countOpcode(at);
+      if ((--budget & PickleAnalysis.DEADLINE_MASK) == 0 || budget < 0) {
+        analysis.countOpcodes(this, at);
+      }
       int op = u8();
       switch (op) {
         case '(': // MARK
@@ -344,9 +352,11 @@ final class PickleMachine {
             need(1, "APPENDS");
             Sym target = stack[top - 1];
             if (target.kind == Sym.LIST) {
-              for (int i = 0; i < n; i++) {
+              int keep = Math.max(0, Math.min(n, Sym.MAX_ITEMS - target.count));
+              for (int i = 0; i < keep; i++) {
                 target.listAdd(stack[b + i]);
               }
+              target.count += n - keep;
             } else {
               mutate(target, null, "APPENDS", at);
             }
@@ -644,11 +654,11 @@ final class PickleMachine {
     return marks[--markTop];
   }
 
-  private void clear(int from, int to) {
-    for (int i = from; i < to && i < stack.length; i++) {
-      stack[i] = null;
-    }
-  }
+  /**
+   * Slots above the top keep their stale references until overwritten: they are bounded by the stack limit, and
+   * clearing them would cost a store per item on the hot path.
+   */
+  private void clear(int from, int to) {}
 
   private Sym sliceTuple(int from) {
     int n = top - from;
@@ -673,10 +683,15 @@ final class PickleMachine {
       throw broken("negative PUT argument");
     }
     boolean fresh;
-    if (index < DENSE_MEMO) {
+    if (index < memoDense.length
+        || index < DENSE_MEMO
+        || index <= 2L * memoCount + DENSE_MEMO && index < Integer.MAX_VALUE - 8) {
+      // Dense indices (MEMOIZE, BINPUT 0..n) live in an array; it only grows as far as the memo is full, so an
+      // index of 2^32 - 1 cannot make it large.
       int i = (int) index;
       if (i >= memoDense.length) {
-        memoDense = Arrays.copyOf(memoDense, Math.max(i + 1, Math.min(DENSE_MEMO, memoDense.length * 2)));
+        long grown = Math.min(Integer.MAX_VALUE - 8, Math.max(i + 1L, memoDense.length * 2L));
+        memoDense = Arrays.copyOf(memoDense, (int) grown);
       }
       fresh = memoDense[i] == null;
       memoDense[i] = v;
@@ -695,7 +710,8 @@ final class PickleMachine {
     Sym v = null;
     if (index >= 0 && index < memoDense.length) {
       v = memoDense[(int) index];
-    } else if (index >= DENSE_MEMO && memoSparse != null) {
+    }
+    if (v == null && memoSparse != null) {
       v = memoSparse.get(index);
     }
     if (v == null) {
@@ -875,7 +891,13 @@ final class PickleMachine {
       }
       long pos = bufBase + bufPos;
       PickleMachine nested = new PickleMachine(analysis, src, 8192, depth + 1);
-      int outcome = nested.run(pos, end);
+      analysis.returnBudget(budget);
+      int outcome;
+      try {
+        outcome = nested.run(pos, end);
+      } finally {
+        budget = analysis.takeBudget();
+      }
       if (outcome != STOPPED) {
         lastOpcodeOffset = nested.errorOffset();
         throw broken("nested pickle of a joblib object array broke: " + nested.error());
