@@ -19,9 +19,9 @@ import java.util.Set;
  * the ML ecosystem, names the embedder allows, and everything else as unknown.
  *
  * <p>Names are first resolved the way {@code pickle.Unpickler.find_class} resolves them: Python 2 names are remapped
- * below protocol 3, private aliases ({@code posix}, {@code nt}, {@code _io}, {@code _operator}, ...) are folded onto the
- * public module, and {@code __builtins__} reached through any module is {@code builtins}. The lists are data files of
- * this package, loaded once into immutable maps. Thread-safe and immutable.
+ * below protocol 3, private aliases ({@code posix}, {@code nt}, {@code _io}, {@code _operator}, ...) are folded onto
+ * the public module, and {@code __builtins__} reached through any module is {@code builtins}. The lists are data
+ * files of this package, loaded once into immutable maps. Thread-safe and immutable.
  */
 final class GlobalsPolicy {
 

@@ -111,7 +111,8 @@ public final class NumpyScanner implements ModelScanner {
       return;
     }
     if (dt == null) {
-      ctx.markPartial("the .npy dtype " + header.descr + " or shape is not understood; the array bytes were not checked");
+      ctx.markPartial(
+          "the .npy dtype " + header.descr + " or shape is not understood; the array bytes were not checked");
       return;
     }
     long nbytes;

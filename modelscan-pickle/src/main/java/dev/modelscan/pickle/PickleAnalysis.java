@@ -39,7 +39,8 @@ final class PickleAnalysis {
   /** How often the deadline is checked, in opcodes (a power of two minus one, used as a mask). */
   static final long DEADLINE_MASK = 0xFFF;
 
-  private static final Pattern DOTTED_IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
+  private static final Pattern DOTTED_IDENTIFIER =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*");
 
   private static final Map<String, Integer> STORAGE_ELEMENT_SIZES = storageSizes();
 

@@ -727,7 +727,8 @@ final class PickleMachine {
     ImportRecord r = imports.get(key);
     if (r == null) {
       if (imports.size() >= PickleAnalysis.MAX_IMPORTS_PER_STREAM) {
-        throw limit(LimitType.PICKLE_MEMO_SIZE, PickleAnalysis.MAX_IMPORTS_PER_STREAM, "distinct imports of one pickle");
+        throw limit(
+            LimitType.PICKLE_MEMO_SIZE, PickleAnalysis.MAX_IMPORTS_PER_STREAM, "distinct imports of one pickle");
       }
       if (!analysis.plausibleName(module, name)) {
         throw broken("implausible global name");
@@ -933,7 +934,10 @@ final class PickleMachine {
 
   /** {itemsize, hasObject} of a numpy.dtype(...) call (with its BUILD state), or null when unknown. */
   private long[] dtypeInfo(Sym dtype) {
-    if (dtype == null || dtype.kind != Sym.CALL || dtype.ref == null || !dtype.ref.verdict.resolved().endsWith("dtype")) {
+    if (dtype == null
+        || dtype.kind != Sym.CALL
+        || dtype.ref == null
+        || !dtype.ref.verdict.resolved().endsWith("dtype")) {
       return null;
     }
     Sym descrSym = dtype.args == null ? null : dtype.args.item(0);

@@ -77,7 +77,10 @@ class PickleEvasionTest {
 
   @Test
   void resolvedNamesAreInTheMessage() {
-    assertThat(finding(Fixtures.pickle("posix_system.pkl"), "PICKLE-DANGEROUS-GLOBAL", "posix", "system").get().message())
+    assertThat(
+            finding(Fixtures.pickle("posix_system.pkl"), "PICKLE-DANGEROUS-GLOBAL", "posix", "system")
+                .get()
+                .message())
         .contains("os.system (written as posix.system)");
     assertThat(
             finding(Fixtures.pickle("py2_commands.pkl"), "PICKLE-DANGEROUS-GLOBAL", "commands", "getoutput")
