@@ -200,7 +200,9 @@ final class GlobalsPolicy {
     }
 
     // Layer 2: known safe for ML files, by exact name (or an estimator package wildcard).
-    if (isSafe(resolved) || isSafe(canonical)) {
+    // Package wildcards cover classes and functions of the package, not attribute walks below them.
+    boolean walk = mn[1].indexOf('.') >= 0;
+    if (isSafe(resolved, walk) || isSafe(canonical, walk)) {
       return new Verdict(Level.SAFE, null, resolved, "");
     }
     // Layer 2b: the embedder's allow list (never reached for dangerous names).
@@ -240,9 +242,12 @@ final class GlobalsPolicy {
     return best;
   }
 
-  private boolean isSafe(String full) {
+  private boolean isSafe(String full, boolean walk) {
     if (safe.contains(full)) {
       return true;
+    }
+    if (walk) {
+      return false;
     }
     int dot = full.lastIndexOf('.');
     while (dot > 0) {

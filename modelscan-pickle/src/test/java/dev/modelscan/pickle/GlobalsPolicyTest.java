@@ -82,6 +82,15 @@ class GlobalsPolicyTest {
   }
 
   @Test
+  void packageWildcardsDoNotCoverAttributeWalks() {
+    assertThat(classify("sklearn.linear_model._logistic", "LogisticRegression", 4).level()).isEqualTo(Level.SAFE);
+    assertThat(classify("sklearn.linear_model._logistic", "LogisticRegression.fit", 4).level())
+        .isEqualTo(Level.UNKNOWN);
+    assertThat(classify("torch.nn.modules.module", "torch.load", 4).category()).isEqualTo(Category.NESTED);
+    assertThat(classify("torch.nn.modules.module", "sys", 4).level()).isEqualTo(Level.DANGEROUS);
+  }
+
+  @Test
   void pythonTwoNamesAreRemappedOnlyBelowProtocolThree() {
     assertThat(POLICY.compat("__builtin__", "xrange", 2)).containsExactly("builtins", "range");
     assertThat(POLICY.compat("copy_reg", "_reconstructor", 0)).containsExactly("copyreg", "_reconstructor");

@@ -23,6 +23,7 @@ class PickleBenignFixturesTest {
     "torch_legacy_state_dict.pt, pytorch-legacy",
     "torchscript_data.pkl, pickle",
     "torchscript_constants.pkl, pickle",
+    "torchscript_linear.debug_pkl, pickle",
     "sklearn_logreg.pkl, pickle",
     "sklearn_logreg.joblib, joblib",
     "joblib_arrays.joblib, joblib",
