@@ -265,7 +265,13 @@ final class PickleAnalysis {
         torchLegacy = true;
         scanTorchLegacy(machine.position(), end);
       } else if (o == PickleMachine.STOPPED) {
-        after(machine.position(), end, true);
+        long first = machine.position();
+        Sym count = machine.result();
+        if (torchLegacyAllowed && first < end && count.kind == Sym.INT && count.exact && count.intValue >= 0
+            && scanTorchTarMember(first, end, count.intValue)) {
+          return;
+        }
+        after(first, end, true);
       } else {
         streamBroke(machine.errorOffset(), machine.error(), machine.truncated());
         after(Math.max(machine.errorOffset(), pos + 1), end, false);
@@ -433,6 +439,85 @@ final class PickleAnalysis {
         after(pos, end, false);
       }
     }
+  }
+
+  /**
+   * The {@code storages} and {@code tensors} members of PyTorch's legacy tar format: a pickled count, then per entry a
+   * pickled tuple followed by raw bytes ({@code storages}: u64 element count and the elements; {@code tensors}: i32
+   * ndim, 4 padding bytes, ndim sizes, ndim strides and the storage offset as i64), then for storages a pickled list of
+   * views. Returns false, having reported nothing beyond the pickles' own findings, when the content does not follow
+   * the layout; the caller then scans it as stacked pickles and junk.
+   */
+  private boolean scanTorchTarMember(long first, long end, long count) {
+    long pos = first;
+    Boolean storages = null;
+    List<long[]> raw = new ArrayList<>();
+    for (long i = 0; i < count; i++) {
+      ctx.checkDeadline();
+      if (pos >= end || machine.run(pos, end) != PickleMachine.STOPPED) {
+        return false;
+      }
+      pos = machine.position();
+      Sym t = machine.result();
+      if (t.kind != Sym.TUPLE || t.count != 3 || t.item(2) == null || t.item(2).kind != Sym.GLOBAL) {
+        return false;
+      }
+      String type = t.item(2).ref.verdict.resolved();
+      boolean isStorage = type.endsWith("Storage");
+      if (storages == null) {
+        storages = isStorage;
+      } else if (storages != isStorage) {
+        return false;
+      }
+      long size;
+      if (isStorage) {
+        Integer element = STORAGE_ELEMENT_SIZES.get(type.substring(type.lastIndexOf('.') + 1));
+        if (element == null || end - pos < 8) {
+          return false;
+        }
+        long numel = le(readBytes(pos, 8), 8);
+        if (numel < 0 || numel > (end - pos - 8) / element) {
+          return false;
+        }
+        size = 8 + numel * element;
+      } else {
+        if (end - pos < 8) {
+          return false;
+        }
+        long ndim = le(readBytes(pos, 4), 4);
+        if (ndim < 0 || ndim > 64) {
+          return false;
+        }
+        size = 8 + 16 * ndim + 8;
+      }
+      if (size > end - pos) {
+        return false;
+      }
+      raw.add(new long[] {pos, size});
+      pos += size;
+    }
+    if (Boolean.TRUE.equals(storages)) {
+      if (pos >= end || machine.run(pos, end) != PickleMachine.STOPPED) {
+        return false; // the pickled list of storage views
+      }
+      pos = machine.position();
+    }
+    if (pos != end) {
+      return false;
+    }
+    for (long[] r : raw) {
+      ctx.scanMember("raw@" + r[0], src.slice(r[0], r[1]), MemberKind.OPAQUE_DATA);
+    }
+    torchLegacy = true;
+    return true;
+  }
+
+  private static long le(byte[] b, int n) {
+    long v = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      v = (v << 8) | (b[i] & 0xFF);
+    }
+    return n == 4 ? (int) v : v;
   }
 
   /** The storage keys in the order the file stores them: the list of pickle #4, or sorted as torch writes them. */

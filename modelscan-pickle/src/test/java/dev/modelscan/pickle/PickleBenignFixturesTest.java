@@ -31,6 +31,8 @@ class PickleBenignFixturesTest {
     "benign_ordereddict.pkl, pickle",
     "benign_p0_list.pkl, pickle",
     "benign_p1_dict.pkl, pickle",
+    "torch_tar_storages, pytorch-legacy",
+    "torch_tar_tensors, pytorch-legacy",
   })
   void benignFilesHaveNoMediumFinding(String fixture, String format) {
     RecordingScanContext ctx = Fixtures.pickle(fixture);
@@ -47,6 +49,14 @@ class PickleBenignFixturesTest {
     assertThat(ctx.members()).allSatisfy(m -> assertThat(m.kind()).isEqualTo(MemberKind.OPAQUE_DATA));
     assertThat(ctx.members()).extracting(m -> m.content().length).containsExactlyInAnyOrder(24, 16);
     assertThat(ctx.findings()).isEmpty();
+  }
+
+  @Test
+  void legacyTarStoragesAreSkippedAndAPayloadAfterThemIsFound() {
+    RecordingScanContext benign = Fixtures.pickle("torch_tar_storages");
+    assertThat(benign.members()).singleElement().satisfies(m -> assertThat(m.content()).hasSize(8 + 12));
+    RecordingScanContext bad = Fixtures.pickle("torch_tar_storages_payload");
+    assertThat(Fixtures.operators(bad)).contains("os.system");
   }
 
   @Test
