@@ -77,6 +77,7 @@ final class PickleAnalysis {
   private final Set<String> reported = new HashSet<>();
   private boolean findingsCapped;
   private Map<String, Finding> trialBuffer;
+  private final Map<String, Finding> trialMap = new LinkedHashMap<>();
 
   private boolean joblib;
   private boolean dill;
@@ -289,7 +290,7 @@ final class PickleAnalysis {
   private void after(long pos, long end, boolean previousStopped) {
     boolean inJunk = !previousStopped;
     while (pos < end) {
-      trialBuffer = new LinkedHashMap<>();
+      trialBuffer = trialMap;
       int o;
       try {
         o = machine.run(pos, end);
@@ -895,7 +896,7 @@ final class PickleAnalysis {
   private void commitTrial(boolean stopped) {
     Map<String, Finding> buffered = trialBuffer;
     trialBuffer = null;
-    if (buffered == null) {
+    if (buffered == null || buffered.isEmpty()) {
       return;
     }
     for (Map.Entry<String, Finding> e : buffered.entrySet()) {
@@ -904,6 +905,7 @@ final class PickleAnalysis {
         emit(f, e.getKey());
       }
     }
+    buffered.clear();
   }
 
   private static Map<String, Integer> storageSizes() {
