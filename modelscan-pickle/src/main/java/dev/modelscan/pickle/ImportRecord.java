@@ -28,8 +28,4 @@ final class ImportRecord {
       callOffset = at;
     }
   }
-
-  boolean is(String resolvedName) {
-    return verdict.resolved().equals(resolvedName);
-  }
 }

@@ -68,7 +68,6 @@ final class PickleMachine {
   private final List<ImportRecord> importOrder = new ArrayList<>();
 
   // Results of the last run.
-  private long streamStart;
 
   /** Opcodes this machine may still run before it settles with its analysis (opcode limit, deadline). */
   long budget;
@@ -106,11 +105,6 @@ final class PickleMachine {
     return bufBase + bufPos;
   }
 
-  /** The protocol the last stream declared. */
-  int protocol() {
-    return proto;
-  }
-
   /**
    * Runs one pickle stream from {@code start} until STOP or a break, never reading at or past {@code limit}.
    *
@@ -120,7 +114,6 @@ final class PickleMachine {
   int run(long start, long limit) {
     this.end = Math.min(limit, src.size());
     seek(start);
-    streamStart = start;
     top = 0;
     markTop = 0;
     if (memoCount > 0) {
@@ -1409,9 +1402,5 @@ final class PickleMachine {
 
   private ScanLimitExceededException limit(LimitType type, long max, String what) {
     return new ScanLimitExceededException(type, max, -1, what + " at offset " + lastOpcodeOffset);
-  }
-
-  long streamStart() {
-    return streamStart;
   }
 }

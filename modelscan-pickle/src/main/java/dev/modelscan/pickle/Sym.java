@@ -124,19 +124,6 @@ final class Sym {
     return items != null && i < items.length && kind == TUPLE ? items[i] : null;
   }
 
-  /** The value under a string key of a DICT, or null. */
-  Sym dictGet(String key) {
-    if (kind != DICT || items == null) {
-      return null;
-    }
-    for (int i = 0; i + 1 < count * 2 && i + 1 < items.length; i += 2) {
-      if (items[i] != null && key.equals(items[i].text)) {
-        return items[i + 1];
-      }
-    }
-    return null;
-  }
-
   /** Adds a pair to a DICT, remembering at most {@link #MAX_ITEMS} pairs. */
   void dictPut(Sym key, Sym value) {
     if (items == null) {
