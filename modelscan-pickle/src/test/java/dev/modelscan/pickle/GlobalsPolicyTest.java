@@ -51,6 +51,9 @@ class GlobalsPolicyTest {
     "torch.storage, _load_from_bytes, 2, DANGEROUS, NESTED, torch.storage._load_from_bytes",
     "numpy, load, 4, DANGEROUS, NESTED, numpy.load",
     "socket, create_connection, 4, DANGEROUS, NETWORK, socket.create_connection",
+    "imaplib, IMAP4_stream, 4, DANGEROUS, PROCESS, imaplib.IMAP4_stream",
+    "imaplib, IMAP4, 4, DANGEROUS, NETWORK, imaplib.IMAP4",
+    "torch, os.system, 4, DANGEROUS, PROCESS, os.system",
     "torch.utils.collect_env, run, 2, DANGEROUS, EXEC, torch.utils.collect_env.run",
     "numpy.testing._private.utils, runstring, 4, DANGEROUS, EXEC, numpy.testing._private.utils.runstring",
   })
