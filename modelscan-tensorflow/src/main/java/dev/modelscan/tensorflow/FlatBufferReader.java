@@ -20,6 +20,7 @@ final class FlatBufferReader {
   private final byte[] window = new byte[WINDOW];
   private long windowStart;
   private int windowLength;
+  private long end;
 
   FlatBufferReader(ByteSource source) {
     this.source = source;
@@ -35,6 +36,12 @@ final class FlatBufferReader {
       throw new MalformedContentException(p, what + " at " + p + " (" + n + " bytes) lies outside the " + size
           + "-byte flatbuffer");
     }
+    end = Math.max(end, p + n);
+  }
+
+  /** One past the last byte that any read or bounds check so far has covered: where the flatbuffer's reach ends. */
+  long end() {
+    return end;
   }
 
   private long le(long p, int n, String what) throws IOException {

@@ -23,8 +23,10 @@ import java.util.Set;
  *
  * <p>TFLite Support metadata appends a zip of "associated files" (labels, vocabularies) to the model. That zip is not
  * handled here: the engine's zip scanner claims a zip found through the end-of-central-directory record in the tail,
- * so such a file is dispatched as both TFLite and zip (a reported polyglot) and the zip members are scanned there;
- * handing the zip back from here as well would scan it twice.
+ * so such a file is dispatched as both TFLite and zip and the zip members are scanned there; handing the zip back from
+ * here as well would scan it twice. When the zip's central directory lies wholly after everything the flatbuffer
+ * reaches, that is the Support layout and the scanner declares the zip as embedded, so the engine does not report a
+ * polyglot; a zip that overlaps the flatbuffer is still reported.
  */
 @AutoService(ModelScanner.class)
 public final class TfliteScanner implements ModelScanner {
@@ -82,9 +84,35 @@ public final class TfliteScanner implements ModelScanner {
       FlatBufferReader.Table model = fb.table(0, "Model");
       operatorCodes(ctx, fb, model, ops);
       buffers(ctx, fb, model);
+      long cdStart = appendedZipDirectory(ctx);
+      if (cdStart >= 0 && cdStart >= fb.end()) {
+        ctx.declareEmbedded("zip");
+      }
     } finally {
       ops.flush();
     }
+  }
+
+  /**
+   * Where the central directory of a zip appended to the model starts, from the end-of-central-directory record in the
+   * last 64 KiB, or -1 when there is none.
+   */
+  private static long appendedZipDirectory(ScanContext ctx) throws IOException {
+    long size = ctx.source().size();
+    int n = (int) Math.min(size, 65_557);
+    byte[] tail = ctx.source().readBytes(size - n, n);
+    for (int i = n - 22; i >= 0; i--) {
+      if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6) {
+        long cdSize = le32(tail, i + 12);
+        long eocd = size - n + i;
+        return cdSize <= eocd ? eocd - cdSize : -1;
+      }
+    }
+    return -1;
+  }
+
+  private static long le32(byte[] b, int p) {
+    return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24;
   }
 
   private static void operatorCodes(ScanContext ctx, FlatBufferReader fb, FlatBufferReader.Table model,

@@ -28,6 +28,11 @@ class TfliteScannerTest {
   }
 
   @Test
+  void aModelWithoutAnAppendedZipDeclaresNothing() {
+    assertThat(scan("clean.tflite").embedded()).isEmpty();
+  }
+
+  @Test
   void customOperatorIsReported() {
     RecordingScanContext ctx = scan("custom_op.tflite");
     assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("TFLITE-CUSTOM-OP");
@@ -73,6 +78,8 @@ class TfliteScannerTest {
     assertThat(ctx.findings()).isEmpty();
     assertThat(ctx.members()).isEmpty();
     assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+    // The zip lies after the flatbuffer: the Support layout, declared so that the engine reports no polyglot.
+    assertThat(ctx.embedded()).containsExactly("zip");
   }
 
   @Test
