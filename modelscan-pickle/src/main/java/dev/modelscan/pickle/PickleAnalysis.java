@@ -791,6 +791,20 @@ final class PickleAnalysis {
     }
   }
 
+  /**
+   * PERSID: protocol-0 legacy checkpoints write the storage id as the text of the tuple, such as {@code ('storage',
+   * <class 'torch.FloatStorage'>, '9998', 'cpu', 4, None)}.
+   */
+  void textPersistentId(String pid) {
+    java.util.regex.Matcher m = TEXT_STORAGE_PID.matcher(pid);
+    if (m.lookingAt() && storageTypes.size() < 1_000_000) {
+      storageTypes.put(m.group(2), m.group(1));
+    }
+  }
+
+  private static final Pattern TEXT_STORAGE_PID =
+      Pattern.compile("\\('storage', <class '([A-Za-z0-9_.]+)'>, '([^']{1,64})'");
+
   /** Turns the imports of a finished (or broken) stream into findings. */
   void streamEnded(List<ImportRecord> records) {
     if (ctx == null) {

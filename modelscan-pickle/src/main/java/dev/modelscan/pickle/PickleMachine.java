@@ -263,6 +263,7 @@ final class PickleMachine {
             Sym p = new Sym(Sym.PERSID);
             p.pid = pid;
             push(p);
+            analysis.textPersistentId(pid.text);
           }
           break;
         case 'Q': // BINPERSID
