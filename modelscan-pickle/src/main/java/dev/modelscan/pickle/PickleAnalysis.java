@@ -894,16 +894,17 @@ final class PickleAnalysis {
       trialBuffer.putIfAbsent(key, f);
       return;
     }
-    if (!reported.add(key)) {
+    if (reported.contains(key)) {
       return;
     }
-    if (reported.size() > MAX_FINDINGS) {
+    if (reported.size() >= MAX_FINDINGS) {
       if (!findingsCapped) {
         findingsCapped = true;
         ctx.markPartial("more than " + MAX_FINDINGS + " distinct pickle findings; the rest were not reported");
       }
       return;
     }
+    reported.add(key);
     ctx.report(f);
   }
 

@@ -103,6 +103,18 @@ class PickleLimitsTest {
   }
 
   @Test
+  void distinctFindingsAreCapped() {
+    // 10,050 distinct unknown globals: the report stays bounded and the result says so
+    Ops o = new Ops().proto(2);
+    for (int i = 0; i < PickleAnalysis.MAX_FINDINGS + 50; i++) {
+      o.global("pkg" + i, "C").text("0");
+    }
+    RecordingScanContext ctx = Fixtures.pickleBytes(o.text("N.").bytes(), ScanSettings.defaults());
+    assertThat(ctx.findings()).hasSize(PickleAnalysis.MAX_FINDINGS);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  @Test
   void declaredLengthsBeyondTheContentAreNotAllocated() {
     // BINBYTES8 / BINUNICODE8 / FRAME claiming 2^62 bytes in a file of a few bytes
     for (int op : new int[] {0x8e, 0x8d, 0x96}) {
