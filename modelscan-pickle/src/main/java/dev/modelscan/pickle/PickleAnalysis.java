@@ -465,6 +465,9 @@ final class PickleAnalysis {
       }
       String type = t.item(2).ref.verdict.resolved();
       boolean isStorage = type.endsWith("Storage");
+      if (!isStorage && !type.endsWith("Tensor")) {
+        return false;
+      }
       if (storages == null) {
         storages = isStorage;
       } else if (storages != isStorage) {
