@@ -61,7 +61,7 @@ class DeclaredLengthDosTest {
   @ValueSource(strings = {"8e", "8d", "96", "95", "8b", "58", "42"})
   @RequiresScanner("pickle")
   @Disabled(
-      "bug (modelscan-pickle, branch pickle at 5572bf0): PickleScanner.recognize does not claim a PROTO 4 pickle whose"
+      "bug (modelscan-pickle): PickleScanner.recognize does not claim a PROTO 4 pickle whose"
           + " next opcode declares a length past the end, so the file is SKIPPED with no finding instead of PARTIAL"
           + " with a MALFORMED finding. Fail-closed (verdict INCOMPLETE) but silent; see the robustness report.")
   void pickleOpcodesClaimingHugeLengthsAreRefused(String opcodeHex) {
