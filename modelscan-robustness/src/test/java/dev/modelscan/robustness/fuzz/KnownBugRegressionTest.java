@@ -40,7 +40,9 @@ class KnownBugRegressionTest {
    * offset 4294901804 (or a length of -2097133) of a 95-byte (65-byte) file; {@code Window.read} throws
    * {@code EOFException} out of {@code scan()} instead of a MalformedContentException. The third input is simply
    * {@code archive/zip/data_descriptors.zip} with "PK" inserted at offset 17 (jqwik's shrunk sample: "wanted -24
-   * bytes at 119 of 95"). Found by {@code FixtureMutationPropertyTest} and by Jazzer.
+   * bytes at 119 of 95"). The fourth has a central directory: the same read is reached from
+   * {@code findOverlapsAndGaps -> gap -> walkLocal} ("wanted 377 bytes at 4294967499 of 580"). Found by
+   * {@code FixtureMutationPropertyTest} and by Jazzer.
    */
   @Test
   @RequiresScanner("zip")
@@ -52,13 +54,17 @@ class KnownBugRegressionTest {
         .doesNotThrowAnyException();
     assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-3.zip"), "a.zip"))
         .doesNotThrowAnyException();
+    assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-4.zip"), "a.zip"))
+        .doesNotThrowAnyException();
   }
 
   /** Through the engine the same inputs already end fail-closed (FAILED with a scanner-error finding), never clean. */
   @Test
   @RequiresScanner("zip")
   void zipDescriptorLengthPastTheEndIsContainedByTheEngine() {
-    for (String n : new String[] {"zip-descriptor-eof-1.zip", "zip-descriptor-eof-2.zip", "zip-descriptor-eof-3.zip"}) {
+    for (String n : new String[] {
+      "zip-descriptor-eof-1.zip", "zip-descriptor-eof-2.zip", "zip-descriptor-eof-3.zip", "zip-descriptor-eof-4.zip"
+    }) {
       FileResult r = Scans.DEFAULT.scanBytes(input(n), n);
       assertThat(Scans.completeAndClean(r)).as(n).isFalse();
     }
