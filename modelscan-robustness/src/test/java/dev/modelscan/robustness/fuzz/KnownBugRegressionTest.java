@@ -93,4 +93,33 @@ class KnownBugRegressionTest {
     Scans.assertSane(r, "tflite-negative-vtable-offset.tflite");
     assertThat(Scans.completeAndClean(r)).isFalse();
   }
+
+  /**
+   * Bug (modelscan-safetensors, SafetensorsIndexScanner.parse): content starting with <code>{</code> and NUL bytes
+   * (e.g. the 5 bytes {@code 7b 00 00 00 00}) makes Jackson auto-detect UTF-32, and its
+   * {@code CharConversionException} (an IOException: "Unexpected EOF in the middle of a 4-byte UTF-32 char", "Invalid
+   * UTF-32 character 0xb2ff0000") escapes {@code scan()} instead of becoming a MalformedContentException. Found by
+   * Jazzer in one minute.
+   */
+  @Test
+  @RequiresScanner("safetensors-index")
+  @Disabled("bug: SafetensorsIndexScanner lets Jackson's CharConversionException (UTF-32 detection) escape scan()")
+  void safetensorsIndexUtf32Detection() {
+    for (int i = 1; i <= 3; i++) {
+      byte[] in = input("safetensors-index-utf32-" + i + ".json");
+      assertThatCode(() -> FuzzHarness.scan("safetensors-index", in, "model.safetensors.index.json"))
+          .doesNotThrowAnyException();
+    }
+  }
+
+  /** Through the engine: FAILED with a scanner-error finding, never clean. */
+  @Test
+  @RequiresScanner("safetensors-index")
+  void safetensorsIndexUtf32DetectionIsContainedByTheEngine() {
+    for (int i = 1; i <= 3; i++) {
+      byte[] in = input("safetensors-index-utf32-" + i + ".json");
+      FileResult r = Scans.DEFAULT.scanBytes(in, "m.safetensors.index.json");
+      assertThat(Scans.completeAndClean(r)).as("input %d: %s", i, r).isFalse();
+    }
+  }
 }
