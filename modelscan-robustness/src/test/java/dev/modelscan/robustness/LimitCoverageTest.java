@@ -150,6 +150,25 @@ class LimitCoverageTest {
         "maxJsonDepth");
   }
 
+  /** safetensors' own tests only use the default depth (a fixture); this one lowers the limit. */
+  @Test
+  @RequiresScanner("safetensors")
+  void maxJsonDepthOnASafeTensorsHeader() {
+    byte[] h = "{\"w\": {\"dtype\": \"F32\", \"shape\": [[[[[[[[1]]]]]]]], \"data_offsets\": [0, 4]}}"
+        .getBytes(StandardCharsets.US_ASCII);
+    byte[] content =
+        ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length).put(h).array();
+    assertLimit(with(b -> b.maxJsonDepth(4)).scanBytes(content, "m.safetensors"), "maxJsonDepth");
+  }
+
+  @Test
+  @RequiresScanner("safetensors-index")
+  void maxJsonDepthOnASafeTensorsIndex() {
+    String json = "{\"metadata\": {\"total_size\": 4}, \"weight_map\": {\"w\": [[[[[[[[\"a.safetensors\"]]]]]]]]}}";
+    assertLimit(with(b -> b.maxJsonDepth(4)).scanBytes(json.getBytes(StandardCharsets.US_ASCII),
+        "model.safetensors.index.json"), "maxJsonDepth");
+  }
+
   @Test
   @RequiresScanner("pickle")
   void maxPickleStackSize() {
