@@ -41,6 +41,8 @@ class ModulePathTest {
       Map.of(
           "dev.modelscan.core",
           Set.of("text", "zip", "tar", "7z", "compressed-stream", "executable"),
+          "dev.modelscan.pickle",
+          Set.of("pickle", "numpy"),
           "dev.modelscan.safetensors",
           Set.of("safetensors", "safetensors-index"),
           "dev.modelscan.h5",
@@ -168,6 +170,18 @@ class ModulePathTest {
         .contains(Tuple.tuple("safetensors", "safetensors"));
     assertThat(result.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-HEADER-TOO-LARGE");
     assertThat(result.status()).isNotEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void aHostilePickleIsFoundOnTheModulePath() {
+    // Protocol 0, written opcode by opcode: GLOBAL os.system, a string argument, REDUCE. Never unpickled.
+    byte[] pickle = "cos\nsystem\n(S'echo pwned'\ntR.".getBytes(StandardCharsets.ISO_8859_1);
+
+    FileResult result = ModelScan.builder().build().scanBytes(pickle, "model.pkl");
+
+    assertThat(result.format()).isEqualTo("pickle");
+    assertThat(result.findings()).extracting(Finding::ruleId).contains("PICKLE-DANGEROUS-GLOBAL");
+    assertThat(result.maxSeverity()).contains(Severity.CRITICAL);
   }
 
   @Test
