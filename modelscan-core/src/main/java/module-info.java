@@ -12,7 +12,7 @@
 module dev.modelscan.core {
   requires transitive dev.modelscan.api;
   requires com.fasterxml.jackson.core;
-  // An automatic module (Automatic-Module-Name in its manifest): see -Xlint:-requires-automatic in the parent POM.
+  // A real module (module-info under META-INF/versions/9) that requires commons-io, -lang3 and -codec itself.
   requires org.apache.commons.compress;
   // LZMA and XZ decoders: used directly (zip methods 14/95) and by commons-compress (7z, .xz), which only declares
   // the library optional.

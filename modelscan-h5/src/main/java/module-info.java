@@ -14,6 +14,12 @@ module dev.modelscan.h5 {
   requires dev.modelscan.api;
   // An automatic module (Automatic-Module-Name io.jhdf): see -Xlint:-requires-automatic in the parent POM.
   requires io.jhdf;
+  // jHDF cannot declare what it needs, and an automatic module only brings in the other automatic modules (lz4-java).
+  // Without these, on the module path every HDF5 scan fails with NoClassDefFoundError (org.slf4j.LoggerFactory is
+  // loaded as soon as a file is opened) or, for LZF-filtered data, later. On the class path they change nothing.
+  requires org.slf4j;
+  requires org.apache.commons.lang3;
+  requires com.ning.compress.lzf;
   requires com.fasterxml.jackson.core;
   // @AutoService has CLASS retention: needed to compile, never at run time.
   requires static com.google.auto.service;
