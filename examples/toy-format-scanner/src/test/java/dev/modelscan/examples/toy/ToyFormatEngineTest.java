@@ -20,10 +20,8 @@ class ToyFormatEngineTest {
 
   @Test
   void aToyModelInsideAToyModelIsScannedByContent() {
-    // A name with no known extension: .bin now belongs to the zip scanner (PyTorch checkpoints) and would add a
-    // format-mismatch finding; dispatch must go by content either way.
     String inner = "TOYM 1\nexec echo nested\n";
-    String outer = "TOYM 1\nblob inner.blob " + inner.length() + "\n" + inner + "print done\n";
+    String outer = "TOYM 1\nblob inner.bin " + inner.length() + "\n" + inner + "print done\n";
 
     FileResult r = ModelScan.builder().build().scanBytes(outer.getBytes(StandardCharsets.UTF_8), "outer.toym");
 
@@ -31,7 +29,7 @@ class ToyFormatEngineTest {
     assertThat(r.status()).isEqualTo(ScanStatus.COMPLETE);
     assertThat(r.findings()).singleElement().satisfies(f -> {
       assertThat(f.rule()).isEqualTo(ToyFormatScanner.EXEC);
-      assertThat(f.location().entry()).isEqualTo("inner.blob");
+      assertThat(f.location().entry()).isEqualTo("inner.bin");
     });
   }
 
