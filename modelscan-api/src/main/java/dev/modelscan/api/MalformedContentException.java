@@ -18,12 +18,13 @@ public class MalformedContentException extends ModelScanException {
   /**
    * Creates the exception.
    *
-   * @param offset the byte offset of the problem in the scanned content, or -1 when unknown
+   * @param offset the byte offset of the problem in the scanned content, or -1 when unknown (any negative value is
+   *     taken as unknown)
    * @param message what is wrong, for a person
    */
   public MalformedContentException(long offset, String message) {
     super(message);
-    this.offset = offset;
+    this.offset = normalize(offset);
   }
 
   /**
@@ -35,7 +36,15 @@ public class MalformedContentException extends ModelScanException {
    */
   public MalformedContentException(long offset, String message, Throwable cause) {
     super(message, cause);
-    this.offset = offset;
+    this.offset = normalize(offset);
+  }
+
+  /**
+   * Hostile content makes offsets computed from its own fields negative (a table that points before the buffer); such
+   * an offset is unknown, not an error of its own.
+   */
+  private static long normalize(long offset) {
+    return offset < 0 ? -1 : offset;
   }
 
   /**

@@ -143,6 +143,8 @@ final class DefaultScanContext implements ScanContext {
   }
 
   void malformed(MalformedContentException e) {
+    // Judged before the malformed finding itself counts as analysis: nothing seen before the break means FAILED.
+    boolean sawSomething = analysedSomething;
     // The offset comes from the scanner, computed from attacker-controlled fields: a negative one (a wrapped length)
     // must not make recording the finding throw, or the exception would escape the scan.
     report(
@@ -150,7 +152,7 @@ final class DefaultScanContext implements ScanContext {
             .offset(e.offset() < -1 ? -1 : e.offset())
             .message(e.getMessage() + ". The rest of the content was not analysed.")
             .build());
-    degrade(analysedSomething ? ScanStatus.PARTIAL : ScanStatus.FAILED, "malformed: " + e.getMessage());
+    degrade(sawSomething ? ScanStatus.PARTIAL : ScanStatus.FAILED, "malformed: " + e.getMessage());
   }
 
   void crashed(Throwable e) {

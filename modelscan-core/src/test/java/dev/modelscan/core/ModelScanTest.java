@@ -181,6 +181,14 @@ class ModelScanTest {
   }
 
   @Test
+  void malformedContentWithNothingSeenBeforeItFails() {
+    // The first member header already runs past the end: nothing was analysed, so the content failed.
+    FileResult r = scanner().scanBytes(ascii("NESTC9999short"), "broken.nest");
+    assertThat(r.status()).isEqualTo(ScanStatus.FAILED);
+    assertThat(r.findings()).extracting(Finding::ruleId).containsExactly("MODELSCAN-MALFORMED");
+  }
+
+  @Test
   @Timeout(30)
   void theDeadlineStopsASlowScan() {
     ScanSettings quick =

@@ -79,9 +79,12 @@ class PickleRecognitionTest {
     // PROTO, then BINBYTES of 100 KB: the head alone holds two opcodes, but the declared length fits the file
     byte[] big = new Ops().proto(4).raw('B').raw(0xa0, 0x86, 0x01, 0).raw(new byte[100_000]).text(".").bytes();
     assertThat(recognize(big, "").recognised()).isTrue();
-    // the same length in a file too short for it is not a pickle
+    // the same length in a file too short for it is not a pickle by content alone (tensor bytes start like this)
     byte[] lying = java.util.Arrays.copyOf(big, 9000);
     assertThat(recognize(lying, "").recognised()).isFalse();
+    assertThat(recognize(lying, "archive/data/0").recognised()).isFalse();
+    // but under a pickle's name it is claimed weakly, so that it is reported as malformed rather than unrecognised
+    assertThat(recognize(lying, "model.pkl").confidence()).isEqualTo(dev.modelscan.api.spi.Recognition.WEAK);
   }
 
   @Test

@@ -220,6 +220,11 @@ public final class SafetensorsIndexScanner implements ModelScanner {
           Math.max(0, e.getLocation() == null ? 0 : e.getLocation().getByteOffset()),
           "the index is not valid JSON (" + e.getOriginalMessage() + "): loaders refuse it");
       return null;
+    } catch (java.io.CharConversionException e) {
+      // Jackson guesses UTF-16/32 from NUL bytes at the start; bytes that do not decode in the guessed encoding are
+      // malformed content, not a scanner failure (found by fuzzing: a '{' followed by NULs).
+      invalid(out, 0, "the index is not decodable text (" + e.getMessage() + "): loaders refuse it");
+      return null;
     }
     if (!weightMapSeen) {
       invalid(out, 0, "the index has no \"weight_map\": loaders refuse it");

@@ -187,9 +187,16 @@ final class ArchiveSupport {
     return sb.toString();
   }
 
-  /** The memory in KiB an LZMA-family decoder may use: {@code maxMemberBytes}, at most {@link #DECODER_MEMORY_CAP}. */
+  /**
+   * The memory in KiB an LZMA-family decoder may use: {@code maxMemberBytes}, at most {@link #DECODER_MEMORY_CAP},
+   * and at most an eighth of the heap. A 13-byte LZMA header can declare a dictionary that the decoder allocates at
+   * once; the heap bound keeps one such file per scanning thread from exhausting a small heap (found by the
+   * robustness tests: a 192 MiB dictionary under -Xmx128m). A model that really needs a larger dictionary than the
+   * heap allows is reported as a limit, not decoded.
+   */
   static int decoderMemoryLimitKiB(ScanLimits limits) {
-    return (int) Math.max(1, Math.min(limits.maxMemberBytes(), DECODER_MEMORY_CAP) / 1024);
+    long heapShare = Runtime.getRuntime().maxMemory() / 8;
+    return (int) Math.max(1, Math.min(Math.min(limits.maxMemberBytes(), DECODER_MEMORY_CAP), heapShare) / 1024);
   }
 
   /** The exception for a decoder that would need more memory than {@link #decoderMemoryLimitKiB} allows. */
@@ -198,7 +205,10 @@ final class ArchiveSupport {
         LimitType.MEMBER_BYTES,
         (long) decoderMemoryLimitKiB(limits) * 1024,
         neededKiB < 0 ? -1 : neededKiB * 1024,
-        what + " (decoder memory for its dictionary, capped at " + (DECODER_MEMORY_CAP >> 20) + " MiB)");
+        what
+            + " (decoder memory for its dictionary, capped at "
+            + (decoderMemoryLimitKiB(limits) >> 10)
+            + " MiB: maxMemberBytes, 256 MiB and an eighth of the heap)");
   }
 
   /** Severity of a finding made about a nested member versus the input itself. */

@@ -1,6 +1,7 @@
 package dev.modelscan.core.archive;
 
 import com.google.auto.service.AutoService;
+import dev.modelscan.api.MalformedContentException;
 import dev.modelscan.api.MemberResult;
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanStatus;
@@ -194,7 +195,14 @@ public final class ZipScanner implements ModelScanner {
 
   @Override
   public void scan(ScanContext ctx) throws IOException {
-    new Walk(ctx).run();
+    try {
+      new Walk(ctx).run();
+    } catch (java.io.EOFException e) {
+      // Every structure read is bounds-checked by Window; a field that still points past the end (a ZIP64 size
+      // of 2^32 in a 95-byte file) is malformed content, not an I/O failure. Found by fuzzing.
+      throw new MalformedContentException(
+          -1, "a zip structure points past the end of the content: " + e.getMessage(), e);
+    }
   }
 
   /** The state of one scan. */
@@ -566,8 +574,8 @@ public final class ZipScanner implements ModelScanner {
 
     /** The length of the data descriptor after a member, checked against the directory's values. */
     private long descriptorLength(ZipRecord r, boolean hasDescriptor, long dataEnd) throws IOException {
-      if (!hasDescriptor) {
-        return 0;
+      if (!hasDescriptor || dataEnd < 0 || dataEnd >= size) {
+        return 0; // no descriptor can follow data that already runs to or past the end
       }
       int avail = (int) Math.min(24, size - dataEnd);
       byte[] d = window.read(dataEnd, avail);

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Timeout.ThreadMode;
@@ -129,8 +128,6 @@ class DecompressionBombDosTest {
    */
   @Test
   @RequiresScanner("7z")
-  @Disabled("bug: a 7z LZMA2 dictionary of 192 MiB passes the decoder-memory cap and is allocated (OutOfMemoryError"
-      + " under -Xmx128m); see the robustness report")
   void aSevenZipDictionaryJustUnderTheCapDoesNotExhaustTheHeap() {
     byte[] bomb = SevenZip.withLzma2Dictionary(Samples.sevenZ("model.pkl", Samples.EVIL_PICKLE_P2), 31);
     FileResult r = Scans.DEFAULT.scanBytes(bomb, "model.7z");
@@ -145,8 +142,6 @@ class DecompressionBombDosTest {
    */
   @Test
   @RequiresScanner("compressed-stream")
-  @Disabled("bug: CompressedStreamScanner allocates an LZMA dictionary of up to 256 MiB (here 192 MiB) declared by a"
-      + " 13-byte header (OutOfMemoryError under -Xmx128m); see the robustness report")
   void anLzmaAloneDictionaryBombDoesNotExhaustTheHeap() {
     byte[] lzma = new byte[64];
     lzma[0] = 0x5D; // lc=3 lp=0 pb=2

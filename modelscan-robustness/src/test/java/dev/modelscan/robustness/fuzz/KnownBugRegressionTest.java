@@ -9,7 +9,6 @@ import dev.modelscan.robustness.Scans;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +45,6 @@ class KnownBugRegressionTest {
    */
   @Test
   @RequiresScanner("zip")
-  @Disabled("bug: ZipScanner throws EOFException from descriptorLength on a directoryless zip with huge ZIP64 sizes")
   void zipDescriptorLengthPastTheEnd() {
     assertThatCode(() -> FuzzHarness.scan("zip", input("zip-descriptor-eof-1.zip"), "a.zip"))
         .doesNotThrowAnyException();
@@ -79,7 +77,6 @@ class KnownBugRegressionTest {
    */
   @Test
   @RequiresScanner("tflite")
-  @Disabled("bug: TfliteScanner reports a MalformedContentException with a negative offset")
   void tfliteNegativeVtableOffset() {
     assertThatCode(() -> FuzzHarness.scan("tflite", input("tflite-negative-vtable-offset.tflite"), "m.tflite"))
         .doesNotThrowAnyException();
@@ -103,7 +100,6 @@ class KnownBugRegressionTest {
    */
   @Test
   @RequiresScanner("safetensors-index")
-  @Disabled("bug: SafetensorsIndexScanner lets Jackson's CharConversionException (UTF-32 detection) escape scan()")
   void safetensorsIndexUtf32Detection() {
     for (int i = 1; i <= 3; i++) {
       byte[] in = input("safetensors-index-utf32-" + i + ".json");
