@@ -117,7 +117,11 @@ public final class ModelScan {
       collect(p, inputs);
     }
     long total = inputs.stream().mapToLong(i -> Math.max(0, i.size)).sum();
-    listener.scanStarted(inputs.size(), total);
+    try {
+      listener.scanStarted(inputs.size(), total);
+    } catch (RuntimeException ignored) {
+      // a listener's failure must not change the scan (ScanListener's contract)
+    }
     List<FileResult> results = runAll(inputs);
     return new ScanReport(
         version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
@@ -157,9 +161,9 @@ public final class ModelScan {
     if (content.length > settings.maxFileSize()) {
       return tooLarge(name, content.length);
     }
-    listener.fileStarted(name, content.length);
+    notifyStarted(name, content.length);
     FileResult r = engine.scanInput(ByteSource.wrap(content), name, baseName(name), Optional.empty());
-    listener.fileFinished(r);
+    notifyFinished(r);
     return r;
   }
 
@@ -182,9 +186,9 @@ public final class ModelScan {
         return tooLarge(name, -1);
       }
       ByteSource source = spool.source();
-      listener.fileStarted(name, source.size());
+      notifyStarted(name, source.size());
       FileResult r = engine.scanInput(source, name, baseName(name), Optional.empty());
-      listener.fileFinished(r);
+      notifyFinished(r);
       return r;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -297,14 +301,27 @@ public final class ModelScan {
   }
 
   private FileResult scanOne(Input in) {
-    listener.fileStarted(in.display, in.size);
+    notifyStarted(in.display, in.size);
     FileResult r = scanOneQuietly(in);
+    notifyFinished(r);
+    return r;
+  }
+
+  /** A listener's failure must not change the scan (ScanListener's contract), so its exceptions are dropped. */
+  private void notifyStarted(String path, long size) {
+    try {
+      listener.fileStarted(path, size);
+    } catch (RuntimeException ignored) {
+      // see above
+    }
+  }
+
+  private void notifyFinished(FileResult r) {
     try {
       listener.fileFinished(r);
     } catch (RuntimeException ignored) {
-      // a listener's failure must not change the scan's result
+      // see above
     }
-    return r;
   }
 
   private FileResult scanOneQuietly(Input in) {

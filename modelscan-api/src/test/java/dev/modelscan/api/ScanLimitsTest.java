@@ -1,0 +1,58 @@
+package dev.modelscan.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class ScanLimitsTest {
+
+  @Test
+  void defaultsAreTheDocumentedConstants() {
+    ScanLimits d = ScanLimits.defaults();
+    assertThat(d.maxNestingDepth()).isEqualTo(ScanLimits.DEFAULT_MAX_NESTING_DEPTH).isEqualTo(10);
+    assertThat(d.maxArchiveMembers()).isEqualTo(10_000);
+    assertThat(d.maxMemberBytes()).isEqualTo(2L << 30);
+    assertThat(d.maxTotalDecompressedBytes()).isEqualTo(8L << 30);
+    assertThat(d.maxCompressionRatio()).isEqualTo(200);
+    assertThat(d.maxHeaderBytes()).isEqualTo(100_000_000L);
+    assertThat(d.maxStringBytes()).isEqualTo(16 << 20);
+    assertThat(d.maxJsonDepth()).isEqualTo(256);
+    assertThat(d.maxPickleStackSize()).isEqualTo(1_000_000);
+    assertThat(d.maxPickleMemoSize()).isEqualTo(1_000_000);
+    assertThat(d.maxPickleOpcodes()).isEqualTo(200_000_000L);
+    assertThat(d.scanTimeout()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void rebuildChangesOnlyWhatIsSetAndKeepsTheOriginal() {
+    ScanLimits changed = ScanLimits.defaults().rebuild().maxNestingDepth(3).maxJsonDepth(7).build();
+    assertThat(changed.maxNestingDepth()).isEqualTo(3);
+    assertThat(changed.maxJsonDepth()).isEqualTo(7);
+    assertThat(changed.maxArchiveMembers()).isEqualTo(ScanLimits.DEFAULT_MAX_ARCHIVE_MEMBERS);
+    assertThat(ScanLimits.defaults().maxNestingDepth()).isEqualTo(10);
+    assertThat(changed).isNotEqualTo(ScanLimits.defaults());
+    assertThat(changed.rebuild().build()).isEqualTo(changed).hasSameHashCodeAs(changed);
+    assertThat(changed.toString()).contains("maxNestingDepth=3");
+  }
+
+  @Test
+  void nonPositiveLimitsAreRejectedWithTheSettingName() {
+    assertThatThrownBy(() -> ScanLimits.builder().maxNestingDepth(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxNestingDepth");
+    assertThatThrownBy(() -> ScanLimits.builder().maxMemberBytes(-1)).hasMessageContaining("maxMemberBytes");
+    assertThatThrownBy(() -> ScanLimits.builder().scanTimeout(Duration.ZERO)).hasMessageContaining("scanTimeout");
+  }
+
+  @Test
+  void exceededExceptionQuotesTheSettingToChange() {
+    ScanLimitExceededException e =
+        new ScanLimitExceededException(LimitType.ARCHIVE_MEMBERS, 10, 11, "zip model.zip");
+    assertThat(e.getMessage()).isEqualTo("zip model.zip needs 11; maxArchiveMembers is 10");
+    assertThat(e.limitType()).isEqualTo(LimitType.ARCHIVE_MEMBERS);
+    assertThat(e.limit()).isEqualTo(10);
+    assertThat(e.requested()).isEqualTo(11);
+  }
+}

@@ -1,0 +1,216 @@
+package dev.modelscan.safetensors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.Severity;
+import dev.modelscan.api.ThreatType;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.testkit.RecordingScanContext;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafetensorsIndexScannerTest {
+
+  private static final String INDEX = "model.safetensors.index.json";
+
+  private final SafetensorsIndexScanner scanner = new SafetensorsIndexScanner();
+
+  private RecordingScanContext scanOnDisk(Path index) throws IOException {
+    return scanOnDisk(index, ScanSettings.defaults());
+  }
+
+  private RecordingScanContext scanOnDisk(Path index, ScanSettings settings) throws IOException {
+    OnDiskContext ctx = new OnDiskContext(index, "safetensors-index", settings);
+    scanner.scan(ctx);
+    return ctx.recording();
+  }
+
+  private static String messages(RecordingScanContext ctx) {
+    return String.join("\n", ctx.findings().stream().map(Finding::message).toList());
+  }
+
+  private static Path copyDir(String fixtureDir, Path target) throws IOException {
+    try (var files = Files.list(Fixtures.path(fixtureDir))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, target.resolve(f.getFileName()));
+      }
+    }
+    return target.resolve(INDEX);
+  }
+
+  @Test
+  void recognisesAnIndexByItsWeightMap() {
+    byte[] bytes = Fixtures.bytes("sharded/" + INDEX);
+
+    assertThat(scanner.recognize(ContentHead.ofBytes(bytes, "anything.json")))
+        .isEqualTo(Recognition.of("safetensors-index", Recognition.STRONG));
+    assertThat(scanner.recognize(ContentHead.ofBytes("{\"a\": 1}".getBytes(StandardCharsets.UTF_8), "c.json"))
+            .recognised())
+        .isFalse();
+    assertThat(scanner.recognize(ContentHead.ofBytes(Fixtures.bytes("valid_empty.safetensors"), INDEX))
+            .recognised())
+        .isFalse();
+  }
+
+  @Test
+  void anIndexThatAgreesWithItsShardsIsCleanAndComplete() throws IOException {
+    RecordingScanContext ctx = scanOnDisk(Fixtures.path("sharded/" + INDEX));
+
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void everyDisagreementAndEscapeIsReported() throws IOException {
+    RecordingScanContext ctx = scanOnDisk(Fixtures.path("sharded_bad/" + INDEX));
+    String messages = messages(ctx);
+
+    assertThat(ctx.findings())
+        .filteredOn(f -> f.ruleId().equals("SAFETENSORS-INDEX-PATH-TRAVERSAL"))
+        .extracting(Finding::message)
+        .anySatisfy(m -> assertThat(m).contains("\"../outside.safetensors\", which climbs out"))
+        .anySatisfy(m -> assertThat(m).contains("\"/etc/passwd\", which is an absolute path"));
+    assertThat(ctx.findings())
+        .filteredOn(f -> f.ruleId().equals("SAFETENSORS-INDEX-NOT-SAFETENSORS"))
+        .extracting(Finding::message)
+        .anySatisfy(m -> assertThat(m).contains("\"pytorch_model-00003.bin\"").contains("torch.load"))
+        .anySatisfy(m -> assertThat(m).contains("\"model-00002-of-00002.safetensors\" is named .safetensors but")
+            .contains("80 04 4e 2e"));
+    assertThat(messages)
+        .contains("\"model-00009-of-00009.safetensors\", which is not in the index's directory")
+        .contains("maps tensor \"lm.weight\" to \"model-00001-of-00002.safetensors\", which does not hold it")
+        .contains("holds tensor \"extra.weight\", which the index does not list");
+    Finding traversal =
+        ctx.findings().stream().filter(f -> f.ruleId().endsWith("PATH-TRAVERSAL")).findFirst().orElseThrow();
+    assertThat(traversal.threatType()).isEqualTo(ThreatType.PATH_TRAVERSAL);
+    assertThat(traversal.severity()).isEqualTo(Severity.HIGH);
+  }
+
+  @Test
+  void aShardThatIsASymbolicLinkOutOfTheDirectoryIsATraversal(@TempDir Path tmp) throws IOException {
+    Path model = Files.createDirectory(tmp.resolve("model"));
+    Path index = copyDir("sharded", model);
+    Path outside = tmp.resolve("outside.safetensors");
+    Files.move(model.resolve("model-00002-of-00002.safetensors"), outside);
+    Files.createSymbolicLink(model.resolve("model-00002-of-00002.safetensors"), outside);
+
+    RecordingScanContext ctx = scanOnDisk(index);
+
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("SAFETENSORS-INDEX-PATH-TRAVERSAL");
+    assertThat(messages(ctx)).contains("symbolic link to a file outside the model directory");
+  }
+
+  @Test
+  void aWrongTotalSizeIsALowFinding(@TempDir Path tmp) throws IOException {
+    Path index = copyDir("sharded", tmp);
+    Files.writeString(index, Files.readString(index).replace("\"total_size\": 28", "\"total_size\": 30"));
+
+    RecordingScanContext ctx = scanOnDisk(index);
+
+    assertThat(ctx.findings()).hasSize(1);
+    assertThat(ctx.findings().get(0).severity()).isEqualTo(Severity.LOW);
+    assertThat(ctx.findings().get(0).message()).contains("total_size says 30 bytes but the shards' tensors hold 28");
+  }
+
+  @Test
+  void aShardThatHoldsATensorTheIndexMapsElsewhereIsReported(@TempDir Path tmp) throws IOException {
+    Path index = copyDir("sharded", tmp);
+    Files.writeString(
+        index,
+        Files.readString(index)
+            .replace("\"head.bias\": \"model-00002-of-00002.safetensors\"",
+                "\"head.bias\": \"model-00001-of-00002.safetensors\""));
+
+    RecordingScanContext ctx = scanOnDisk(index);
+
+    assertThat(messages(ctx))
+        .contains("holds tensor \"head.bias\", which the index maps to \"model-00001-of-00002.safetensors\"")
+        .contains("maps tensor \"head.bias\" to \"model-00001-of-00002.safetensors\", which does not hold it");
+  }
+
+  @Test
+  void withoutAFileOnDiskTheShardsAreNotCheckedAndTheResultIsPartial() {
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, Fixtures.bytes("sharded/" + INDEX), INDEX);
+
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).singleElement().asString().contains("sibling files cannot be found");
+  }
+
+  @Test
+  void traversalIsReportedEvenWithoutAFileOnDisk() {
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, Fixtures.bytes("sharded_bad/" + INDEX), INDEX);
+
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-INDEX-PATH-TRAVERSAL");
+  }
+
+  @Test
+  void escapesAreRecognisedInEveryForm() {
+    for (String name : List.of("../x.safetensors", "a/../../x", "a\\..\\x", "/abs", "\\\\server\\share", "C:x", "")) {
+      assertThat(SafetensorsIndexScanner.escape(name)).as(name).isNotNull();
+    }
+    for (String name : List.of("model-00001-of-00002.safetensors", "sub/dir/x.safetensors", "..x", "x..")) {
+      assertThat(SafetensorsIndexScanner.escape(name)).as(name).isNull();
+    }
+  }
+
+  @Test
+  void anInvalidIndexIsAFindingAndNotComplete() {
+    byte[] bytes = "{\"weight_map\": {\"a\": 3}, \"weight_map\": []}".getBytes(StandardCharsets.UTF_8);
+
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes, INDEX);
+
+    assertThat(ctx.findings())
+        .extracting(Finding::ruleId)
+        .containsExactly("SAFETENSORS-INDEX-INVALID", "SAFETENSORS-DUPLICATE-KEY", "SAFETENSORS-INDEX-INVALID");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  @Test
+  void brokenJsonIsAFindingAndNotComplete() {
+    byte[] bytes = "{\"weight_map\": {\"a\": ".getBytes(StandardCharsets.UTF_8);
+
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes, INDEX);
+
+    assertThat(messages(ctx)).contains("not valid JSON");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  @Test
+  void anIndexLargerThanMaxHeaderBytesIsALimit() {
+    ScanSettings settings = ScanSettings.builder().limits(ScanLimits.builder().maxHeaderBytes(10).build()).build();
+    RecordingScanContext ctx =
+        new RecordingScanContext(
+            dev.modelscan.api.io.ByteSource.wrap(Fixtures.bytes("sharded/" + INDEX)),
+            INDEX,
+            "safetensors-index",
+            settings,
+            "test");
+
+    assertThatThrownBy(() -> scanner.scan(ctx))
+        .isInstanceOf(ScanLimitExceededException.class)
+        .hasMessageContaining("maxHeaderBytes is 10");
+  }
+
+  @Test
+  void tooManyEntriesStopTheCheck() {
+    SafetensorsIndexScanner strict = new SafetensorsIndexScanner(new HeaderReader.Policy(2, 4096, 64, 65_536));
+
+    RecordingScanContext ctx = RecordingScanContext.scan(strict, Fixtures.bytes("sharded/" + INDEX), INDEX);
+
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-EXCESSIVE-HEADER");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+}
