@@ -42,6 +42,7 @@ final class DefaultScanContext implements ScanContext {
   private final List<String> reasons = new ArrayList<>();
   private int droppedReasons;
   private boolean analysedSomething;
+  private final java.util.Set<String> embedded = new java.util.TreeSet<>();
 
   DefaultScanContext(
       ScanEngine engine,
@@ -77,6 +78,16 @@ final class DefaultScanContext implements ScanContext {
       throw new IllegalArgumentException("format must not be empty");
     }
     format = value;
+  }
+
+  @Override
+  public void declareEmbedded(String otherFormat) {
+    embedded.add(Objects.requireNonNull(otherFormat, "otherFormat"));
+  }
+
+  /** The formats this content declared as legitimately embedded. */
+  java.util.Set<String> embedded() {
+    return embedded;
   }
 
   @Override
@@ -165,7 +176,7 @@ final class DefaultScanContext implements ScanContext {
     if (droppedReasons > 0) {
       reason += " (and " + droppedReasons + " more)";
     }
-    return new ScanEngine.Outcome(format, status, reason, claim.scannerName());
+    return new ScanEngine.Outcome(format, status, reason, claim.scannerName(), java.util.Set.copyOf(embedded));
   }
 
   @Override
@@ -231,14 +242,17 @@ final class DefaultScanContext implements ScanContext {
       if (stopReason != null) {
         o =
             new ScanEngine.Outcome(
-                o.format(), o.status().worst(ScanStatus.PARTIAL), ScanEngine.joinReasons(o.reason(), stopReason),
-                o.scanner());
+                o.format(),
+                o.status().worst(ScanStatus.PARTIAL),
+                ScanEngine.joinReasons(o.reason(), stopReason),
+                o.scanner(),
+                o.embedded());
       }
       return rollUp(childEntry, o);
     } catch (IOException e) {
       return rollUp(
           childEntry,
-          new ScanEngine.Outcome(
+          ScanEngine.Outcome.of(
               ScanEngine.UNKNOWN_FORMAT, ScanStatus.FAILED, "could not spool the member: " + e.getMessage(), ""));
     }
   }
@@ -302,7 +316,7 @@ final class DefaultScanContext implements ScanContext {
             depth + 1,
             "nested member " + childEntry + " (depth)");
     fs.findings.add(ScanEngine.limitFinding(fs, childEntry, e, -1));
-    return new ScanEngine.Outcome(ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, e.getMessage(), "");
+    return ScanEngine.Outcome.of(ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, e.getMessage(), "");
   }
 
   /** A member that is not complete makes its parent partial: the parent's content was not all seen. */

@@ -41,7 +41,11 @@ final class ScanEngine {
   }
 
   /** The outcome of scanning one piece of content (an input file or a member), its members rolled up. */
-  record Outcome(String format, ScanStatus status, String reason, String scanner) {}
+  record Outcome(String format, ScanStatus status, String reason, String scanner, java.util.Set<String> embedded) {
+    static Outcome of(String format, ScanStatus status, String reason, String scanner) {
+      return new Outcome(format, status, reason, scanner, java.util.Set.of());
+    }
+  }
 
   /** Scans one input file's content. Never throws for anything the content does. */
   FileResult scanInput(ByteSource source, String path, String name, Optional<Path> inputFile) {
@@ -52,7 +56,7 @@ final class ScanEngine {
     } catch (ScanLimitExceededException e) {
       // Only the deadline can escape dispatch; what was found before it stays in the result.
       fs.findings.add(limitFinding(fs, "", e, -1));
-      o = new Outcome(UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
+      o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
     }
     return new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members);
   }
@@ -67,17 +71,17 @@ final class ScanEngine {
     try {
       head = readHead(source, name);
     } catch (IOException e) {
-      return new Outcome(UNKNOWN_FORMAT, ScanStatus.FAILED, "could not read the content: " + e.getMessage(), "");
+      return Outcome.of(UNKNOWN_FORMAT, ScanStatus.FAILED, "could not read the content: " + e.getMessage(), "");
     }
     List<ScannerRegistry.Claim> claims = registry.claims(head);
     if (claims.isEmpty()) {
       if (source.size() == 0) {
-        return new Outcome("empty", ScanStatus.COMPLETE, "", "");
+        return Outcome.of("empty", ScanStatus.COMPLETE, "", "");
       }
       if (kind == MemberKind.OPAQUE_DATA) {
-        return new Outcome("data", ScanStatus.COMPLETE, "", "");
+        return Outcome.of("data", ScanStatus.COMPLETE, "", "");
       }
-      return new Outcome(UNKNOWN_FORMAT, ScanStatus.SKIPPED, "no scanner recognised the content", "");
+      return Outcome.of(UNKNOWN_FORMAT, ScanStatus.SKIPPED, "no scanner recognised the content", "");
     }
     ScannerRegistry.Claim primary = claims.get(0);
     checkExtension(fs, head, primary, entry);
@@ -87,29 +91,33 @@ final class ScanEngine {
       if (r.confidence() < Recognition.STRONG || r.format().equals(primary.recognition().format())) {
         continue;
       }
-      // A second strong reading of the same bytes: a loader may take either, so both are scanned.
-      fs.findings.add(
-          Finding.builder(StandardRules.POLYGLOT)
-              .location(new Location(fs.path, entry, -1))
-              .scanner("engine")
-              .message(
-                  "The content is both "
-                      + primary.recognition().format()
-                      + " and "
-                      + r.format()
-                      + "; a loader that reads it as "
-                      + r.format()
-                      + " sees other content than one that reads it as "
-                      + primary.recognition().format()
-                      + ". Both readings were scanned.")
-              .build());
+      // A second strong reading of the same bytes: a loader may take either, so both are scanned. The finding is not
+      // made when the first reading's layout declared the other format as part of itself (TFLite's appended zip).
+      if (!result.embedded().contains(r.format())) {
+        fs.findings.add(
+            Finding.builder(StandardRules.POLYGLOT)
+                .location(new Location(fs.path, entry, -1))
+                .scanner("engine")
+                .message(
+                    "The content is both "
+                        + primary.recognition().format()
+                        + " and "
+                        + r.format()
+                        + "; a loader that reads it as "
+                        + r.format()
+                        + " sees other content than one that reads it as "
+                        + primary.recognition().format()
+                        + ". Both readings were scanned.")
+                .build());
+      }
       Outcome second = run(fs, other, source, name, entry, depth);
       result =
           new Outcome(
               result.format() + "+" + second.format(),
               result.status().worst(second.status()),
               joinReasons(result.reason(), second.reason()),
-              result.scanner() + "+" + second.scanner());
+              result.scanner() + "+" + second.scanner(),
+              result.embedded());
     }
     return result;
   }

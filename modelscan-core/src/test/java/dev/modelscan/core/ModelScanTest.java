@@ -205,6 +205,30 @@ class ModelScanTest {
   }
 
   @Test
+  void aDeclaredEmbeddedFormatIsStillScannedButNotReportedAsAPolyglot() {
+    TestScanners.MagicScanner declaring =
+        new TestScanners.MagicScanner("MARK", "marker", 100, java.util.List.of()) {
+          @Override
+          public void scan(dev.modelscan.api.spi.ScanContext ctx) {
+            ctx.declareEmbedded("rival");
+          }
+        };
+    java.util.concurrent.atomic.AtomicInteger rivalRuns = new java.util.concurrent.atomic.AtomicInteger();
+    TestScanners.MagicScanner rival =
+        new TestScanners.MagicScanner("MARK", "rival", 80, java.util.List.of()) {
+          @Override
+          public void scan(dev.modelscan.api.spi.ScanContext ctx) {
+            rivalRuns.incrementAndGet();
+          }
+        };
+    ScannerRegistry registry = ScannerRegistry.builder().discover(false).add(declaring).add(rival).build();
+    FileResult r = ModelScan.builder().registry(registry).build().scanBytes(ascii("MARK"), "m.bin");
+    assertThat(r.findings()).isEmpty();
+    assertThat(r.format()).isEqualTo("marker+rival");
+    assertThat(rivalRuns).hasValue(1);
+  }
+
+  @Test
   void filesLargerThanTheMaximumAreSkippedWithAReason(@TempDir Path dir) throws IOException {
     Path f = Files.write(dir.resolve("big.mark"), ascii("MARK EVIL EVIL EVIL"));
     ScanSettings s = ScanSettings.builder().maxFileSize(5).build();

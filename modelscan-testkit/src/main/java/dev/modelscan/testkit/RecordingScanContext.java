@@ -79,9 +79,11 @@ public final class RecordingScanContext implements ScanContext {
   private final String scannerName;
   private final long deadlineNanos;
   private String format;
+  private java.nio.file.Path inputFile;
   private final List<Finding> findings = new ArrayList<>();
   private final List<String> partialReasons = new ArrayList<>();
   private final List<Member> members = new ArrayList<>();
+  private final java.util.Set<String> embedded = new java.util.TreeSet<>();
 
   /**
    * Creates a context.
@@ -116,6 +118,29 @@ public final class RecordingScanContext implements ScanContext {
   }
 
   /**
+   * Recognises and scans a file on disk with {@code scanner}, as the engine scans an input file given by path: {@link
+   * #inputFile()} is present, so scanners that look at sibling files (sharded checkpoints, external data) can be
+   * tested.
+   *
+   * @param scanner the scanner under test
+   * @param file the file
+   * @param settings the settings
+   * @return the context after the scan
+   * @throws java.io.UncheckedIOException when the file cannot be read
+   * @throws AssertionError when the scanner does not recognise the content
+   */
+  public static RecordingScanContext scan(ModelScanner scanner, java.nio.file.Path file, ScanSettings settings) {
+    byte[] content;
+    try {
+      content = java.nio.file.Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    java.nio.file.Path name = file.getFileName();
+    return scan(scanner, content, name == null ? file.toString() : name.toString(), settings, file);
+  }
+
+  /**
    * Recognises and scans {@code content} with {@code scanner}. Exceptions the scanner throws are recorded the way the
    * engine records them: limits and malformed content become findings and a status, anything else propagates.
    *
@@ -128,6 +153,11 @@ public final class RecordingScanContext implements ScanContext {
    */
   public static RecordingScanContext scan(
       ModelScanner scanner, byte[] content, String name, ScanSettings settings) {
+    return scan(scanner, content, name, settings, null);
+  }
+
+  private static RecordingScanContext scan(
+      ModelScanner scanner, byte[] content, String name, ScanSettings settings, java.nio.file.Path file) {
     var recognition = scanner.recognize(ContentHead.ofBytes(content, name));
     if (!recognition.recognised()) {
       throw new AssertionError(scanner.descriptor().name() + " does not recognise " + name);
@@ -135,6 +165,7 @@ public final class RecordingScanContext implements ScanContext {
     RecordingScanContext ctx =
         new RecordingScanContext(
             ByteSource.wrap(content), name, recognition.format(), settings, scanner.descriptor().name());
+    ctx.inputFile = file;
     try {
       scanner.scan(ctx);
     } catch (ScanLimitExceededException e) {
@@ -167,6 +198,20 @@ public final class RecordingScanContext implements ScanContext {
   }
 
   @Override
+  public void declareEmbedded(String otherFormat) {
+    embedded.add(Objects.requireNonNull(otherFormat, "otherFormat"));
+  }
+
+  /**
+   * The formats the scanner declared as legitimately embedded ({@link #declareEmbedded}).
+   *
+   * @return a sorted copy
+   */
+  public java.util.Set<String> embedded() {
+    return java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(embedded));
+  }
+
+  @Override
   public String name() {
     return name;
   }
@@ -174,6 +219,11 @@ public final class RecordingScanContext implements ScanContext {
   @Override
   public Location location() {
     return new Location(name, "", -1);
+  }
+
+  @Override
+  public java.util.Optional<java.nio.file.Path> inputFile() {
+    return java.util.Optional.ofNullable(inputFile);
   }
 
   @Override

@@ -46,6 +46,16 @@ public interface ScanContext {
   void refineFormat(String format);
 
   /**
+   * Declares that this format legitimately carries content of another format in the same bytes, so that a second
+   * strong reading of that format is not reported as a polyglot. TFLite models, for example, append a zip of
+   * associated files after the flatbuffer. The engine still scans the other reading; only the finding is not made.
+   * Declare only after checking the layout (the other content lies where this format puts it), never from the name.
+   *
+   * @param otherFormat the format id of the embedded reading, such as {@code "zip"}
+   */
+  default void declareEmbedded(String otherFormat) {}
+
+  /**
    * The name hint of the content: the file name, or the member name inside its parent.
    *
    * @return the name, empty when there is none

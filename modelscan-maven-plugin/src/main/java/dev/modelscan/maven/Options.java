@@ -1,0 +1,168 @@
+package dev.modelscan.maven;
+
+import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.ScanMode;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.Severity;
+import dev.modelscan.core.report.ReportFormat;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns the plugin's string parameters into settings. Every parse error is an {@link IllegalArgumentException} whose
+ * message names the parameter, so that a typo in a POM fails the build with a clear message instead of being ignored.
+ */
+final class Options {
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)i?b?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
+
+  private Options() {}
+
+  /** The plugin parameters that make up the scan settings; null means "the library's default". */
+  record Values(
+      String failOnSeverity,
+      String mode,
+      Integer maxNestingDepth,
+      Integer maxArchiveMembers,
+      String maxMemberBytes,
+      String maxTotalDecompressedBytes,
+      Integer maxCompressionRatio,
+      String scanTimeout,
+      String maxFileSize,
+      List<String> allowGlobals,
+      List<String> denyGlobals) {}
+
+  static ScanSettings settings(Values v) {
+    ScanLimits.Builder limits = ScanLimits.builder();
+    if (v.maxNestingDepth() != null) {
+      limits.maxNestingDepth(v.maxNestingDepth());
+    }
+    if (v.maxArchiveMembers() != null) {
+      limits.maxArchiveMembers(v.maxArchiveMembers());
+    }
+    if (given(v.maxMemberBytes())) {
+      limits.maxMemberBytes(size("maxMemberBytes", v.maxMemberBytes()));
+    }
+    if (given(v.maxTotalDecompressedBytes())) {
+      limits.maxTotalDecompressedBytes(size("maxTotalDecompressedBytes", v.maxTotalDecompressedBytes()));
+    }
+    if (v.maxCompressionRatio() != null) {
+      limits.maxCompressionRatio(v.maxCompressionRatio());
+    }
+    if (given(v.scanTimeout())) {
+      limits.scanTimeout(duration("scanTimeout", v.scanTimeout()));
+    }
+    ScanSettings.Builder settings =
+        ScanSettings.builder()
+            .limits(limits.build())
+            .severityThreshold(severity(v.failOnSeverity()))
+            .mode(mode(v.mode()));
+    if (given(v.maxFileSize())) {
+      settings.maxFileSize(size("maxFileSize", v.maxFileSize()));
+    }
+    if (v.allowGlobals() != null) {
+      settings.allowGlobals(v.allowGlobals().stream().map(String::trim).toArray(String[]::new));
+    }
+    if (v.denyGlobals() != null) {
+      settings.denyGlobals(v.denyGlobals().stream().map(String::trim).toArray(String[]::new));
+    }
+    return settings.build();
+  }
+
+  private static boolean given(String s) {
+    return s != null && !s.isBlank();
+  }
+
+  static Severity severity(String text) {
+    try {
+      return Severity.parse(text);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException(
+          "failOnSeverity must be one of CRITICAL, HIGH, MEDIUM, LOW, was '" + text + "'", e);
+    }
+  }
+
+  static ScanMode mode(String text) {
+    try {
+      return ScanMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException("mode must be 'quick' or 'thorough', was '" + text + "'", e);
+    }
+  }
+
+  /** A byte count: digits with an optional binary unit ({@code 512k}, {@code 64m}, {@code 2g}, {@code 1t}). */
+  static long size(String parameter, String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(parameter + " must be a byte count such as 1048576, 512k, 64m or 2g, was '"
+          + text + "'");
+    }
+    int shift =
+        switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "k" -> 10;
+          case "m" -> 20;
+          case "g" -> 30;
+          case "t" -> 40;
+          default -> 0;
+        };
+    try {
+      long value = Long.parseLong(m.group(1));
+      if (value > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException("too large");
+      }
+      return value << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(parameter + " is too large: '" + text + "'", e);
+    }
+  }
+
+  /** A duration: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 such as {@code PT2M30S}. */
+  static Duration duration(String parameter, String text) {
+    String t = text.trim();
+    Matcher m = DURATION.matcher(t);
+    try {
+      if (m.matches()) {
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          default -> Duration.ofHours(n);
+        };
+      }
+      return Duration.parse(t);
+    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
+      throw new IllegalArgumentException(
+          parameter + " must be a duration such as 30s, 10m, 1h or PT2M30S, was '" + text + "'", e);
+    }
+  }
+
+  /** The report formats named in a comma-separated list; {@code none} or an empty list writes no report. */
+  static Set<ReportFormat> reportFormats(String text) {
+    Set<ReportFormat> formats = EnumSet.noneOf(ReportFormat.class);
+    if (text == null) {
+      return formats;
+    }
+    for (String part : text.split(",")) {
+      String p = part.trim();
+      if (p.isEmpty() || p.equalsIgnoreCase("none")) {
+        continue;
+      }
+      ReportFormat f;
+      try {
+        f = ReportFormat.parse(p);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("reports must list sarif, json or text, was '" + text + "'", e);
+      }
+      formats.add(f);
+    }
+    return formats;
+  }
+}

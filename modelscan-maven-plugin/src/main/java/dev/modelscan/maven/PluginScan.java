@@ -1,0 +1,225 @@
+package dev.modelscan.maven;
+
+import dev.modelscan.api.FileResult;
+import dev.modelscan.api.Finding;
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.ScanReport;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.Verdict;
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.core.ModelScan;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.report.JsonReportWriter;
+import dev.modelscan.core.report.ReportFormat;
+import dev.modelscan.core.report.ReportWriter;
+import dev.modelscan.core.report.SarifReportWriter;
+import dev.modelscan.core.report.TextReportWriter;
+import java.io.File;
+import java.io.IOException;
+import java.io.Writer;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One scan as the plugin runs it, free of Maven types so that it can be tested without a Maven runtime: scan the
+ * paths, write the reports, and decide whether the build fails.
+ */
+final class PluginScan {
+
+  /** The most findings and incomplete files listed in a failure message; the reports have all of them. */
+  static final int MAX_LISTED = 50;
+
+  /**
+   * What a scan produced.
+   *
+   * @param report the report
+   * @param reportFiles the report files written
+   * @param failure why the build fails, or null when it passes
+   */
+  record Outcome(ScanReport report, List<Path> reportFiles, String failure) {}
+
+  private final ScannerRegistry registry;
+  private final ScanSettings settings;
+  private final boolean failOnIncomplete;
+  private final Path basedir;
+
+  PluginScan(ScannerRegistry registry, ScanSettings settings, boolean failOnIncomplete, Path basedir) {
+    this.registry = registry;
+    this.settings = settings;
+    this.failOnIncomplete = failOnIncomplete;
+    this.basedir = basedir.toAbsolutePath().normalize();
+  }
+
+  Outcome run(List<Path> targets, Path reportDirectory, Set<ReportFormat> formats, Consumer<String> log)
+      throws IOException {
+    ModelScan scan = ModelScan.builder().registry(registry).settings(settings).build();
+    ScanReport report = scan.scan(targets);
+    List<Path> written = new ArrayList<>();
+    if (!formats.isEmpty()) {
+      Files.createDirectories(reportDirectory);
+      for (ReportFormat f : formats) {
+        Path file = reportDirectory.resolve("modelscan." + extension(f));
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+          writer(f).write(report, out);
+        }
+        written.add(file);
+      }
+    }
+    log.accept(summary(report));
+    return new Outcome(report, written, failure(report, written));
+  }
+
+  private static String extension(ReportFormat f) {
+    return switch (f) {
+      case SARIF -> "sarif";
+      case JSON -> "json";
+      case TEXT -> "txt";
+    };
+  }
+
+  private ReportWriter writer(ReportFormat f) {
+    return switch (f) {
+      case SARIF -> new SarifReportWriter(knownRules());
+      case JSON -> new JsonReportWriter();
+      case TEXT -> new TextReportWriter(false, true);
+    };
+  }
+
+  /** Every rule a registered scanner or the engine may report, so that SARIF viewers can describe them all. */
+  private List<Rule> knownRules() {
+    List<Rule> rules = new ArrayList<>();
+    for (Field f : StandardRules.class.getFields()) {
+      if (Modifier.isStatic(f.getModifiers()) && f.getType() == Rule.class) {
+        try {
+          rules.add((Rule) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    for (ModelScanner s : registry.scanners()) {
+      rules.addAll(s.rules());
+    }
+    return rules;
+  }
+
+  private String summary(ScanReport report) {
+    return "modelscan: "
+        + report.results().size()
+        + " file(s), "
+        + report.filesScanned()
+        + " scanned, "
+        + report.findings().size()
+        + " finding(s), verdict "
+        + report.verdict();
+  }
+
+  /**
+   * Why the build fails, or null. A finding at or above the threshold always fails it; a file that was not completely
+   * scanned fails it when {@code failOnIncomplete} is set, because an unscanned part may hold anything.
+   */
+  String failure(ScanReport report, List<Path> reportFiles) {
+    boolean unsafe = report.verdict() == Verdict.UNSAFE;
+    List<FileResult> incomplete =
+        report.results().stream().filter(r -> r.status() != ScanStatus.COMPLETE).toList();
+    boolean failIncomplete = failOnIncomplete && !incomplete.isEmpty();
+    if (!unsafe && !failIncomplete) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder("modelscan found ");
+    if (unsafe) {
+      List<Finding> hits =
+          report.findings().stream().filter(f -> f.severity().isAtLeast(report.severityThreshold())).toList();
+      sb.append(hits.size())
+          .append(" finding(s) at or above ")
+          .append(report.severityThreshold())
+          .append(" (failOnSeverity):");
+      int listed = 0;
+      for (Finding f : hits) {
+        if (listed++ == MAX_LISTED) {
+          sb.append("\n  ... and ").append(hits.size() - MAX_LISTED).append(" more, see the reports");
+          break;
+        }
+        sb.append("\n  ").append(f.severity()).append("  ").append(f.ruleId()).append("  ").append(where(f));
+        String target = f.module() + (f.module().isEmpty() || f.operator().isEmpty() ? "" : ".") + f.operator();
+        if (!target.isEmpty()) {
+          sb.append("  ").append(target);
+        }
+        sb.append("\n      ").append(f.message());
+      }
+    }
+    if (failIncomplete) {
+      sb.append(unsafe ? "\nand " : "").append(incompleteListing(incomplete, "failOnIncomplete=true"));
+      sb.append("\n  Narrow <paths> to the model files, or raise the limit named above; set <failOnIncomplete>false"
+          + "</failOnIncomplete> only if unscanned content is acceptable.");
+    }
+    if (!reportFiles.isEmpty()) {
+      sb.append("\nReports: ");
+      sb.append(String.join(", ", reportFiles.stream().map(p -> display(p.toString())).toList()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The files that were not completely scanned, for a warning when they do not fail the build; null when there are
+   * none.
+   */
+  String incompleteWarning(ScanReport report) {
+    List<FileResult> incomplete =
+        report.results().stream().filter(r -> r.status() != ScanStatus.COMPLETE).toList();
+    return incomplete.isEmpty()
+        ? null
+        : "modelscan: " + incompleteListing(incomplete, "failOnIncomplete=false, so the build goes on");
+  }
+
+  private String incompleteListing(List<FileResult> incomplete, String setting) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(incomplete.size())
+        .append(" file(s) not completely scanned (")
+        .append(setting)
+        .append("; an unscanned part may hide anything):");
+    int listed = 0;
+    for (FileResult r : incomplete) {
+      if (listed++ == MAX_LISTED) {
+        sb.append("\n  ... and ").append(incomplete.size() - MAX_LISTED).append(" more, see the reports");
+        break;
+      }
+      sb.append("\n  ").append(r.status()).append("  ").append(display(r.path()));
+      if (!r.statusReason().isEmpty()) {
+        sb.append("  ").append(r.statusReason());
+      }
+    }
+    return sb.toString();
+  }
+
+  private String where(Finding f) {
+    StringBuilder sb = new StringBuilder(display(f.location().path()));
+    if (!f.location().entry().isEmpty()) {
+      sb.append(dev.modelscan.api.Location.ENTRY_SEPARATOR).append(f.location().entry());
+    }
+    if (f.location().offset() >= 0) {
+      sb.append(" @").append(f.location().offset());
+    }
+    return sb.toString();
+  }
+
+  /** A path relative to the project directory when it is inside it: shorter, and the same on every machine. */
+  String display(String path) {
+    Path p;
+    try {
+      p = Path.of(path).toAbsolutePath().normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return path;
+    }
+    return p.startsWith(basedir) ? basedir.relativize(p).toString().replace(File.separatorChar, '/') : path;
+  }
+}

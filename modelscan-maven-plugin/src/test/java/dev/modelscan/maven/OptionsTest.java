@@ -1,0 +1,91 @@
+package dev.modelscan.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.ScanMode;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.Severity;
+import dev.modelscan.core.report.ReportFormat;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+  private static Options.Values values(String severity, String mode) {
+    return new Options.Values(severity, mode, null, null, null, null, null, null, null, null, null);
+  }
+
+  @Test
+  void unsetParametersKeepTheLibraryDefaults() {
+    ScanSettings s = Options.settings(values("MEDIUM", "thorough"));
+    assertThat(s).isEqualTo(ScanSettings.defaults());
+  }
+
+  @Test
+  void everyParameterReachesTheSettings() {
+    ScanSettings s =
+        Options.settings(
+            new Options.Values(
+                "high", "QUICK", 3, 7, "64m", "1g", 50, "90s", "4g", List.of(" my.Layer "), List.of("my.evil")));
+    ScanLimits l = s.limits();
+    assertThat(s.severityThreshold()).isEqualTo(Severity.HIGH);
+    assertThat(s.mode()).isEqualTo(ScanMode.QUICK);
+    assertThat(l.maxNestingDepth()).isEqualTo(3);
+    assertThat(l.maxArchiveMembers()).isEqualTo(7);
+    assertThat(l.maxMemberBytes()).isEqualTo(64L << 20);
+    assertThat(l.maxTotalDecompressedBytes()).isEqualTo(1L << 30);
+    assertThat(l.maxCompressionRatio()).isEqualTo(50);
+    assertThat(l.scanTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(s.maxFileSize()).isEqualTo(4L << 30);
+    assertThat(s.allowedGlobals()).containsExactly("my.Layer");
+    assertThat(s.deniedGlobals()).containsExactly("my.evil");
+  }
+
+  @Test
+  void sizesAcceptPlainBytesAndBinaryUnits() {
+    assertThat(Options.size("p", "1048576")).isEqualTo(1L << 20);
+    assertThat(Options.size("p", "512k")).isEqualTo(512L << 10);
+    assertThat(Options.size("p", "2G")).isEqualTo(2L << 30);
+    assertThat(Options.size("p", "2GiB")).isEqualTo(2L << 30);
+    assertThat(Options.size("p", "1t")).isEqualTo(1L << 40);
+  }
+
+  @Test
+  void badSizesNameTheParameter() {
+    assertThatThrownBy(() -> Options.size("maxMemberBytes", "lots")).hasMessageContaining("maxMemberBytes");
+    assertThatThrownBy(() -> Options.size("maxFileSize", "-1")).hasMessageContaining("maxFileSize");
+    assertThatThrownBy(() -> Options.size("maxFileSize", "99999999999999t")).hasMessageContaining("too large");
+    // Zero passes the parser; the library rejects it, naming the limit, rather than treating it as "no limit".
+    assertThatThrownBy(
+            () -> Options.settings(
+                new Options.Values("MEDIUM", "thorough", null, null, "0", null, null, null, null, null, null)))
+        .hasMessageContaining("maxMemberBytes");
+  }
+
+  @Test
+  void durationsAcceptShortFormsAndIso8601() {
+    assertThat(Options.duration("p", "500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Options.duration("p", "30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Options.duration("p", "10m")).isEqualTo(Duration.ofMinutes(10));
+    assertThat(Options.duration("p", "1h")).isEqualTo(Duration.ofHours(1));
+    assertThat(Options.duration("p", "PT2M30S")).isEqualTo(Duration.ofSeconds(150));
+    assertThatThrownBy(() -> Options.duration("scanTimeout", "soon")).hasMessageContaining("scanTimeout");
+  }
+
+  @Test
+  void badSeverityAndModeFailWithTheirNames() {
+    assertThatThrownBy(() -> Options.settings(values("SEVERE", "thorough"))).hasMessageContaining("failOnSeverity");
+    assertThatThrownBy(() -> Options.settings(values("LOW", "fast"))).hasMessageContaining("mode");
+  }
+
+  @Test
+  void reportFormatsParseAListOrNone() {
+    assertThat(Options.reportFormats("sarif, json")).containsExactly(ReportFormat.JSON, ReportFormat.SARIF);
+    assertThat(Options.reportFormats("none")).isEmpty();
+    assertThat(Options.reportFormats("")).isEmpty();
+    assertThatThrownBy(() -> Options.reportFormats("sarif,html")).hasMessageContaining("reports");
+  }
+}

@@ -1,0 +1,189 @@
+package dev.modelscan.maven;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.Severity;
+import dev.modelscan.api.ThreatType;
+import dev.modelscan.api.Verdict;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.report.ReportFormat;
+import dev.modelscan.core.text.TextScanner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The plugin's scan, report and verdict logic, with the real engine and report writers and a toy format scanner, so
+ * it runs without any format module. The integration tests under src/it run the real plugin in real Maven builds.
+ */
+class PluginScanTest {
+
+  static final Rule EXEC =
+      Rule.of("TOY-EXEC", "Toy exec", "A toy command line.", Severity.CRITICAL, ThreatType.CODE_INJECTION);
+
+  static final Rule NOTE = Rule.of("TOY-NOTE", "Toy note", "A toy remark.", Severity.LOW, ThreatType.OBFUSCATION);
+
+  /** "TOYM" files: every line starting with "exec " is a CRITICAL finding, "note " a LOW one. */
+  public static final class ToyScanner implements ModelScanner {
+    @Override
+    public ScannerDescriptor descriptor() {
+      return ScannerDescriptor.of("toy", "1", "toy", List.of("toy"), List.of("toy"));
+    }
+
+    @Override
+    public Recognition recognize(ContentHead head) {
+      return head.startsWith("TOYM".getBytes(StandardCharsets.US_ASCII))
+          ? Recognition.of("toy", Recognition.CERTAIN)
+          : Recognition.none();
+    }
+
+    @Override
+    public void scan(ScanContext context) throws IOException {
+      String text =
+          new String(context.source().readBytes(0, (int) context.source().size()), StandardCharsets.UTF_8);
+      int offset = 0;
+      for (String line : text.split("\n", -1)) {
+        if (line.startsWith("exec ")) {
+          context.report(context.finding(EXEC).offset(offset).operator("exec").message("runs " + line).build());
+        }
+        if (line.startsWith("note ")) {
+          context.report(context.finding(NOTE).offset(offset).message(line).build());
+        }
+        offset += line.length() + 1;
+      }
+    }
+
+    @Override
+    public List<Rule> rules() {
+      return List.of(EXEC, NOTE);
+    }
+  }
+
+  @TempDir Path project;
+  private Path models;
+  private Path reports;
+  private final List<String> log = new ArrayList<>();
+  private final ScannerRegistry registry =
+      ScannerRegistry.builder().discover(false).add(new ToyScanner()).add(new TextScanner()).build();
+
+  @BeforeEach
+  void layout() throws IOException {
+    models = Files.createDirectories(project.resolve("src/main/resources/models"));
+    reports = project.resolve("target/modelscan");
+  }
+
+  private PluginScan.Outcome scan(boolean failOnIncomplete, ScanSettings settings) throws IOException {
+    return new PluginScan(registry, settings, failOnIncomplete, project)
+        .run(List.of(project.resolve("src/main/resources")), reports, EnumSet.of(ReportFormat.SARIF,
+            ReportFormat.JSON), log::add);
+  }
+
+  private void write(String name, String content) throws IOException {
+    Files.writeString(models.resolve(name), content, StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void cleanFilesPassAndReportsAreWritten() throws IOException {
+    write("notes.txt", "nothing to see\n");
+    write("ok.toy", "TOYM\nprint hello\n");
+
+    PluginScan.Outcome o = scan(true, ScanSettings.defaults());
+
+    assertThat(o.failure()).isNull();
+    assertThat(new PluginScan(registry, ScanSettings.defaults(), false, project).incompleteWarning(o.report()))
+        .isNull();
+    assertThat(o.report().verdict()).isEqualTo(Verdict.CLEAN);
+    assertThat(o.reportFiles()).containsExactlyInAnyOrder(reports.resolve("modelscan.sarif"),
+        reports.resolve("modelscan.json"));
+    String sarif = Files.readString(reports.resolve("modelscan.sarif"));
+    assertThat(sarif).contains("\"2.1.0\"").contains("TOY-EXEC"); // known rules are listed even without findings
+    assertThat(Files.readString(reports.resolve("modelscan.json"))).contains("ok.toy");
+    assertThat(log).anyMatch(l -> l.contains("2 file(s)") && l.contains("CLEAN"));
+  }
+
+  @Test
+  void aFindingAtTheThresholdFailsWithSeverityRuleLocationAndMessage() throws IOException {
+    write("evil.toy", "TOYM\nexec echo pwned\n");
+
+    PluginScan.Outcome o = scan(true, ScanSettings.defaults());
+
+    assertThat(o.report().verdict()).isEqualTo(Verdict.UNSAFE);
+    assertThat(o.failure())
+        .contains("1 finding(s) at or above MEDIUM")
+        .contains("CRITICAL  TOY-EXEC  src/main/resources/models/evil.toy @5  exec")
+        .contains("runs exec echo pwned")
+        .contains("Reports: ")
+        .contains("target/modelscan/modelscan.sarif");
+    assertThat(Files.readString(reports.resolve("modelscan.sarif"))).contains("evil.toy");
+  }
+
+  @Test
+  void failOnSeverityDecides() throws IOException {
+    write("remark.toy", "TOYM\nnote odd but harmless\n");
+
+    PluginScan.Outcome medium = scan(true, ScanSettings.defaults());
+    assertThat(medium.failure()).isNull();
+    assertThat(medium.report().findings()).hasSize(1);
+
+    PluginScan.Outcome low = scan(true, ScanSettings.builder().severityThreshold(Severity.LOW).build());
+    assertThat(low.failure()).contains("1 finding(s) at or above LOW").contains("LOW  TOY-NOTE");
+  }
+
+  @Test
+  void anUnrecognisedFileFailsTheBuildWhenFailOnIncomplete() throws IOException {
+    write("notes.txt", "text\n");
+    Files.write(models.resolve("weights.bin"), new byte[] {0, 1, 2, 3, (byte) 0xFF, 0});
+
+    PluginScan.Outcome strict = scan(true, ScanSettings.defaults());
+    assertThat(strict.report().verdict()).isEqualTo(Verdict.INCOMPLETE);
+    assertThat(strict.failure())
+        .contains("1 file(s) not completely scanned")
+        .contains("SKIPPED  src/main/resources/models/weights.bin  no scanner recognised the content")
+        .contains("failOnIncomplete");
+
+    PluginScan.Outcome lenient = scan(false, ScanSettings.defaults());
+    assertThat(lenient.failure()).isNull();
+    assertThat(new PluginScan(registry, ScanSettings.defaults(), false, project).incompleteWarning(lenient.report()))
+        .contains("1 file(s) not completely scanned (failOnIncomplete=false, so the build goes on")
+        .contains("SKIPPED  src/main/resources/models/weights.bin");
+  }
+
+  @Test
+  void aLimitMakesTheFileIncompleteNotClean() throws IOException {
+    write("big.toy", "TOYM\n" + "print x\n".repeat(100));
+    PluginScan.Outcome o = scan(true, ScanSettings.builder().maxFileSize(10).build());
+    assertThat(o.failure()).contains("SKIPPED  src/main/resources/models/big.toy").contains("maxFileSize");
+  }
+
+  @Test
+  void longListsAreCutAndPointToTheReports() throws IOException {
+    write("many.toy", "TOYM\n" + "exec x\n".repeat(PluginScan.MAX_LISTED + 7));
+    PluginScan.Outcome o = scan(true, ScanSettings.defaults());
+    assertThat(o.failure()).contains("... and 7 more, see the reports");
+  }
+
+  @Test
+  void noReportsWhenNoneAreAsked() throws IOException {
+    write("notes.txt", "text\n");
+    PluginScan.Outcome o =
+        new PluginScan(registry, ScanSettings.defaults(), true, project)
+            .run(List.of(models), reports, Set.of(), log::add);
+    assertThat(o.reportFiles()).isEmpty();
+    assertThat(reports).doesNotExist();
+  }
+}

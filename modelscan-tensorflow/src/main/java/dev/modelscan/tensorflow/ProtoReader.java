@@ -1,0 +1,192 @@
+package dev.modelscan.tensorflow;
+
+import dev.modelscan.api.LimitType;
+import dev.modelscan.api.MalformedContentException;
+import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.io.ByteSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A bounded reader of the protobuf wire format over one message range of a {@link ByteSource}.
+ *
+ * <p>Why not generated code: the scanner needs only a few field numbers, must skip tensor payloads of gigabytes by
+ * their length without reading them, and must bound everything it does read. Every length is checked against the
+ * enclosing message before use; strings are bounded by the caller; the bytes actually decoded (tags, varints,
+ * strings; not skipped payloads) count against a budget shared by all readers of one scan. Groups (wire types 3 and 4)
+ * do not occur in the formats read here and are rejected as malformed.
+ *
+ * <p>The ONNX module has its own copy of this small class: format modules do not depend on each other.
+ */
+final class ProtoReader {
+  static final int VARINT = 0;
+  static final int FIXED64 = 1;
+  static final int LEN = 2;
+  static final int FIXED32 = 5;
+
+  /** The content, a read window, and the decode budget, shared by a reader and its children. */
+  static final class Input {
+    private static final int WINDOW = 64 * 1024;
+    private final ByteSource source;
+    private final long budget;
+    private final byte[] window = new byte[WINDOW];
+    private long windowStart;
+    private int windowLength;
+    private long used;
+
+    Input(ByteSource source, long budget) {
+      this.source = source;
+      this.budget = budget;
+    }
+
+    int byteAt(long p) throws IOException {
+      if (p < windowStart || p >= windowStart + windowLength) {
+        int len = (int) Math.min(WINDOW, source.size() - p);
+        source.readFully(p, window, 0, len);
+        windowStart = p;
+        windowLength = len;
+      }
+      return window[(int) (p - windowStart)] & 0xFF;
+    }
+
+    void spend(long n) {
+      used += n;
+      if (used > budget) {
+        throw new ScanLimitExceededException(
+            LimitType.HEADER_BYTES, budget, used, "protobuf structure (bytes decoded outside tensor data)");
+      }
+    }
+  }
+
+  private final Input in;
+  private final long end;
+  private long pos;
+  private int field;
+  private int wire;
+  private long tagOffset;
+
+  ProtoReader(Input in, long start, long end) {
+    this.in = in;
+    this.pos = start;
+    this.end = end;
+  }
+
+  /** A reader over the whole of {@code source}, decoding at most {@code budget} bytes. */
+  static ProtoReader of(ByteSource source, long budget) {
+    return new ProtoReader(new Input(source, budget), 0, source.size());
+  }
+
+  /** Advances to the next field; false at the end of the message. */
+  boolean next() throws IOException {
+    if (pos >= end) {
+      return false;
+    }
+    tagOffset = pos;
+    long tag = rawVarint();
+    field = (int) (tag >>> 3);
+    wire = (int) (tag & 7);
+    if (tag >>> 3 > 0x1FFFFFFF || field == 0 || wire == 3 || wire == 4 || wire > 5) {
+      throw new MalformedContentException(tagOffset, "invalid protobuf tag " + tag);
+    }
+    return true;
+  }
+
+  int field() {
+    return field;
+  }
+
+  int wire() {
+    return wire;
+  }
+
+  /** Offset of the current field's tag in the content. */
+  long offset() {
+    return tagOffset;
+  }
+
+  /** The value of the current VARINT field. */
+  long varint() throws IOException {
+    expect(VARINT);
+    return rawVarint();
+  }
+
+  /** The current LEN field as a nested message reader; the parent moves past it. */
+  ProtoReader message() throws IOException {
+    long len = length();
+    ProtoReader child = new ProtoReader(in, pos, pos + len);
+    pos += len;
+    return child;
+  }
+
+  /**
+   * The current LEN field as UTF-8 text.
+   *
+   * @throws ScanLimitExceededException with {@link LimitType#STRING_BYTES} when it is longer than {@code max}; the
+   *     reader has then moved past the field, so the caller may record the limit and go on
+   */
+  String string(int max) throws IOException {
+    long len = length();
+    if (len > max) {
+      pos += len;
+      throw new ScanLimitExceededException(LimitType.STRING_BYTES, max, len, "protobuf string at " + tagOffset);
+    }
+    in.spend(len);
+    byte[] bytes = in.source.readBytes(pos, (int) len);
+    pos += len;
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Skips the current field without decoding its payload. */
+  void skip() throws IOException {
+    switch (wire) {
+      case VARINT -> rawVarint();
+      case FIXED64 -> advance(8);
+      case FIXED32 -> advance(4);
+      default -> {
+        long len = length(); // not "pos += length()": Java reads pos before length() moves it
+        pos += len;
+      }
+    }
+  }
+
+  private void expect(int wireType) {
+    if (wire != wireType) {
+      throw new IllegalStateException("field " + field + " has wire type " + wire + ", not " + wireType);
+    }
+  }
+
+  private long length() throws IOException {
+    expect(LEN);
+    long at = pos;
+    long len = rawVarint();
+    if (len < 0 || len > end - pos) {
+      throw new MalformedContentException(
+          at, "protobuf field " + field + " claims " + Long.toUnsignedString(len) + " bytes but its message has "
+              + (end - pos) + " left");
+    }
+    return len;
+  }
+
+  private void advance(long n) {
+    if (n > end - pos) {
+      throw new MalformedContentException(pos, "protobuf field " + field + " runs past the end of its message");
+    }
+    pos += n;
+  }
+
+  private long rawVarint() throws IOException {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= end) {
+        throw new MalformedContentException(pos, "protobuf varint runs past the end of its message");
+      }
+      in.spend(1);
+      int b = in.byteAt(pos++);
+      value |= (long) (b & 0x7F) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new MalformedContentException(pos, "protobuf varint longer than 10 bytes");
+  }
+}

@@ -1,0 +1,38 @@
+†
+"serve*2.13.0ÿ
+
+xPlaceholder
+A
+callStatefulPartitionedCallx*
+fR
+__inference_serve_42
+'
+save/filenamePlaceholderWithDefault
+
+save/SaveV2SaveV2
+
+save/RestoreV2	RestoreV2Å
+o
+
+__inference_serve_42
+xPlaceholder
+wConst*
+valueB
+addAddV2xw
+outIdentityadd
+
+
+__inference__traced_save_99"
+ShardedFilenameShardedFilename
+SaveV2SaveV2(
+MergeV2CheckpointsMergeV2Checkpoints
+Q
+!
+__inference__traced_restore_100
+	RestoreV2	RestoreV2
+IdentityIdentity"¿*/
+serving_defaulttensorflow/serving/predict2
+
+asset_path:0	vocab.txt2#
+
+asset_path:0sub/../labels.txt
