@@ -1,4 +1,3 @@
-#!/usr/bin/python3
 """Regenerates the bundled sample models in this folder.
 
 Run with Debian's Python and its packages (python3-torch, python3-numpy, python3-h5py):
