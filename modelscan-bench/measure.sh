@@ -66,7 +66,7 @@ big() {
   cat "$file" >/dev/null # the same starting point for both: in the page cache
   timed "cat FILE > /dev/null" sh -c "cat '$file' > /dev/null"
   timed "modelscan scan FILE (-Xmx64m)" java -Xmx64m -jar "$cli" scan "$file"
-  timed "modelscan scan FILE (-Xmx64m, appcds+c1)" java -Xmx64m -XX:TieredStopAtLevel=1 -jar "$cli" scan "$file"
+  timed "modelscan scan FILE (-Xmx64m, C1 only)" java -Xmx64m -XX:TieredStopAtLevel=1 -jar "$cli" scan "$file"
   grep -m3 -iE 'status|partial|skipped|complete|finding' "$work/out" | cut -c1-160 || true
   head -c 300 "$work/err"
   rm -f "$file"
