@@ -24,12 +24,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * torch writes it) through {@link ModelScan#scanFile}. The scan must cost the same for 10 MB as for 2 GB: the zip
  * reader reads the central directory, data.pkl is scanned, and the tensor members are sliced and recognised by their
  * head and tail only. A time that grows with the size means tensor bytes are being read or copied. The 2 GB file is
- * sparse (holes, no disk used) and deleted in tear-down; it is never committed.
+ * sparse (holes, no disk used) and deleted in tear-down; it is never committed. The fork runs with -Xmx64m: a scan
+ * of any single file must fit in it.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Xmx64m")
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
 public class CheckpointScanBenchmark {

@@ -147,30 +147,6 @@ public final class Fixtures {
   }
 
   /**
-   * An in-memory bulk pickle: like {@link #writeBulkPickle} but as an array, payloads of random bytes.
-   *
-   * @param payloadBytes total bytes of the byte strings
-   * @param chunk bytes per BINBYTES argument
-   * @param seed the random seed
-   * @return the pickle
-   */
-  public static byte[] bulkPickle(int payloadBytes, int chunk, long seed) {
-    Random rnd = new Random(seed);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(payloadBytes + 1024);
-    out.writeBytes(new PickleWriter().proto(4).raw(']', 0x94, '(').toByteArray());
-    byte[] payload = new byte[chunk];
-    for (int done = 0; done < payloadBytes; done += chunk) {
-      int n = Math.min(chunk, payloadBytes - done);
-      out.writeBytes(new PickleWriter().raw('B').le32(n).toByteArray());
-      rnd.nextBytes(payload);
-      out.write(payload, 0, n);
-    }
-    out.write('e');
-    out.write('.');
-    return out.toByteArray();
-  }
-
-  /**
    * A SafeTensors file: 8-byte little-endian header length, a JSON header describing {@code tensors} F32 tensors of
    * varied shapes, padded with spaces to 8 bytes, then the data (random bytes).
    *
