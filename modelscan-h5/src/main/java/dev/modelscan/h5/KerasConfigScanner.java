@@ -38,7 +38,9 @@ public final class KerasConfigScanner implements ModelScanner {
           "Keras JSON configurations (config.json of .keras archives, model JSON): Lambda layers, module references,"
               + " non-modelling APIs, embedded payloads",
           List.of("keras-config"),
-          List.of("json"));
+          // No extensions: .json is a generic container (tokenizer configs, labels, indexes), so a JSON file that is
+          // not a Keras configuration must not be reported as a name that disagrees with its content.
+          List.of());
 
   /** Creates the scanner; it holds no state. */
   public KerasConfigScanner() {}

@@ -1,0 +1,79 @@
+package dev.modelscan.pickle;
+
+import com.google.auto.service.AutoService;
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.api.spi.ScannerDescriptor;
+import java.util.List;
+
+/**
+ * Scans raw pickles of every protocol, wherever they are: plain {@code .pkl} files, stacked pickles, PyTorch's legacy
+ * stacked format, joblib dumps, dill and cloudpickle pickles, and pickles inside zips ({@code data.pkl}, TorchScript
+ * {@code constants.pkl}) that the zip scanner dispatches here by content.
+ *
+ * <p>Recognition is by content only: a PROTO opcode, or for protocols 0 and 1 (which have no magic bytes) a bounded
+ * trial run of the head that must look like a pickle. The scan runs an abstract pickle machine over every stream and
+ * never executes anything.
+ *
+ * @since 0.1
+ */
+@AutoService(ModelScanner.class)
+public final class PickleScanner implements ModelScanner {
+
+  /** The scanner's name, which findings carry. */
+  public static final String NAME = "pickle";
+
+  private static final ScannerDescriptor DESCRIPTOR =
+      ScannerDescriptor.of(
+          NAME,
+          "0.1.0",
+          "Pickles of every protocol, including PyTorch legacy checkpoints, joblib, dill and cloudpickle files.",
+          List.of("pickle", "pytorch-legacy", "joblib", "dill", "cloudpickle"),
+          List.of("pkl", "pickle", "pt", "pth", "bin", "ckpt", "joblib", "dill", "dat", "data", "p"));
+
+  /** Creates the scanner; it is stateless. */
+  public PickleScanner() {}
+
+  @Override
+  public ScannerDescriptor descriptor() {
+    return DESCRIPTOR;
+  }
+
+  @Override
+  public Recognition recognize(ContentHead head) {
+    try {
+      int n = head.headLength();
+      if (n < 2 || !firstBytePlausible(head.headByte(0))) {
+        return Recognition.none();
+      }
+      byte[] h = new byte[n];
+      head.head().get(h);
+      return PickleAnalysis.sniff(h, n, head.isComplete(), head.size());
+    } catch (RuntimeException e) {
+      return Recognition.none(); // recognize never throws
+    }
+  }
+
+  private static boolean firstBytePlausible(int b) {
+    // Cheap pre-filter before any allocation: printable text and zip/npy magics rarely start with these.
+    return b == 0x80 || b == 0x95 || (b >= 0x28 && b <= 0x8f);
+  }
+
+  @Override
+  public void scan(ScanContext context) {
+    PickleAnalysis analysis = PickleAnalysis.forScan(context);
+    analysis.scanStreams(0, context.source().size(), true);
+    String refined = analysis.refinedFormat();
+    if (refined != null) {
+      context.refineFormat(refined);
+    }
+  }
+
+  @Override
+  public List<Rule> rules() {
+    return PickleRules.all();
+  }
+}
