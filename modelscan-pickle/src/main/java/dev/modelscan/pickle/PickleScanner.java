@@ -32,7 +32,8 @@ public final class PickleScanner implements ModelScanner {
           "0.1.0",
           "Pickles of every protocol, including PyTorch legacy checkpoints, joblib, dill and cloudpickle files.",
           List.of("pickle", "pytorch-legacy", "joblib", "dill", "cloudpickle"),
-          List.of("pkl", "pickle", "pt", "pth", "bin", "ckpt", "joblib", "dill", "dat", "data", "p"));
+          // Generic names (.bin, .dat, .data) are left out: a .bin can be anything, so it cannot disagree with content.
+          List.of("pkl", "pickle", "pt", "pth", "ckpt", "joblib", "dill", "p"));
 
   /** Creates the scanner; it is stateless. */
   public PickleScanner() {}

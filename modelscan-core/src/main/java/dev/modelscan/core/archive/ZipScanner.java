@@ -83,7 +83,9 @@ public final class ZipScanner implements ModelScanner {
           "Zip archives and zip-based model formats (PyTorch, TorchScript, npz, Keras 3), read tamper-tolerantly"
               + " member by member",
           List.of("zip"),
-          List.of("zip", "pt", "pth", "bin", "ckpt", "npz", "keras", "mar"));
+          // torch.save writes a zip whatever the name (fastai's .pkl too). Generic names such as .bin are listed by
+          // no scanner: a .bin can be anything, so its content can never disagree with it.
+          List.of("zip", "pt", "pth", "pkl", "ckpt", "npz", "keras", "mar"));
 
   private static final int LFH = 0x04034b50;
   private static final int CEN = 0x02014b50;

@@ -28,7 +28,8 @@ final class MarkerTestScanner implements ModelScanner {
 
   @Override
   public ScannerDescriptor descriptor() {
-    return ScannerDescriptor.of("marker", "1", "toy payload format", List.of("marker"), List.of("marker"));
+    // It stands in for the pickle scanner in these tests, so it owns .pkl as that scanner does.
+    return ScannerDescriptor.of("marker", "1", "toy payload format", List.of("marker"), List.of("marker", "pkl"));
   }
 
   @Override
