@@ -14,12 +14,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,7 +31,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 
 /**
  * The entry point for embedders: scans files, directories, byte arrays and streams for hostile content.
@@ -192,26 +195,65 @@ public final class ModelScan {
     }
   }
 
-  private record Input(Path file, String display, long size, String skipReason) {}
+  private record Input(Path file, String display, long size, String skipReason, String failReason) {
+    Input(Path file, String display, long size, String skipReason) {
+      this(file, display, size, skipReason, null);
+    }
+  }
 
   private void collect(Path p, List<Input> inputs) {
     if (Files.isDirectory(p)) {
-      List<Path> files = new ArrayList<>();
-      try (Stream<Path> walk = Files.walk(p, new FileVisitOption[0])) {
-        walk.filter(f -> !Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS)).forEach(files::add);
+      List<Input> found = new ArrayList<>();
+      try {
+        Files.walkFileTree(p, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Collector(found));
       } catch (IOException | UncheckedIOException e) {
-        inputs.add(new Input(p, p.toString(), -1, "could not walk the directory: " + e.getMessage()));
+        found.add(new Input(p, p.toString(), -1, "could not walk the directory: " + e.getMessage()));
       }
-      files.sort(null);
-      for (Path f : files) {
-        if (Files.isSymbolicLink(f)) {
-          inputs.add(new Input(f, f.toString(), -1, "symbolic link inside a scanned directory, not followed"));
-        } else {
-          inputs.add(new Input(f, f.toString(), sizeOf(f), null));
-        }
-      }
+      found.sort(Comparator.comparing(Input::file));
+      inputs.addAll(found);
     } else {
       inputs.add(new Input(p, p.toString(), sizeOf(p), null));
+    }
+  }
+
+  /**
+   * Collects the files of a tree from the attributes the walk already read (one lstat per entry), instead of asking
+   * the file system again for type, link status and size of every file: on a directory of many small files those
+   * calls were a large part of the cost. Links are not followed, so their attributes are the link's own.
+   */
+  private static final class Collector extends SimpleFileVisitor<Path> {
+    private final List<Input> found;
+
+    Collector(List<Input> found) {
+      this.found = found;
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+      if (attrs.isSymbolicLink()) {
+        found.add(new Input(f, f.toString(), -1, "symbolic link inside a scanned directory, not followed"));
+      } else if (attrs.isRegularFile()) {
+        found.add(new Input(f, f.toString(), attrs.size(), null));
+      } else {
+        // A FIFO or device would block or never end when opened; a model repository has no reason to hold one.
+        found.add(new Input(f, f.toString(), -1, "not a regular file (pipe, socket or device), not opened"));
+      }
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path f, IOException e) {
+      // An entry that cannot be read (an unreadable subdirectory, a file that vanished) fails; it is never a gap.
+      found.add(new Input(f, f.toString(), -1, null, "could not read: " + e.getMessage()));
+      return FileVisitResult.CONTINUE;
+    }
+
+    @Override
+    public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+      if (e != null) {
+        found.add(new Input(dir, dir.toString(), -1, "could not walk the directory: " + e.getMessage()));
+      }
+      return FileVisitResult.CONTINUE;
     }
   }
 
@@ -283,6 +325,9 @@ public final class ModelScan {
   }
 
   private FileResult scanOneQuietly(Input in) {
+    if (in.failReason != null) {
+      return failed(in.display, in.size, in.failReason);
+    }
     if (in.skipReason != null) {
       return new FileResult(
           in.display, in.size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, in.skipReason, List.of(), List.of());

@@ -15,6 +15,7 @@ import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.Recognition;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -191,14 +192,18 @@ final class ScanEngine {
   static ContentHead readHead(ByteSource source, String name) throws IOException {
     long size = source.size();
     int h = (int) Math.min(size, ContentHead.HEAD_SIZE);
-    byte[] head = source.readBytes(0, h);
-    byte[] tail;
-    if (size > h) {
-      int t = (int) Math.min(size, ContentHead.TAIL_SIZE);
-      tail = source.readBytes(size - t, t);
-    } else {
-      tail = new byte[0];
+    if (size <= h) {
+      return ContentHead.of(source.readBytes(0, h), NO_TAIL, size, name);
     }
-    return ContentHead.of(head, tail, size, name);
+    int t = (int) Math.min(size, ContentHead.TAIL_SIZE);
+    if (size <= (long) ContentHead.HEAD_SIZE + ContentHead.TAIL_SIZE) {
+      // Head and tail touch or overlap: one read instead of two (one system call less per member of 8-72 KiB).
+      byte[] all = source.readBytes(0, (int) size);
+      byte[] tail = t == size ? all : Arrays.copyOfRange(all, (int) size - t, (int) size);
+      return ContentHead.of(Arrays.copyOf(all, h), tail, size, name);
+    }
+    return ContentHead.of(source.readBytes(0, h), source.readBytes(size - t, t), size, name);
   }
+
+  private static final byte[] NO_TAIL = new byte[0];
 }

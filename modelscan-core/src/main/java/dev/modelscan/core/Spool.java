@@ -15,8 +15,13 @@ import java.util.Arrays;
  */
 final class Spool implements AutoCloseable {
 
-  /** Spools up to this size stay in memory. */
-  static final int MEMORY_THRESHOLD = 8 << 20;
+  /**
+   * Spools up to this size stay in memory: 8 MiB, or less in a small heap (1/32 of the maximum heap, at least 1 MiB),
+   * because every thread can hold a spool per nesting level at once: with two threads, a gzip in a zip in a tar and
+   * -Xmx64m, 8 MiB spools alone could take the heap.
+   */
+  static final int MEMORY_THRESHOLD =
+      (int) Math.min(8 << 20, Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 32));
 
   private byte[] buffer = new byte[8192];
   private int used;
@@ -95,7 +100,8 @@ final class Spool implements AutoCloseable {
         fileOut = null;
         source = ByteSource.open(file);
       } else {
-        source = ByteSource.wrap(Arrays.copyOf(buffer, used));
+        // A view of the filled part, not a copy: copying would briefly need the member's size twice more.
+        source = ByteSource.wrap(buffer).slice(0, used);
         buffer = null;
       }
     }

@@ -9,6 +9,7 @@ final class ByteSourceInputStream extends InputStream {
   private final ByteSource source;
   private long position;
   private long mark;
+  private final byte[] one = new byte[1];
 
   ByteSourceInputStream(ByteSource source, long position) {
     this.source = Objects.requireNonNull(source, "source");
@@ -18,7 +19,6 @@ final class ByteSourceInputStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
     int n = read(one, 0, 1);
     return n <= 0 ? -1 : one[0] & 0xFF;
   }

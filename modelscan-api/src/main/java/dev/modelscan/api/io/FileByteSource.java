@@ -12,6 +12,9 @@ import java.util.Objects;
  * shared file pointer).
  */
 final class FileByteSource implements ByteSource {
+  /** The most bytes asked of the channel in one call. */
+  static final int MAX_CHUNK = 256 * 1024;
+
   private final FileChannel channel;
   private final long start;
   private final long length;
@@ -49,9 +52,12 @@ final class FileByteSource implements ByteSource {
       return len == 0 ? 0 : -1;
     }
     int want = (int) Math.min(len, length - position);
-    ByteBuffer dst = ByteBuffer.wrap(buffer, offset, want);
     int total = 0;
-    while (dst.hasRemaining()) {
+    while (total < want) {
+      // At most MAX_CHUNK per system call: the JDK copies a heap buffer through a temporary direct buffer as large
+      // as the request and keeps it per thread, outside the heap limit. One 40 MiB read cost 40 MiB of native memory
+      // for the thread's lifetime and failed outright under a small -XX:MaxDirectMemorySize.
+      ByteBuffer dst = ByteBuffer.wrap(buffer, offset + total, Math.min(MAX_CHUNK, want - total));
       int n = channel.read(dst, start + position + total);
       if (n < 0) {
         break; // the file shrank under us; report what we have
