@@ -57,6 +57,9 @@ public final class KerasConfigScanner implements ModelScanner {
 
   @Override
   public Recognition recognize(ContentHead head) {
+    if (!mayStartJson(head)) {
+      return Recognition.none(); // every member of every archive passes here: binary content is turned away cheaply
+    }
     String text = headText(head);
     int i = 0;
     if (!text.isEmpty() && text.charAt(0) == '\uFEFF') {
@@ -78,6 +81,22 @@ public final class KerasConfigScanner implements ModelScanner {
       return Recognition.of("keras-config", Recognition.PROBABLE);
     }
     return Recognition.none();
+  }
+
+  /**
+   * Whether the content can start a JSON object in any encoding {@link #headText} accepts: after ASCII white space, a
+   * {@code '{'}, a zero byte (UTF-16/32) or the first byte of a byte order mark.
+   */
+  private static boolean mayStartJson(ContentHead head) {
+    int n = head.headLength();
+    for (int i = 0; i < n; i++) {
+      int b = head.headByte(i);
+      if (b == ' ' || b == '\t' || b == '\n' || b == '\r') {
+        continue;
+      }
+      return b == '{' || b == 0 || b == 0xEF || b == 0xFE || b == 0xFF;
+    }
+    return false;
   }
 
   /**

@@ -58,9 +58,10 @@ public final class TextScanner implements ModelScanner {
   @Override
   public void scan(ScanContext context) throws IOException {
     ByteSource source = context.source();
-    byte[] buffer = new byte[64 * 1024];
-    long pos = 0;
     long size = source.size();
+    // Sized to the content: most text members are a few bytes (a checkpoint's version file).
+    byte[] buffer = new byte[(int) Math.max(4, Math.min(64 * 1024, size))];
+    long pos = 0;
     while (pos < size) {
       context.checkDeadline();
       int n = source.read(pos, buffer, 0, (int) Math.min(buffer.length, size - pos));
