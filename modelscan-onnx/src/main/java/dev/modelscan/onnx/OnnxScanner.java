@@ -11,6 +11,7 @@ import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.protobuf.ProtoReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

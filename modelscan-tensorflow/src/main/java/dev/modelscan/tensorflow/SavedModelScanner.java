@@ -10,6 +10,7 @@ import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.protobuf.ProtoReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.modelscan.onnx;
+package dev.modelscan.protobuf;
 
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.MalformedContentException;
@@ -16,16 +16,26 @@ import java.nio.charset.StandardCharsets;
  * strings; not skipped payloads) count against a budget shared by all readers of one scan. Groups (wire types 3 and 4)
  * do not occur in the formats read here and are rejected as malformed.
  *
- * <p>The TensorFlow module has its own copy of this small class: format modules do not depend on each other.
+ * <p>Shared by the ONNX and TensorFlow scanners (format modules do not depend on each other, so it lives here). A
+ * reader is used by one thread; a new one is made per scan.
+ *
+ * @since 0.1
  */
-final class ProtoReader {
-  static final int VARINT = 0;
-  static final int FIXED64 = 1;
-  static final int LEN = 2;
-  static final int FIXED32 = 5;
+public final class ProtoReader {
+  /** Wire type 0: a base-128 varint. */
+  public static final int VARINT = 0;
+
+  /** Wire type 1: eight little-endian bytes. */
+  public static final int FIXED64 = 1;
+
+  /** Wire type 2: a length-delimited payload (bytes, string, nested message, packed values). */
+  public static final int LEN = 2;
+
+  /** Wire type 5: four little-endian bytes. */
+  public static final int FIXED32 = 5;
 
   /** The content, a read window, and the decode budget, shared by a reader and its children. */
-  static final class Input {
+  private static final class Input {
     private static final int WINDOW = 64 * 1024;
     private final ByteSource source;
     private final long budget;
@@ -65,19 +75,33 @@ final class ProtoReader {
   private int wire;
   private long tagOffset;
 
-  ProtoReader(Input in, long start, long end) {
+  private ProtoReader(Input in, long start, long end) {
     this.in = in;
     this.pos = start;
     this.end = end;
   }
 
-  /** A reader over the whole of {@code source}, decoding at most {@code budget} bytes. */
-  static ProtoReader of(ByteSource source, long budget) {
+  /**
+   * A reader over the whole of {@code source}, decoding at most {@code budget} bytes (tags, varints and strings;
+   * skipped payloads do not count).
+   *
+   * @param source the content; not closed
+   * @param budget how many bytes all readers made from this one may decode together
+   * @return the reader, positioned before the first field
+   */
+  public static ProtoReader of(ByteSource source, long budget) {
     return new ProtoReader(new Input(source, budget), 0, source.size());
   }
 
-  /** Advances to the next field; false at the end of the message. */
-  boolean next() throws IOException {
+  /**
+   * Advances to the next field.
+   *
+   * @return false at the end of the message
+   * @throws IOException when the content cannot be read
+   * @throws MalformedContentException for an invalid tag (field 0, groups, unknown wire types)
+   * @throws ScanLimitExceededException when the decode budget is spent
+   */
+  public boolean next() throws IOException {
     if (pos >= end) {
       return false;
     }
@@ -91,27 +115,53 @@ final class ProtoReader {
     return true;
   }
 
-  int field() {
+  /**
+   * The current field's number.
+   *
+   * @return the field number, positive
+   */
+  public int field() {
     return field;
   }
 
-  int wire() {
+  /**
+   * The current field's wire type.
+   *
+   * @return one of {@link #VARINT}, {@link #FIXED64}, {@link #LEN}, {@link #FIXED32}
+   */
+  public int wire() {
     return wire;
   }
 
-  /** Offset of the current field's tag in the content. */
-  long offset() {
+  /**
+   * Where the current field's tag starts.
+   *
+   * @return byte offset in the content
+   */
+  public long offset() {
     return tagOffset;
   }
 
-  /** The value of the current VARINT field. */
-  long varint() throws IOException {
+  /**
+   * The value of the current VARINT field.
+   *
+   * @return the value (negative for values of 2^63 and more, as protobuf's uint64 in a Java long)
+   * @throws IOException when the content cannot be read
+   * @throws IllegalStateException when the current field is not a varint
+   */
+  public long varint() throws IOException {
     expect(VARINT);
     return rawVarint();
   }
 
-  /** The current LEN field as a nested message reader; the parent moves past it. */
-  ProtoReader message() throws IOException {
+  /**
+   * The current LEN field as a nested message reader; this reader moves past it.
+   *
+   * @return a reader of the nested message, sharing this reader's decode budget
+   * @throws IOException when the content cannot be read
+   * @throws MalformedContentException when the declared length runs past this message
+   */
+  public ProtoReader message() throws IOException {
     long len = length();
     ProtoReader child = new ProtoReader(in, pos, pos + len);
     pos += len;
@@ -121,10 +171,13 @@ final class ProtoReader {
   /**
    * The current LEN field as UTF-8 text.
    *
+   * @param max the longest string, in bytes, the caller accepts
+   * @return the text
+   * @throws IOException when the content cannot be read
    * @throws ScanLimitExceededException with {@link LimitType#STRING_BYTES} when it is longer than {@code max}; the
    *     reader has then moved past the field, so the caller may record the limit and go on
    */
-  String string(int max) throws IOException {
+  public String string(int max) throws IOException {
     long len = length();
     if (len > max) {
       pos += len;
@@ -136,8 +189,13 @@ final class ProtoReader {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /** Skips the current field without decoding its payload. */
-  void skip() throws IOException {
+  /**
+   * Skips the current field without decoding its payload (a tensor of gigabytes costs nothing).
+   *
+   * @throws IOException when the content cannot be read
+   * @throws MalformedContentException when the field runs past its message
+   */
+  public void skip() throws IOException {
     switch (wire) {
       case VARINT -> rawVarint();
       case FIXED64 -> advance(8);
