@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -290,7 +289,7 @@ class Hdf5ScannerTest {
     try (ByteSource src = ByteSource.open(file)) {
       RecordingScanContext rec =
           new RecordingScanContext(src, file.toString(), "hdf5", ScanSettings.defaults(), "hdf5");
-      scanner.scan(new FileContext(rec, file));
+      scanner.scan(rec.withInputFile(file));
       assertThat(findings(rec, "KERAS-LAMBDA")).hasSize(1);
       assertThat(rec.status()).isEqualTo(ScanStatus.COMPLETE);
     }
@@ -306,7 +305,7 @@ class Hdf5ScannerTest {
     }
     try (ByteSource src = ByteSource.open(file)) {
       RecordingScanContext rec = new RecordingScanContext(src, "big.h5", "hdf5", ScanSettings.defaults(), "hdf5");
-      scanner.scan(new FileContext(rec, file));
+      scanner.scan(rec.withInputFile(file));
       assertThat(findings(rec, "KERAS-LAMBDA")).hasSize(1);
       assertThat(rec.status()).isEqualTo(ScanStatus.COMPLETE);
     }
@@ -342,92 +341,6 @@ class Hdf5ScannerTest {
     }
   }
 
-  /** A context on a file on disk, as the engine gives at depth 0. */
-  private static final class FileContext implements dev.modelscan.api.spi.ScanContext {
-    private final RecordingScanContext d;
-    private final Path file;
-
-    FileContext(RecordingScanContext d, Path file) {
-      this.d = d;
-      this.file = file;
-    }
-
-    @Override
-    public Optional<Path> inputFile() {
-      return Optional.of(file);
-    }
-
-    @Override
-    public ByteSource source() {
-      return d.source();
-    }
-
-    @Override
-    public String format() {
-      return d.format();
-    }
-
-    @Override
-    public void refineFormat(String format) {
-      d.refineFormat(format);
-    }
-
-    @Override
-    public String name() {
-      return d.name();
-    }
-
-    @Override
-    public dev.modelscan.api.Location location() {
-      return d.location();
-    }
-
-    @Override
-    public int depth() {
-      return 0;
-    }
-
-    @Override
-    public ScanSettings settings() {
-      return d.settings();
-    }
-
-    @Override
-    public Finding.Builder finding(dev.modelscan.api.Rule rule) {
-      return d.finding(rule);
-    }
-
-    @Override
-    public void report(Finding finding) {
-      d.report(finding);
-    }
-
-    @Override
-    public void markPartial(String reason) {
-      d.markPartial(reason);
-    }
-
-    @Override
-    public void limitReached(dev.modelscan.api.ScanLimitExceededException exceeded, long offset) {
-      d.limitReached(exceeded, offset);
-    }
-
-    @Override
-    public void checkDeadline() {
-      d.checkDeadline();
-    }
-
-    @Override
-    public dev.modelscan.api.MemberResult scanMember(String name, ByteSource content, MemberKind kind) {
-      return d.scanMember(name, content, kind);
-    }
-
-    @Override
-    public dev.modelscan.api.MemberResult scanMember(
-        String name, java.io.InputStream decompressed, long compressedSize, MemberKind kind) {
-      return d.scanMember(name, decompressed, compressedSize, kind);
-    }
-  }
 
   /** A huge source that stores only its head; the rest reads as zeros. */
   private static final class SparseSource implements ByteSource {

@@ -11,6 +11,7 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.ThreatType;
 import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.testkit.RecordingScanContext;
 import java.io.IOException;
@@ -32,9 +33,16 @@ class SafetensorsIndexScannerTest {
   }
 
   private RecordingScanContext scanOnDisk(Path index, ScanSettings settings) throws IOException {
-    OnDiskContext ctx = new OnDiskContext(index, "safetensors-index", settings);
+    RecordingScanContext ctx =
+        new RecordingScanContext(
+                ByteSource.wrap(Files.readAllBytes(index)),
+                index.getFileName().toString(),
+                "safetensors-index",
+                settings,
+                "test")
+            .withInputFile(index);
     scanner.scan(ctx);
-    return ctx.recording();
+    return ctx;
   }
 
   private static String messages(RecordingScanContext ctx) {

@@ -80,6 +80,7 @@ public final class RecordingScanContext implements ScanContext {
   private final long deadlineNanos;
   private String format;
   private java.nio.file.Path inputFile;
+  private int depth;
   private final List<Finding> findings = new ArrayList<>();
   private final List<String> partialReasons = new ArrayList<>();
   private final List<Member> members = new ArrayList<>();
@@ -228,7 +229,34 @@ public final class RecordingScanContext implements ScanContext {
 
   @Override
   public int depth() {
-    return 0;
+    return depth;
+  }
+
+  /**
+   * Makes {@link #inputFile()} present, as for an input file the engine scans from a path (for scanners that look at
+   * sibling files). Call before the scan.
+   *
+   * @param file the file the content was read from
+   * @return this context
+   */
+  public RecordingScanContext withInputFile(java.nio.file.Path file) {
+    this.inputFile = Objects.requireNonNull(file, "file");
+    return this;
+  }
+
+  /**
+   * Sets {@link #depth()}, as for content nested that many levels below an input file (scanners may judge nested
+   * content differently). Call before the scan.
+   *
+   * @param value the depth, 0 for an input file
+   * @return this context
+   */
+  public RecordingScanContext withDepth(int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException("depth must not be negative: " + value);
+    }
+    this.depth = value;
+    return this;
   }
 
   @Override

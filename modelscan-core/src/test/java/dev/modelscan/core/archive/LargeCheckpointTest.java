@@ -10,6 +10,7 @@ import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.testkit.ForwardingScanContext;
 import dev.modelscan.testkit.RecordingScanContext;
 import java.io.IOException;
 import java.nio.file.Path;

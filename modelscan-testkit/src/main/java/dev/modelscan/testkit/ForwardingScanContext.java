@@ -1,4 +1,4 @@
-package dev.modelscan.core.archive;
+package dev.modelscan.testkit;
 
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.Location;
@@ -9,15 +9,25 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ScanContext;
-import dev.modelscan.testkit.RecordingScanContext;
 import java.io.InputStream;
 
-/** A context that forwards to a {@link RecordingScanContext}; tests override what they need to change. */
-class ForwardingScanContext implements ScanContext {
+/**
+ * A context that forwards every call to a {@link RecordingScanContext}; a test overrides what it needs to change, for
+ * example {@code scanMember} to record the size and kind of huge members without reading them.
+ *
+ * @since 0.1
+ */
+public class ForwardingScanContext implements ScanContext {
+  /** The context every call goes to. */
   protected final RecordingScanContext d;
 
-  ForwardingScanContext(RecordingScanContext d) {
-    this.d = d;
+  /**
+   * Creates the context.
+   *
+   * @param d the context every call goes to
+   */
+  public ForwardingScanContext(RecordingScanContext d) {
+    this.d = java.util.Objects.requireNonNull(d, "d");
   }
 
   @Override
@@ -33,6 +43,16 @@ class ForwardingScanContext implements ScanContext {
   @Override
   public void refineFormat(String format) {
     d.refineFormat(format);
+  }
+
+  @Override
+  public java.util.Optional<java.nio.file.Path> inputFile() {
+    return d.inputFile();
+  }
+
+  @Override
+  public void declareEmbedded(String otherFormat) {
+    d.declareEmbedded(otherFormat);
   }
 
   @Override
