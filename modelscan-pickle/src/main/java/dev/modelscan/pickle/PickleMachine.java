@@ -57,8 +57,9 @@ final class PickleMachine {
   // Machine state of the current stream.
   private Sym[] stack = new Sym[64];
   // Pending values (see Sym.PENDING_INT): an int's value, or a string's offset and length, by stack slot.
+  // They grow separately from the stack, only as deep as pending values are pushed.
   private long[] auxA = new long[64];
-  private long[] auxB = new long[64];
+  private int[] auxB = new int[64];
   private int top;
   private Sym[] tupleCache;
   private int[] marks = new int[16];
@@ -629,8 +630,18 @@ final class PickleMachine {
     }
     int n = (int) Math.min(max + 1L, stack.length * 2L);
     stack = Arrays.copyOf(stack, n);
-    auxA = Arrays.copyOf(auxA, n);
-    auxB = Arrays.copyOf(auxB, n);
+  }
+
+  /** Makes room for a pending value in slot {@code top}. */
+  private void growForPending() {
+    if (top == stack.length) {
+      grow();
+    }
+    if (top >= auxA.length) {
+      int n = Math.max(top + 1, Math.min(stack.length, auxA.length * 2));
+      auxA = Arrays.copyOf(auxA, n);
+      auxB = Arrays.copyOf(auxB, n);
+    }
   }
 
   /**
@@ -642,9 +653,7 @@ final class PickleMachine {
       push(Sym.ofInt(v));
       return;
     }
-    if (top == stack.length) {
-      grow();
-    }
+    growForPending();
     auxA[top] = v;
     stack[top++] = Sym.PENDING_INT;
   }
@@ -654,11 +663,14 @@ final class PickleMachine {
     if (length < 0 || length > end - at) {
       throw eof("argument of " + length + " bytes runs past the end of the content");
     }
-    if (top == stack.length) {
-      grow();
+    if (length > Integer.MAX_VALUE) {
+      push(Sym.lazy(kind, at, length));
+      skip(length);
+      return;
     }
+    growForPending();
     auxA[top] = at;
-    auxB[top] = length;
+    auxB[top] = (int) length;
     stack[top++] = kind == Sym.STR ? Sym.PENDING_STR : Sym.PENDING_BYTES;
     skip(length);
   }

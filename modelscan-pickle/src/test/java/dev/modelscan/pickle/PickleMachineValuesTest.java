@@ -80,7 +80,8 @@ class PickleMachineValuesTest {
   void pendingStringsAreStackGlobalOperandsAndPendingBytesAreNestedPayloads() {
     // module and name as BINUNICODE and SHORT_BINSTRING (pending until STACK_GLOBAL reads them); the payload of
     // pickle.loads as BINBYTES inside a TUPLE1 (pending until the tuple is built)
-    byte[] inner = new Ops().proto(2).global("os", "system").raw('U', 10).text("echo pwned").raw(0x85).text("R.").bytes();
+    byte[] inner =
+        new Ops().proto(2).global("os", "system").raw('U', 10).text("echo pwned").raw(0x85).text("R.").bytes();
     Ops o = new Ops().proto(4);
     o.raw('X', 6, 0, 0, 0).text("pickle").raw('U', 5).text("loads").raw(0x93);
     o.raw('B', inner.length, 0, 0, 0).raw(inner).raw(0x85).raw('R').text(".");
