@@ -58,8 +58,8 @@ final class PickleMachine {
   private Sym[] stack = new Sym[64];
   // Pending values (see Sym.PENDING_INT): an int's value, or a string's offset and length, by stack slot.
   // They grow separately from the stack, only as deep as pending values are pushed.
-  private long[] auxA = new long[64];
-  private int[] auxB = new int[64];
+  private long[] auxA = new long[0];
+  private int[] auxB = new int[0];
   private int top;
   private Sym[] tupleCache;
   private int[] marks = new int[16];
@@ -638,7 +638,7 @@ final class PickleMachine {
       grow();
     }
     if (top >= auxA.length) {
-      int n = Math.max(top + 1, Math.min(stack.length, auxA.length * 2));
+      int n = Math.max(top + 1, Math.min(stack.length, Math.max(16, auxA.length * 2)));
       auxA = Arrays.copyOf(auxA, n);
       auxB = Arrays.copyOf(auxB, n);
     }
@@ -721,7 +721,7 @@ final class PickleMachine {
     return t;
   }
 
-  private static final int TUPLE_CACHE = 1024;
+  private static final int TUPLE_CACHE = 256;
 
   private void popMark() {
     if (markTop == 0) {
