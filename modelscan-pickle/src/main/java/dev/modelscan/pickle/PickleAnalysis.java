@@ -120,18 +120,18 @@ final class PickleAnalysis {
    * Recognises pickle content by a bounded trial run over the head: protocols 0 and 1 have no magic bytes, so a
    * plausible opcode sequence is the only evidence. Never throws; reports nothing.
    *
-   * @param head the first bytes of the content
+   * @param head the first bytes of the content, read in place (never copied)
    * @param headLength how many of them are valid
    * @param complete whether the head is the whole content
    * @return the claim
    */
-  static Recognition sniff(byte[] head, int headLength, boolean complete, long size) {
-    if (headLength < 2 || !plausibleFirstOpcode(head[0] & 0xFF)) {
+  static Recognition sniff(java.nio.ByteBuffer head, int headLength, boolean complete, long size) {
+    if (headLength < 2 || !plausibleFirstOpcode(head.get(0) & 0xFF)) {
       return Recognition.none();
     }
     ByteSource src = new HeadSource(head, headLength, complete ? headLength : size);
     PickleAnalysis a = new PickleAnalysis(null, SNIFF_SETTINGS, src, 8192);
-    boolean proto = (head[0] & 0xFF) == 0x80 && (head[1] & 0xFF) <= 5;
+    boolean proto = (head.get(0) & 0xFF) == 0x80 && (head.get(1) & 0xFF) <= 5;
     int outcome;
     try {
       outcome = a.machine.run(0, src.size());
@@ -174,11 +174,11 @@ final class PickleAnalysis {
 
   /** The head of a content as a source that reports the content's full size but can read only the head. */
   private static final class HeadSource implements ByteSource {
-    private final byte[] head;
+    private final java.nio.ByteBuffer head;
     private final int length;
     private final long size;
 
-    HeadSource(byte[] head, int length, long size) {
+    HeadSource(java.nio.ByteBuffer head, int length, long size) {
       this.head = head;
       this.length = length;
       this.size = size;
@@ -195,7 +195,7 @@ final class PickleAnalysis {
         return -1;
       }
       int n = (int) Math.min(len, length - position);
-      System.arraycopy(head, (int) position, buffer, offset, n);
+      head.get((int) position, buffer, offset, n);
       return n;
     }
 

@@ -56,7 +56,12 @@ final class PickleMachine {
 
   // Machine state of the current stream.
   private Sym[] stack = new Sym[64];
+  // Pending values (see Sym.PENDING_INT): an int's value, or a string's offset and length, by stack slot.
+  // They grow separately from the stack, only as deep as pending values are pushed.
+  private long[] auxA = new long[0];
+  private int[] auxB = new int[0];
   private int top;
+  private Sym[] tupleCache;
   private int[] marks = new int[16];
   private int markTop;
   private Sym[] memoDense = new Sym[64];
@@ -206,7 +211,7 @@ final class PickleMachine {
           break;
         case '.': // STOP
           need(1, "STOP");
-          result = stack[--top];
+          result = get(--top);
           return;
         case '0': // POP
           if (top > base()) {
@@ -222,7 +227,7 @@ final class PickleMachine {
           break;
         case '2': // DUP
           need(1, "DUP");
-          push(stack[top - 1]);
+          push(get(top - 1));
           break;
         case 'B': // BINBYTES
           pushLazy(Sym.BYTES, u32());
@@ -242,16 +247,16 @@ final class PickleMachine {
           push(parseIntLine(line("INT"), true));
           break;
         case 'J': // BININT
-          push(Sym.ofInt(s32()));
+          pushInt(s32());
           break;
         case 'K': // BININT1
-          push(Sym.ofInt(u8()));
+          pushInt(u8());
           break;
         case 'L': // LONG
           push(parseIntLine(line("LONG"), false));
           break;
         case 'M': // BININT2
-          push(Sym.ofInt(u16()));
+          pushInt(u16());
           break;
         case 'N': // NONE
           push(Sym.NONE_VALUE);
@@ -270,7 +275,7 @@ final class PickleMachine {
           {
             need(1, "BINPERSID");
             Sym p = new Sym(Sym.PERSID);
-            p.pid = stack[top - 1];
+            p.pid = get(top - 1);
             stack[top - 1] = p;
             analysis.persistentId(this, p.pid);
           }
@@ -278,8 +283,8 @@ final class PickleMachine {
         case 'R': // REDUCE
           {
             need(2, "REDUCE");
-            Sym args = stack[--top];
-            Sym func = stack[top - 1];
+            Sym args = get(--top);
+            Sym func = get(top - 1);
             stack[top - 1] = call(func, args, "REDUCE", at);
           }
           break;
@@ -310,8 +315,8 @@ final class PickleMachine {
         case 'a': // APPEND
           {
             need(2, "APPEND");
-            Sym v = stack[--top];
-            mutate(stack[top - 1], v, "APPEND", at);
+            Sym v = get(--top);
+            mutate(get(top - 1), v, "APPEND", at);
           }
           break;
         case 'b': // BUILD
@@ -332,7 +337,7 @@ final class PickleMachine {
               throw broken("odd number of items for DICT");
             }
             for (int i = b; i + 1 < top; i += 2) {
-              d.dictPut(stack[i], stack[i + 1]);
+              d.dictPut(get(i), get(i + 1));
             }
             top = b;
             push(d);
@@ -344,11 +349,11 @@ final class PickleMachine {
             int n = top - b;
             top = b;
             need(1, "APPENDS");
-            Sym target = stack[top - 1];
+            Sym target = get(top - 1);
             if (target.kind == Sym.LIST) {
               int keep = Math.max(0, Math.min(n, Sym.MAX_ITEMS - target.count));
               for (int i = 0; i < keep; i++) {
-                target.listAdd(stack[b + i]);
+                target.listAdd(get(b + i));
               }
               target.count += n - keep;
             } else {
@@ -382,7 +387,7 @@ final class PickleMachine {
             int b = popMarkBase();
             Sym l = new Sym(Sym.LIST);
             for (int i = b; i < top; i++) {
-              l.listAdd(stack[i]);
+              l.listAdd(get(i));
             }
             top = b;
             push(l);
@@ -394,7 +399,7 @@ final class PickleMachine {
             if (top == b) {
               throw broken("OBJ without a class");
             }
-            Sym cls = stack[b];
+            Sym cls = get(b);
             Sym args = sliceTuple(b + 1);
             top = b;
             push(call(cls, args, "OBJ", at));
@@ -412,9 +417,9 @@ final class PickleMachine {
         case 's': // SETITEM
           {
             need(3, "SETITEM");
-            Sym v = stack[--top];
-            Sym k = stack[--top];
-            Sym target = stack[top - 1];
+            Sym v = get(--top);
+            Sym k = get(--top);
+            Sym target = get(top - 1);
             if (target.kind == Sym.DICT) {
               target.dictPut(k, v);
             } else {
@@ -436,13 +441,13 @@ final class PickleMachine {
             int n = top - b;
             top = b;
             need(1, "SETITEMS");
-            Sym target = stack[top - 1];
+            Sym target = get(top - 1);
             if ((n & 1) != 0) {
               throw broken("odd number of items for SETITEMS");
             }
             if (target.kind == Sym.DICT) {
               for (int i = 0; i + 1 < n; i += 2) {
-                target.dictPut(stack[b + i], stack[b + i + 1]);
+                target.dictPut(get(b + i), get(b + i + 1));
               }
             } else {
               mutate(target, null, "SETITEMS", at);
@@ -468,8 +473,8 @@ final class PickleMachine {
         case 0x81: // NEWOBJ
           {
             need(2, "NEWOBJ");
-            Sym args = stack[--top];
-            Sym cls = stack[top - 1];
+            Sym args = get(--top);
+            Sym cls = get(top - 1);
             stack[top - 1] = call(cls, args, "NEWOBJ", at);
           }
           break;
@@ -484,12 +489,12 @@ final class PickleMachine {
           break;
         case 0x85: // TUPLE1
           need(1, "TUPLE1");
-          stack[top - 1] = Sym.tuple(new Sym[] {stack[top - 1]});
+          stack[top - 1] = smallTuple(1, get(top - 1), null, null);
           break;
         case 0x86: // TUPLE2
           {
             need(2, "TUPLE2");
-            Sym t = Sym.tuple(new Sym[] {stack[top - 2], stack[top - 1]});
+            Sym t = smallTuple(2, get(top - 2), get(top - 1), null);
             top--;
             stack[top] = null;
             stack[top - 1] = t;
@@ -498,7 +503,7 @@ final class PickleMachine {
         case 0x87: // TUPLE3
           {
             need(3, "TUPLE3");
-            Sym t = Sym.tuple(new Sym[] {stack[top - 3], stack[top - 2], stack[top - 1]});
+            Sym t = smallTuple(3, get(top - 3), get(top - 2), get(top - 1));
             top -= 2;
             stack[top] = null;
             stack[top + 1] = null;
@@ -541,7 +546,7 @@ final class PickleMachine {
             int n = top - b;
             top = b;
             need(1, "ADDITEMS");
-            Sym target = stack[top - 1];
+            Sym target = get(top - 1);
             if (target.kind != Sym.SET) {
               mutate(target, null, "ADDITEMS", at);
             }
@@ -560,8 +565,8 @@ final class PickleMachine {
           {
             need(3, "NEWOBJ_EX");
             top--; // kwargs
-            Sym args = stack[--top];
-            Sym cls = stack[top - 1];
+            Sym args = get(--top);
+            Sym cls = get(top - 1);
             stack[top - 1] = call(cls, args, "NEWOBJ_EX", at);
             stack[top] = null;
             stack[top + 1] = null;
@@ -570,8 +575,8 @@ final class PickleMachine {
         case 0x93: // STACK_GLOBAL
           {
             need(2, "STACK_GLOBAL");
-            Sym name = stack[--top];
-            Sym module = stack[--top];
+            Sym name = get(--top);
+            Sym module = get(--top);
             stack[top] = null;
             stack[top + 1] = null;
             push(stackGlobal(module, name, at));
@@ -613,13 +618,44 @@ final class PickleMachine {
 
   private void push(Sym s) {
     if (top == stack.length) {
-      int max = analysis.maxStack();
-      if (top >= max) {
-        throw limit(LimitType.PICKLE_STACK_SIZE, max, "pickle stack");
-      }
-      stack = Arrays.copyOf(stack, (int) Math.min(max + 1L, stack.length * 2L));
+      grow();
     }
     stack[top++] = s;
+  }
+
+  private void grow() {
+    int max = analysis.maxStack();
+    if (top >= max) {
+      throw limit(LimitType.PICKLE_STACK_SIZE, max, "pickle stack");
+    }
+    int n = (int) Math.min(max + 1L, stack.length * 2L);
+    stack = Arrays.copyOf(stack, n);
+  }
+
+  /** Makes room for a pending value in slot {@code top}. */
+  private void growForPending() {
+    if (top == stack.length) {
+      grow();
+    }
+    if (top >= auxA.length) {
+      int n = Math.max(top + 1, Math.min(stack.length, Math.max(16, auxA.length * 2)));
+      auxA = Arrays.copyOf(auxA, n);
+      auxB = Arrays.copyOf(auxB, n);
+    }
+  }
+
+  /**
+   * Pushes an int without allocating: values outside the shared small ints wait in the slot as {@link
+   * Sym#PENDING_INT} and become a Sym only when something reads the slot (most are popped or discarded unread).
+   */
+  private void pushInt(long v) {
+    if (v >= -128 && v < 1024) {
+      push(Sym.ofInt(v));
+      return;
+    }
+    growForPending();
+    auxA[top] = v;
+    stack[top++] = Sym.PENDING_INT;
   }
 
   private void pushLazy(int kind, long length) {
@@ -627,9 +663,65 @@ final class PickleMachine {
     if (length < 0 || length > end - at) {
       throw eof("argument of " + length + " bytes runs past the end of the content");
     }
-    push(Sym.lazy(kind, at, length));
+    if (length > Integer.MAX_VALUE) {
+      push(Sym.lazy(kind, at, length));
+      skip(length);
+      return;
+    }
+    growForPending();
+    auxA[top] = at;
+    auxB[top] = (int) length;
+    stack[top++] = kind == Sym.STR ? Sym.PENDING_STR : Sym.PENDING_BYTES;
     skip(length);
   }
+
+  /**
+   * The value in stack slot {@code i}, made real if it was pending. Every read that keeps or inspects a stack value
+   * goes through here, so pending markers never leave the stack; reads that only discard (POP, items past a
+   * container's remembered prefix) skip it and allocate nothing.
+   */
+  private Sym get(int i) {
+    Sym s = stack[i];
+    if (s == Sym.PENDING_INT) {
+      s = Sym.ofInt(auxA[i]);
+      stack[i] = s;
+    } else if (s == Sym.PENDING_STR || s == Sym.PENDING_BYTES) {
+      s = Sym.lazy(s.kind, auxA[i], auxB[i]);
+      stack[i] = s;
+    }
+    return s;
+  }
+
+  /**
+   * TUPLE1..3. Tuples are immutable, so equal tuples of shared values (small ints, None, booleans, floats) are
+   * shared through a small per-machine cache instead of allocated again; any other tuple is built as before.
+   */
+  private Sym smallTuple(int n, Sym a, Sym b, Sym c) {
+    int ia = Sym.sharedId(a);
+    int ib = n < 2 ? 0 : Sym.sharedId(b);
+    int ic = n < 3 ? 0 : Sym.sharedId(c);
+    if ((ia | ib | ic) < 0) {
+      return Sym.tuple(n == 1 ? new Sym[] {a} : n == 2 ? new Sym[] {a, b} : new Sym[] {a, b, c});
+    }
+    if (tupleCache == null) {
+      tupleCache = new Sym[TUPLE_CACHE];
+    }
+    int h = (((ia * 1201 + ib) * 1201 + ic) * 4 + n) * 0x9E3779B1;
+    h = (h ^ (h >>> 16)) & (TUPLE_CACHE - 1);
+    Sym t = tupleCache[h];
+    if (t != null
+        && t.count == n
+        && t.items[0] == a
+        && (n < 2 || t.items[1] == b)
+        && (n < 3 || t.items[2] == c)) {
+      return t;
+    }
+    t = Sym.tuple(n == 1 ? new Sym[] {a} : n == 2 ? new Sym[] {a, b} : new Sym[] {a, b, c});
+    tupleCache[h] = t;
+    return t;
+  }
+
+  private static final int TUPLE_CACHE = 256;
 
   private void popMark() {
     if (markTop == 0) {
@@ -659,9 +751,16 @@ final class PickleMachine {
     if (n == 0) {
       return Sym.EMPTY_TUPLE;
     }
+    int kept = Math.min(n, Sym.MAX_ITEMS);
+    for (int i = from; i < from + kept; i++) {
+      get(i);
+    }
+    if (n <= 3) {
+      return smallTuple(n, stack[from], n > 1 ? stack[from + 1] : null, n > 2 ? stack[from + 2] : null);
+    }
     Sym t = new Sym(Sym.TUPLE);
     t.count = n;
-    t.items = Arrays.copyOfRange(stack, from, from + Math.min(n, Sym.MAX_ITEMS));
+    t.items = Arrays.copyOfRange(stack, from, from + kept);
     clear(from, top);
     return t;
   }
@@ -672,7 +771,7 @@ final class PickleMachine {
     if (top - base() < 1) {
       throw broken("memo store on an empty stack");
     }
-    Sym v = stack[top - 1];
+    Sym v = get(top - 1);
     if (index < 0) {
       throw broken("negative PUT argument");
     }
@@ -832,9 +931,9 @@ final class PickleMachine {
 
   private void build(long at) {
     need(2, "BUILD");
-    Sym state = stack[--top];
+    Sym state = get(--top);
     stack[top] = null;
-    Sym target = stack[top - 1];
+    Sym target = get(top - 1);
     analysis.built(this, target, state, at);
     if (target.kind == Sym.CALL) {
       target.state = state;

@@ -54,10 +54,12 @@ public final class PickleScanner implements ModelScanner {
       if (n < 2 || !firstBytePlausible(head.headByte(0))) {
         return Recognition.none();
       }
-      byte[] h = new byte[n];
-      head.head().get(h);
+      java.nio.ByteBuffer h = head.head();
       Recognition r = PickleAnalysis.sniff(h, n, head.isComplete(), head.size());
-      if (!r.recognised() && h[0] == (byte) 0x80 && (h[1] & 0xFF) <= 5 && PICKLE_NAMES.contains(head.extension())) {
+      if (!r.recognised()
+          && h.get(0) == (byte) 0x80
+          && (h.get(1) & 0xFF) <= 5
+          && PICKLE_NAMES.contains(head.extension())) {
         // PROTO, then something the trial run rejects (an opcode declaring 2^62 bytes): tensor bytes start like this
         // too, so content alone does not claim it; a pickle's name raises it to a weak claim, so that a broken or
         // hostile file named .pkl is reported as malformed instead of merely unrecognised (found by fuzzing).

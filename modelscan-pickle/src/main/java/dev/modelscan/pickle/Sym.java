@@ -37,6 +37,20 @@ final class Sym {
   static final Sym OTHER_VALUE = new Sym(OTHER);
   static final Sym EMPTY_TUPLE = new Sym(TUPLE);
 
+  /**
+   * Stack-only markers of values the machine has not materialised yet (an int outside the shared range, a string or
+   * bytes argument): the value waits in the machine's slot arrays, so the many values that are popped unread cost no
+   * allocation. They never leave the machine's stack; should one ever escape, it reads as an int of unknown value or a
+   * string or bytes of unknown content, which every check treats as unresolved (fail closed).
+   */
+  static final Sym PENDING_INT = new Sym(INT);
+
+  /** See {@link #PENDING_INT}. */
+  static final Sym PENDING_STR = new Sym(STR);
+
+  /** See {@link #PENDING_INT}. */
+  static final Sym PENDING_BYTES = new Sym(BYTES);
+
   private static final Sym[] SMALL_INTS = new Sym[1024 + 128];
 
   static {
@@ -96,6 +110,30 @@ final class Sym {
     s.intValue = v;
     s.exact = true;
     return s;
+  }
+
+  /**
+   * A small number identifying a shared immutable scalar (small int, None, True, False, float), or -1 for any other
+   * value: tuples made only of these may be shared.
+   */
+  static int sharedId(Sym s) {
+    if (s.kind == INT) {
+      long v = s.intValue;
+      return s.exact && v >= -128 && v < SMALL_INTS.length - 128 && SMALL_INTS[(int) v + 128] == s ? (int) v + 128 : -1;
+    }
+    if (s == NONE_VALUE) {
+      return SMALL_INTS.length;
+    }
+    if (s == TRUE) {
+      return SMALL_INTS.length + 1;
+    }
+    if (s == FALSE) {
+      return SMALL_INTS.length + 2;
+    }
+    if (s == FLOAT_VALUE) {
+      return SMALL_INTS.length + 3;
+    }
+    return -1;
   }
 
   static Sym text(String t) {
