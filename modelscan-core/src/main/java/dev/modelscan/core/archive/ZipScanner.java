@@ -501,16 +501,8 @@ public final class ZipScanner implements ModelScanner {
           ctx.markPartial("member '" + r.name + "' is truncated");
           continue;
         }
-        ZipRecord local = new ZipRecord(false);
-        local.flags = Bytes.u16(h, 6);
-        local.method = Bytes.u16(h, 8);
-        local.crc = Bytes.u32(h, 14);
-        local.compressedSize = Bytes.u32(h, 18);
-        local.size = Bytes.u32(h, 22);
-        local.rawName = window.read(lho + 30, nameLength);
-        local.name = decodeName(local.rawName, local.flags);
-        applyZip64(window.read(lho + 30 + nameLength, extraLength), local, false);
-        r.dataStart = lho + 30 + nameLength + extraLength;
+        ZipRecord local = localHeader(lho, h, nameLength, extraLength);
+        r.dataStart = local.dataStart;
         compare(r, local);
         long dataEnd = r.dataStart + r.compressedSize;
         if (dataEnd > size || dataEnd < 0) {
@@ -570,6 +562,25 @@ public final class ZipScanner implements ModelScanner {
                         + ". It was scanned as the central directory describes it.")
                 .build());
       }
+    }
+
+    /**
+     * The record a local file header at {@code offset} describes ({@code h} holds its 30 fixed bytes): what a
+     * streaming reader, which never sees the central directory, would take the member to be.
+     */
+    private ZipRecord localHeader(long offset, byte[] h, int nameLength, int extraLength) throws IOException {
+      ZipRecord local = new ZipRecord(false);
+      local.localHeaderOffset = offset;
+      local.flags = Bytes.u16(h, 6);
+      local.method = Bytes.u16(h, 8);
+      local.crc = Bytes.u32(h, 14);
+      local.compressedSize = Bytes.u32(h, 18);
+      local.size = Bytes.u32(h, 22);
+      local.rawName = window.read(offset + 30, nameLength);
+      local.name = decodeName(local.rawName, local.flags);
+      applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
+      local.dataStart = offset + 30 + nameLength + extraLength;
+      return local;
     }
 
     /** The length of the data descriptor after a member, checked against the directory's values. */
@@ -637,18 +648,8 @@ public final class ZipScanner implements ModelScanner {
         if (pos + 30 + nameLength + extraLength > end) {
           break;
         }
-        ZipRecord r = new ZipRecord(false);
-        r.localHeaderOffset = pos;
+        ZipRecord r = localHeader(pos, h, nameLength, extraLength);
         r.versionMadeBy = 0;
-        r.flags = Bytes.u16(h, 6);
-        r.method = Bytes.u16(h, 8);
-        r.crc = Bytes.u32(h, 14);
-        r.compressedSize = Bytes.u32(h, 18);
-        r.size = Bytes.u32(h, 22);
-        r.rawName = window.read(pos + 30, nameLength);
-        r.name = decodeName(r.rawName, r.flags);
-        applyZip64(window.read(pos + 30 + nameLength, extraLength), r, false);
-        r.dataStart = pos + 30 + nameLength + extraLength;
         if ((r.flags & 0x0008) != 0 && r.compressedSize == 0) {
           if (!findDescriptor(r, end)) {
             structure(pos, "member '" + r.name + "' has no central directory entry and no findable data descriptor");
