@@ -64,7 +64,12 @@ final class PickleMachine {
   private Sym[] tupleCache;
   private int[] marks = new int[16];
   private int markTop;
-  private Sym[] memoDense = new Sym[64];
+  // The dense memo: memoCode[i] is 0 for an empty slot, 1 when the value is memoDense[i], and 2 + Sym.sharedId(v)
+  // for a shared constant (small int, None, booleans, float). Constants are stored as ints because most memoized
+  // values in large models are such constants, and a reference store into a big (old, humongous) array pays the
+  // full GC write barrier; memoDense is grown only as far as non-constant values are stored.
+  private int[] memoCode = new int[64];
+  private Sym[] memoDense = new Sym[0];
   private Map<Long, Sym> memoSparse;
   private int memoCount;
   private int proto;
@@ -122,6 +127,7 @@ final class PickleMachine {
     top = 0;
     markTop = 0;
     if (memoCount > 0) {
+      Arrays.fill(memoCode, 0);
       Arrays.fill(memoDense, null);
       memoSparse = null;
       memoCount = 0;
@@ -776,18 +782,27 @@ final class PickleMachine {
       throw broken("negative PUT argument");
     }
     boolean fresh;
-    if (index < memoDense.length
+    if (index < memoCode.length
         || index < DENSE_MEMO
         || index <= 2L * memoCount + DENSE_MEMO && index < Integer.MAX_VALUE - 8) {
       // Dense indices (MEMOIZE, BINPUT 0..n) live in an array; it only grows as far as the memo is full, so an
       // index of 2^32 - 1 cannot make it large.
       int i = (int) index;
-      if (i >= memoDense.length) {
-        long grown = Math.min(Integer.MAX_VALUE - 8, Math.max(i + 1L, memoDense.length * 2L));
-        memoDense = Arrays.copyOf(memoDense, (int) grown);
+      if (i >= memoCode.length) {
+        long grown = Math.min(Integer.MAX_VALUE - 8, Math.max(i + 1L, memoCode.length * 2L));
+        memoCode = Arrays.copyOf(memoCode, (int) grown);
       }
-      fresh = memoDense[i] == null;
-      memoDense[i] = v;
+      fresh = memoCode[i] == 0;
+      int shared = Sym.sharedId(v);
+      if (shared >= 0) {
+        memoCode[i] = shared + 2;
+      } else {
+        if (i >= memoDense.length) {
+          memoDense = Arrays.copyOf(memoDense, memoCode.length);
+        }
+        memoDense[i] = v;
+        memoCode[i] = 1;
+      }
     } else {
       if (memoSparse == null) {
         memoSparse = new HashMap<>();
@@ -801,8 +816,13 @@ final class PickleMachine {
 
   private Sym memoGet(long index) {
     Sym v = null;
-    if (index >= 0 && index < memoDense.length) {
-      v = memoDense[(int) index];
+    if (index >= 0 && index < memoCode.length) {
+      int code = memoCode[(int) index];
+      if (code == 1) {
+        v = memoDense[(int) index];
+      } else if (code > 1) {
+        v = Sym.shared(code - 2);
+      }
     }
     if (v == null && memoSparse != null) {
       v = memoSparse.get(index);

@@ -136,6 +136,26 @@ final class Sym {
     return -1;
   }
 
+  /**
+   * The shared value whose {@link #sharedId} is {@code id}: the inverse of {@code sharedId} on its non-negative
+   * results.
+   */
+  static Sym shared(int id) {
+    if (id < SMALL_INTS.length) {
+      return SMALL_INTS[id];
+    }
+    switch (id - SMALL_INTS.length) {
+      case 0:
+        return NONE_VALUE;
+      case 1:
+        return TRUE;
+      case 2:
+        return FALSE;
+      default:
+        return FLOAT_VALUE;
+    }
+  }
+
   static Sym text(String t) {
     Sym s = new Sym(STR);
     s.text = t;
