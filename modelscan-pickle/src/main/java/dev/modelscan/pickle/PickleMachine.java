@@ -656,7 +656,7 @@ final class PickleMachine {
    */
   private void pushInt(long v) {
     if (v >= -128 && v < 1024) {
-      push(Sym.ofInt(v));
+      push(Sym.smallInt((int) v));
       return;
     }
     growForPending();
@@ -688,6 +688,14 @@ final class PickleMachine {
    */
   private Sym get(int i) {
     Sym s = stack[i];
+    if (s == Sym.PENDING_INT || s == Sym.PENDING_STR || s == Sym.PENDING_BYTES) {
+      return materialize(i, s);
+    }
+    return s;
+  }
+
+  /** The slow path of {@link #get}: kept out of it so that get stays small enough to be inlined everywhere. */
+  private Sym materialize(int i, Sym s) {
     if (s == Sym.PENDING_INT) {
       s = Sym.ofInt(auxA[i]);
       stack[i] = s;
@@ -778,6 +786,21 @@ final class PickleMachine {
       throw broken("memo store on an empty stack");
     }
     Sym v = get(top - 1);
+    int shared;
+    if (index >= 0 && index < memoCode.length && (shared = Sym.sharedId(v)) >= 0) {
+      // The common case (MEMOIZE of True, a small int, None) kept small enough for the JIT to inline into the loop.
+      int i = (int) index;
+      boolean fresh = memoCode[i] == 0;
+      memoCode[i] = shared + 2;
+      if (fresh && ++memoCount > analysis.maxMemo()) {
+        throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+      }
+      return;
+    }
+    memoPutAny(index, v);
+  }
+
+  private void memoPutAny(long index, Sym v) {
     if (index < 0) {
       throw broken("negative PUT argument");
     }
@@ -1414,21 +1437,27 @@ final class PickleMachine {
   }
 
   private int u8() {
-    if (bufPos >= bufLen) {
-      ensure(1);
-    }
+    return bufPos < bufLen ? buf[bufPos++] & 0xFF : u8Slow();
+  }
+
+  private int u8Slow() {
+    ensure(1);
     return buf[bufPos++] & 0xFF;
   }
 
   private int u16() {
-    ensure(2);
+    if (bufLen - bufPos < 2) {
+      ensure(2);
+    }
     int v = (buf[bufPos] & 0xFF) | (buf[bufPos + 1] & 0xFF) << 8;
     bufPos += 2;
     return v;
   }
 
   private int s32() {
-    ensure(4);
+    if (bufLen - bufPos < 4) {
+      ensure(4);
+    }
     int v =
         (buf[bufPos] & 0xFF)
             | (buf[bufPos + 1] & 0xFF) << 8
@@ -1444,7 +1473,9 @@ final class PickleMachine {
 
   /** u64; values above Long.MAX_VALUE come back negative and are rejected by the callers. */
   private long u64() {
-    ensure(8);
+    if (bufLen - bufPos < 8) {
+      ensure(8);
+    }
     long v = 0;
     for (int i = 7; i >= 0; i--) {
       v = (v << 8) | (buf[bufPos + i] & 0xFF);

@@ -102,6 +102,11 @@ final class Sym {
     this.kind = kind;
   }
 
+  /** The shared value of {@code v}, which must be in [-128, 1024). */
+  static Sym smallInt(int v) {
+    return SMALL_INTS[v + 128];
+  }
+
   static Sym ofInt(long v) {
     if (v >= -128 && v < SMALL_INTS.length - 128) {
       return SMALL_INTS[(int) v + 128];
