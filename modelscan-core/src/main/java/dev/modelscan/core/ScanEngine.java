@@ -57,6 +57,18 @@ final class ScanEngine {
       // Only the deadline can escape dispatch; what was found before it stays in the result.
       fs.findings.add(limitFinding(fs, "", e, -1));
       o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
+    } catch (RuntimeException | StackOverflowError e) {
+      // Scanner failures are contained per content in run(); anything that still gets here is a failure of the
+      // engine or of a byte source (a read that throws an unchecked exception). It must not escape as an exception
+      // from a single-file scan, nor leave the file looking clean: the findings so far stay, the file is FAILED.
+      String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      fs.findings.add(
+          Finding.builder(StandardRules.SCANNER_ERROR)
+              .location(new Location(path, "", -1))
+              .scanner("engine")
+              .message("The scan of this file failed (" + what + "); it was not fully analysed.")
+              .build());
+      o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, "");
     }
     return new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members);
   }

@@ -165,6 +165,32 @@ class ModelScanTest {
   }
 
   @Test
+  void aByteSourceThatThrowsFailsTheFileInsteadOfEscaping() {
+    dev.modelscan.api.io.ByteSource broken =
+        new dev.modelscan.api.io.ByteSource() {
+          @Override
+          public long size() {
+            return 100;
+          }
+
+          @Override
+          public int read(long position, byte[] buffer, int offset, int length) {
+            throw new IllegalStateException("device gone");
+          }
+
+          @Override
+          public dev.modelscan.api.io.ByteSource slice(long offset, long length) {
+            return this;
+          }
+        };
+    ScanEngine engine = new ScanEngine(toys(), ScanSettings.defaults());
+    FileResult r = engine.scanInput(broken, "gone.bin", "gone.bin", java.util.Optional.empty());
+    assertThat(r.status()).isEqualTo(ScanStatus.FAILED);
+    assertThat(r.statusReason()).contains("IllegalStateException", "device gone");
+    assertThat(r.findings()).extracting(Finding::ruleId).containsExactly("MODELSCAN-SCANNER-ERROR");
+  }
+
+  @Test
   void aCrashingScannerFailsTheContentAndKeepsEarlierFindings() {
     FileResult r = scanner().scanBytes(ascii("BOOM"), "x.bin");
     assertThat(r.status()).isEqualTo(ScanStatus.FAILED);
