@@ -89,8 +89,13 @@ final class PickleAnalysis {
 
   private final PickleMachine machine;
 
-  private PickleAnalysis(ScanContext ctx, ScanSettings settings, ByteSource src, int bufferSize) {
+  /** Whether machines run the common opcodes through their fast path; off only for the tests that compare the two. */
+  private final boolean fastPath;
+
+  private PickleAnalysis(
+      ScanContext ctx, ScanSettings settings, ByteSource src, int bufferSize, boolean fastPath) {
     this.ctx = ctx;
+    this.fastPath = fastPath;
     this.settings = settings;
     this.src = src;
     this.policy = GlobalsPolicy.builtin();
@@ -111,7 +116,30 @@ final class PickleAnalysis {
    * @return the analysis
    */
   static PickleAnalysis forScan(ScanContext ctx) {
-    return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024);
+    return forScan(ctx, true);
+  }
+
+  /**
+   * An analysis that reports to {@code ctx}, with or without the machines' fast path (see {@code
+   * PickleMachine.fastRun}): without it every opcode takes the general loop, which is the reference the fast path
+   * must agree with.
+   *
+   * @param ctx the scan context; its source is analysed
+   * @param fastPath whether the fast path runs
+   * @return the analysis
+   */
+  static PickleAnalysis forScan(ScanContext ctx, boolean fastPath) {
+    return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath);
+  }
+
+  /** Opcodes the top-level machine ran through its fast path so far (for tests). */
+  long fastPathOpcodes() {
+    return machine.fastOpcodes;
+  }
+
+  /** Whether machines of this analysis run their fast path. */
+  boolean fastPath() {
+    return fastPath;
   }
 
   // ----------------------------------------------------------------------------------------------- recognition
@@ -130,7 +158,7 @@ final class PickleAnalysis {
       return Recognition.none();
     }
     ByteSource src = new HeadSource(head, headLength, complete ? headLength : size);
-    PickleAnalysis a = new PickleAnalysis(null, SNIFF_SETTINGS, src, 8192);
+    PickleAnalysis a = new PickleAnalysis(null, SNIFF_SETTINGS, src, 8192, true);
     boolean proto = (head.get(0) & 0xFF) == 0x80 && (head.get(1) & 0xFF) <= 5;
     int outcome;
     try {

@@ -62,6 +62,7 @@ final class PickleMachine {
   private int[] auxB = new int[0];
   private int top;
   private Sym[] tupleCache;
+  private long[] tupleKeys;
   private int[] marks = new int[16];
   private int markTop;
   // The dense memo: memoCode[i] is 0 for an empty slot, 1 when the value is memoDense[i], and 2 + Sym.sharedId(v)
@@ -78,6 +79,9 @@ final class PickleMachine {
   private final List<ImportRecord> importOrder = new ArrayList<>();
 
   // Results of the last run.
+
+  /** Opcodes the fast path has run on this machine, over all its runs: tests check that it is taken at all. */
+  long fastOpcodes;
 
   /** Opcodes this machine may still run before it settles with its analysis (opcode limit, deadline). */
   long budget;
@@ -195,7 +199,11 @@ final class PickleMachine {
 
   private void loop() {
     final int maxStack = analysis.maxStack();
+    final boolean fast = analysis.fastPath();
     for (; ; ) {
+      if (fast) {
+        fastRun();
+      }
       long at = bufBase + bufPos;
       lastOpcodeOffset = at;
       if (at >= end) {
@@ -609,6 +617,281 @@ final class PickleMachine {
     }
   }
 
+  // ----------------------------------------------------------------------------------------------- the fast path
+
+  /**
+   * Runs the common opcodes of model state (numbers, short strings and bytes, constants, marks, memo traffic, small
+   * tuples) with the cursor, the stack top, the marks and the opcode budget in locals, and returns at the first
+   * opcode it does not handle or whose checks it would have to make: an argument past the buffered bytes or the end,
+   * a full stack, pending-value, mark or memo array, a memo limit, a pending value to be kept, the next deadline
+   * check. It never starts an opcode it cannot finish, so the general loop runs that one with all its checks, limits
+   * and messages, and both paths have the same effects by construction. Why it exists: the general loop keeps its
+   * state in fields and is too large for the JIT to keep them in registers; a large pickle is mostly these opcodes,
+   * and this loop runs them at a few nanoseconds each (issue 7: an opcode-dense pickle at 300 MB/s on one thread).
+   */
+  private void fastRun() {
+    int max = analysis.maxStack();
+    if (stack.length - top < FAST_STACK_ROOM && stack.length < max) {
+      // Room for a run of pushes, grown ahead through the same sizes as grow() would take them, and only while
+      // grow() would still grow it (it refuses once the length reaches the limit), so the limit hits as before.
+      int n = stack.length;
+      while (n - top < FAST_STACK_ROOM && n < max) {
+        n = (int) Math.min(max + 1L, n * 2L);
+      }
+      stack = Arrays.copyOf(stack, n);
+    }
+    if (auxA.length - top < FAST_STACK_ROOM && auxA.length < stack.length) {
+      // The slot arrays of pending values follow the stack only as deep as it is used: a stack of a million None
+      // needs no pending slots, and twelve bytes a slot would matter under a small heap.
+      int n = (int) Math.min(stack.length, Math.max(top + (long) FAST_STACK_ROOM, auxA.length * 2L));
+      auxA = Arrays.copyOf(auxA, n);
+      auxB = Arrays.copyOf(auxB, n);
+    }
+    // Few locals, so that the JIT can keep the hot ones in registers; the memo, marks and tuple cache stay in fields.
+    final byte[] b = buf;
+    final Sym[] st = stack;
+    final long[] auxOffset = auxA;
+    final int[] auxLength = auxB;
+    final int lim = (int) Math.min(bufLen, end - bufBase);
+    // An opcode that starts below this has all of a fixed-width argument buffered: only strings check their length.
+    final int safeEnd = lim - MAX_FIXED_OPCODE_BYTES;
+    // The general loop counts opcodes down in budget and checks the deadline and the opcode limit when the count
+    // reaches a multiple of DEADLINE_MASK + 1 or goes negative: the fast loop runs only the opcodes before that one.
+    final long startBudget = budget;
+    final int quota = startBudget > 0 ? (int) ((startBudget - 1) & PickleAnalysis.DEADLINE_MASK) : 0;
+    int p = bufPos;
+    final int start = p;
+    // Every opcode takes at least one byte, so stopping at start + quota bounds the opcodes without counting them
+    // in the loop; ran counts them for the budget.
+    // Each also pushes at most one value, so stopping at start + free slots keeps every push inside the stack and
+    // the pending-value arrays.
+    int t = top;
+    final int slots = Math.min(st.length, auxOffset.length);
+    final int stop = (int) Math.min(Math.min(safeEnd, (long) start + quota), (long) start + slots - t);
+    int ran = 0;
+    int mt = markTop;
+    int memoSize = memoCount;
+    int base = mt > 0 ? marks[mt - 1] : 0;
+    // Each pass runs one opcode, with room for a push and a buffered fixed-width argument, and budget for it.
+    loop:
+    while (p < stop) {
+      int op = b[p] & 0xFF;
+      switch (op) {
+        case 'K': // BININT1
+          st[t++] = Sym.smallInt(b[p + 1] & 0xFF);
+          p += 2;
+          break;
+        case 'M': // BININT2
+          {
+            int v = (b[p + 1] & 0xFF) | (b[p + 2] & 0xFF) << 8;
+            if (v < SMALL_INT_END) {
+              st[t++] = Sym.smallInt(v);
+            } else {
+              auxOffset[t] = v;
+              st[t++] = Sym.PENDING_INT;
+            }
+            p += 3;
+          }
+          break;
+        case 'J': // BININT
+          {
+            int v = s32At(b, p + 1);
+            if (v >= -128 && v < SMALL_INT_END) {
+              st[t++] = Sym.smallInt(v);
+            } else {
+              auxOffset[t] = v;
+              st[t++] = Sym.PENDING_INT;
+            }
+            p += 5;
+          }
+          break;
+        case 'G': // BINFLOAT
+          st[t++] = Sym.FLOAT_VALUE;
+          p += 9;
+          break;
+        case 'N': // NONE
+          st[t++] = Sym.NONE_VALUE;
+          p++;
+          break;
+        case 0x88: // NEWTRUE
+          st[t++] = Sym.TRUE;
+          p++;
+          break;
+        case 0x89: // NEWFALSE
+          st[t++] = Sym.FALSE;
+          p++;
+          break;
+        case ')': // EMPTY_TUPLE
+          st[t++] = Sym.EMPTY_TUPLE;
+          p++;
+          break;
+        case 0x8f: // EMPTY_SET
+          st[t++] = Sym.SET_VALUE;
+          p++;
+          break;
+        case ']': // EMPTY_LIST
+          st[t++] = new Sym(Sym.LIST);
+          p++;
+          break;
+        case '}': // EMPTY_DICT
+          st[t++] = new Sym(Sym.DICT);
+          p++;
+          break;
+        case 0x8c: // SHORT_BINUNICODE
+        case 'U': // SHORT_BINSTRING
+        case 'C': // SHORT_BINBYTES
+          {
+            int n = b[p + 1] & 0xFF;
+            if (p + 2 + n > safeEnd + MAX_FIXED_OPCODE_BYTES) {
+              break loop;
+            }
+            auxOffset[t] = bufBase + p + 2;
+            auxLength[t] = n;
+            st[t++] = op == 'C' ? Sym.PENDING_BYTES : Sym.PENDING_STR;
+            p += 2 + n;
+          }
+          break;
+        case 'X': // BINUNICODE
+        case 'B': // BINBYTES
+          {
+            long n = s32At(b, p + 1) & 0xFFFFFFFFL;
+            if (p + 5 + n > safeEnd + MAX_FIXED_OPCODE_BYTES) {
+              break loop;
+            }
+            auxOffset[t] = bufBase + p + 5;
+            auxLength[t] = (int) n;
+            st[t++] = op == 'B' ? Sym.PENDING_BYTES : Sym.PENDING_STR;
+            p += 5 + (int) n;
+          }
+          break;
+        case '(': // MARK
+          if (mt == marks.length) {
+            break loop;
+          }
+          marks[mt++] = t;
+          base = t;
+          p++;
+          break;
+        case '0': // POP
+          if (t == base) {
+            break loop;
+          }
+          t--;
+          p++;
+          break;
+        case 'h': // BINGET
+        case 'j': // LONG_BINGET
+          {
+            long index = op == 'h' ? b[p + 1] & 0xFF : s32At(b, p + 1) & 0xFFFFFFFFL;
+            if (index >= memoCode.length) {
+              break loop;
+            }
+            int code = memoCode[(int) index];
+            Sym v;
+            if (code > 1) {
+              v = Sym.shared(code - 2);
+            } else if (code == 1) {
+              v = memoDense[(int) index];
+            } else {
+              break loop;
+            }
+            st[t++] = v;
+            p += op == 'h' ? 2 : 5;
+          }
+          break;
+        case 0x94: // MEMOIZE
+        case 'q': // BINPUT
+        case 'r': // LONG_BINPUT
+          {
+            if (t == base) {
+              break loop;
+            }
+            long index = op == 0x94 ? memoSize : op == 'q' ? b[p + 1] & 0xFF : s32At(b, p + 1) & 0xFFFFFFFFL;
+            Sym v = st[t - 1];
+            int[] codes = memoCode;
+            if (index >= codes.length || v == Sym.PENDING_INT || v == Sym.PENDING_STR || v == Sym.PENDING_BYTES) {
+              break loop;
+            }
+            int i = (int) index;
+            boolean fresh = codes[i] == 0;
+            if (fresh && memoSize >= analysis.maxMemo()) {
+              break loop;
+            }
+            int shared = Sym.sharedId(v);
+            if (shared >= 0) {
+              codes[i] = shared + 2;
+            } else {
+              if (i >= memoDense.length) {
+                break loop;
+              }
+              memoDense[i] = v;
+              codes[i] = 1;
+            }
+            if (fresh) {
+              memoSize++;
+            }
+            p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
+          }
+          break;
+        case 0x85: // TUPLE1
+        case 0x86: // TUPLE2
+        case 0x87: // TUPLE3
+          {
+            int n = op - 0x84;
+            if (t - base < n) {
+              break loop;
+            }
+            Sym x = st[t - n];
+            Sym y = n >= 2 ? st[t - n + 1] : null;
+            Sym z = n == 3 ? st[t - 1] : null;
+            Sym tuple = null;
+            int ix = Sym.sharedId(x);
+            int iy = y == null ? 0 : Sym.sharedId(y);
+            int iz = z == null ? 0 : Sym.sharedId(z);
+            if ((ix | iy | iz) >= 0 && tupleKeys != null) {
+              // The tuple cache of smallTuple, looked up in place for the common tuple of shared scalars.
+              long key = tupleKey(n, ix, iy, iz);
+              int h = tupleSlot(key);
+              if (tupleKeys[h] == key) {
+                tuple = tupleCache[h];
+              }
+            }
+            if (tuple == null) {
+              // get() may make a pending slot real: it writes into this same stack array, never moves top or cursor.
+              tuple = smallTuple(n, get(t - n), n >= 2 ? get(t - n + 1) : null, n == 3 ? get(t - 1) : null);
+            }
+            t -= n - 1;
+            st[t - 1] = tuple;
+            p++;
+          }
+          break;
+        default:
+          break loop;
+      }
+      ran++;
+    }
+    bufPos = p;
+    top = t;
+    markTop = mt;
+    memoCount = memoSize;
+    budget = startBudget - ran;
+    fastOpcodes += ran;
+  }
+
+  /** Free stack slots the fast path makes before a run (if the stack limit allows), so runs are rarely cut short. */
+  private static final int FAST_STACK_ROOM = 1024;
+
+  /** The longest fixed-width opcode with its argument: BINFLOAT, 1 + 8 bytes (the u64 lengths are not run here). */
+  private static final int MAX_FIXED_OPCODE_BYTES = 9;
+
+  /** Little-endian int32 at {@code i}; the caller has checked the bounds. */
+  private static int s32At(byte[] b, int i) {
+    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+  }
+
+  /** One past the largest int with a shared Sym ({@link Sym#smallInt}). */
+  private static final int SMALL_INT_END = 1024;
+
   // -------------------------------------------------------------------------------------------------- stack helpers
 
   private int base() {
@@ -717,24 +1000,32 @@ final class PickleMachine {
     if ((ia | ib | ic) < 0) {
       return Sym.tuple(n == 1 ? new Sym[] {a} : n == 2 ? new Sym[] {a, b} : new Sym[] {a, b, c});
     }
+    long key = tupleKey(n, ia, ib, ic);
+    int h = tupleSlot(key);
     if (tupleCache == null) {
       tupleCache = new Sym[TUPLE_CACHE];
+      tupleKeys = new long[TUPLE_CACHE];
     }
-    int h = (((ia * 1201 + ib) * 1201 + ic) * 4 + n) * 0x9E3779B1;
-    h = (h ^ (h >>> 16)) & (TUPLE_CACHE - 1);
-    Sym t = tupleCache[h];
-    if (t != null
-        && t.count == n
-        && t.items[0] == a
-        && (n < 2 || t.items[1] == b)
-        && (n < 3 || t.items[2] == c)) {
-      return t;
+    if (tupleKeys[h] == key) {
+      return tupleCache[h];
     }
-    t = Sym.tuple(n == 1 ? new Sym[] {a} : n == 2 ? new Sym[] {a, b} : new Sym[] {a, b, c});
+    Sym t = Sym.tuple(n == 1 ? new Sym[] {a} : n == 2 ? new Sym[] {a, b} : new Sym[] {a, b, c});
     tupleCache[h] = t;
+    tupleKeys[h] = key;
     return t;
   }
 
+  /** The cache key of a tuple of n shared scalars (ids below 2^11, so the key is exact and never 0). */
+  private static long tupleKey(int n, int ia, int ib, int ic) {
+    return n | (long) ia << 2 | (long) ib << 13 | (long) ic << 24;
+  }
+
+  /** The cache slot of a key: the top byte of its Fibonacci hash. */
+  private static int tupleSlot(long key) {
+    return (int) ((key * 0x9E3779B97F4A7C15L) >>> 56);
+  }
+
+  /** Slots of the tuple cache: 2^8, the top byte of the key's hash. */
   private static final int TUPLE_CACHE = 256;
 
   private void popMark() {

@@ -26,10 +26,13 @@ final class Sym {
   /** How many items of a tuple, list or dict are remembered; larger containers only count. */
   static final int MAX_ITEMS = 64;
 
-  static final Sym NONE_VALUE = new Sym(NONE);
-  static final Sym TRUE = new Sym(BOOL);
-  static final Sym FALSE = new Sym(BOOL);
-  static final Sym FLOAT_VALUE = new Sym(FLOAT);
+  /** How many small ints are shared: [-128, 1024). */
+  private static final int SMALL_COUNT = 1024 + 128;
+
+  static final Sym NONE_VALUE = new Sym(NONE, SMALL_COUNT);
+  static final Sym TRUE = new Sym(BOOL, SMALL_COUNT + 1);
+  static final Sym FALSE = new Sym(BOOL, SMALL_COUNT + 2);
+  static final Sym FLOAT_VALUE = new Sym(FLOAT, SMALL_COUNT + 3);
   static final Sym BIG_INT = new Sym(INT);
   static final Sym SET_VALUE = new Sym(SET);
   static final Sym FROZENSET_VALUE = new Sym(FROZENSET);
@@ -51,19 +54,33 @@ final class Sym {
   /** See {@link #PENDING_INT}. */
   static final Sym PENDING_BYTES = new Sym(BYTES);
 
-  private static final Sym[] SMALL_INTS = new Sym[1024 + 128];
+  private static final Sym[] SMALL_INTS = new Sym[SMALL_COUNT];
+
+  /** The shared scalars by {@link #sharedId}: the small ints, then None, True, False and the float. */
+  private static final Sym[] SHARED = new Sym[SMALL_COUNT + 4];
 
   static {
     for (int i = 0; i < SMALL_INTS.length; i++) {
-      Sym s = new Sym(INT);
+      Sym s = new Sym(INT, i);
       s.intValue = i - 128;
       s.exact = true;
       SMALL_INTS[i] = s;
+      SHARED[i] = s;
     }
+    SHARED[SMALL_COUNT] = NONE_VALUE;
+    SHARED[SMALL_COUNT + 1] = TRUE;
+    SHARED[SMALL_COUNT + 2] = FALSE;
+    SHARED[SMALL_COUNT + 3] = FLOAT_VALUE;
     EMPTY_TUPLE.items = new Sym[0];
   }
 
   final int kind;
+
+  /**
+   * See {@link #sharedId(Sym)}: fixed when the value is made, so that the memo and the tuple cache of the opcode loop
+   * tell a shared scalar by one field read.
+   */
+  private final int shared;
 
   /** STR and BYTES: where the payload lies in the source (-1 when it was decoded from a text line). */
   long offset = -1;
@@ -99,7 +116,12 @@ final class Sym {
   Sym pid;
 
   Sym(int kind) {
+    this(kind, -1);
+  }
+
+  private Sym(int kind, int shared) {
     this.kind = kind;
+    this.shared = shared;
   }
 
   /** The shared value of {@code v}, which must be in [-128, 1024). */
@@ -122,23 +144,7 @@ final class Sym {
    * value: tuples made only of these may be shared.
    */
   static int sharedId(Sym s) {
-    if (s.kind == INT) {
-      long v = s.intValue;
-      return s.exact && v >= -128 && v < SMALL_INTS.length - 128 && SMALL_INTS[(int) v + 128] == s ? (int) v + 128 : -1;
-    }
-    if (s == NONE_VALUE) {
-      return SMALL_INTS.length;
-    }
-    if (s == TRUE) {
-      return SMALL_INTS.length + 1;
-    }
-    if (s == FALSE) {
-      return SMALL_INTS.length + 2;
-    }
-    if (s == FLOAT_VALUE) {
-      return SMALL_INTS.length + 3;
-    }
-    return -1;
+    return s.shared;
   }
 
   /**
@@ -146,19 +152,7 @@ final class Sym {
    * results.
    */
   static Sym shared(int id) {
-    if (id < SMALL_INTS.length) {
-      return SMALL_INTS[id];
-    }
-    switch (id - SMALL_INTS.length) {
-      case 0:
-        return NONE_VALUE;
-      case 1:
-        return TRUE;
-      case 2:
-        return FALSE;
-      default:
-        return FLOAT_VALUE;
-    }
+    return SHARED[id];
   }
 
   static Sym text(String t) {

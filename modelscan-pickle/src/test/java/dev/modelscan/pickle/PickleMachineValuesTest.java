@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class PickleMachineValuesTest {
 
   /** A joblib NumpyArrayWrapper of dtype u1 whose shape tuple is written by {@code shape}. */
-  private static Ops wrapper(Ops o, Runnable shape) {
+  static Ops wrapper(Ops o, Runnable shape) {
     o.proto(4).su("joblib.numpy_pickle").su("NumpyArrayWrapper").raw(0x93).raw(')').raw(0x81);
     o.raw('}').raw('(').su("shape");
     shape.run();
