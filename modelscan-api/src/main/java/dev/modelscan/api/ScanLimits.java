@@ -35,7 +35,7 @@ import java.util.Objects;
  *   <tr><td>{@code maxPickleMemoSize}</td><td>{@value #DEFAULT_MAX_PICKLE_MEMO_SIZE}</td>
  *       <td>memo explosion</td></tr>
  *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
- *       <td>endless opcode streams</td></tr>
+ *       <td>endless opcode streams; quadratic searches of junk</td></tr>
  *   <tr><td>{@code scanTimeout}</td><td>10 minutes</td>
  *       <td>anything else that is slow: the deadline of one input file</td></tr>
  * </table>
@@ -229,7 +229,10 @@ public final class ScanLimits {
   }
 
   /**
-   * How many opcodes are interpreted in one pickle-bearing entry.
+   * How many opcodes are interpreted in one pickle-bearing entry. The search for pickles hidden in data after a
+   * pickle tries every byte as a start; there, each byte of a text line read by a trial (protocol 0 opcodes such as
+   * {@code UNICODE} or {@code GLOBAL}) counts as one opcode too, so that junk made of one long line cannot make the
+   * search quadratic.
    *
    * @return the maximum count
    */

@@ -316,6 +316,9 @@ final class PickleAnalysis {
    * trial that does not reach STOP are kept only when HIGH or worse.
    */
   private void after(long pos, long end, boolean previousStopped) {
+    // Every byte of junk starts a trial: lines read again and again count against the opcode budget (see
+    // PickleMachine.line).
+    machine.chargeLines = true;
     boolean inJunk = !previousStopped;
     while (pos < end) {
       trialBuffer = trialMap;

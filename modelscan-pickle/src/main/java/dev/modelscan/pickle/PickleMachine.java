@@ -1684,12 +1684,42 @@ final class PickleMachine {
 
   private int lineStart;
 
+  // The search for pickles hidden in junk starts a trial run at every byte. A trial that begins with a text-line
+  // opcode reads up to the next newline, so junk of one long line would be read again from each of its bytes: a
+  // few MB of 'V' would keep a scan busy for hours. Two things keep that search linear or bounded:
+  // noNewlineFrom/noNewlineEnd remember that no newline follows a position up to the end (later trials that start
+  // after it end at once, as reading would have ended them); and while chargeLines is set (runs after the first
+  // stream), every byte of a line counts against the opcode budget, so long lines that do end are bounded by
+  // maxPickleOpcodes, not by the deadline.
+  private long noNewlineFrom = Long.MAX_VALUE;
+  private long noNewlineEnd = -1;
+
+  /** Whether line bytes count against the opcode budget: set for the runs after the first stream. */
+  boolean chargeLines;
+
+  /** Counts {@code bytes} of a line against the budget, with the opcode limit and deadline checks of the loop. */
+  private void chargeLine(long bytes) {
+    long before = budget;
+    budget -= bytes;
+    if (budget < 0 || ((before ^ budget) & ~PickleAnalysis.DEADLINE_MASK) != 0) {
+      analysis.countOpcodes(this, lastOpcodeOffset);
+    }
+  }
+
   /**
    * Reads a line (CPython strips exactly one trailing newline; a \r stays part of the token). The line is at
    * buf[lineStart, lineStart + n) until the next read.
    */
   private int line(String opcode) {
     int max = analysis.maxLine();
+    long from = bufBase + bufPos;
+    if (from >= noNewlineFrom && end == noNewlineEnd) {
+      // Known from an earlier read: no newline from here to the end. The same outcome as reading it all again.
+      if (end - from > max) {
+        throw limit(LimitType.STRING_BYTES, max, opcode + " line");
+      }
+      throw eof(opcode + " line runs past the end of the content");
+    }
     int scanFrom = bufPos;
     for (; ; ) {
       for (int i = scanFrom; i < bufLen; i++) {
@@ -1700,6 +1730,9 @@ final class PickleMachine {
             throw limit(LimitType.STRING_BYTES, max, opcode + " line");
           }
           bufPos = i + 1;
+          if (chargeLines) {
+            chargeLine(n + 1L);
+          }
           return n;
         }
       }
@@ -1708,6 +1741,11 @@ final class PickleMachine {
         throw limit(LimitType.STRING_BYTES, max, opcode + " line");
       }
       if (bufBase + bufLen >= end) {
+        noNewlineFrom = Math.min(noNewlineFrom, from);
+        noNewlineEnd = end;
+        if (chargeLines) {
+          chargeLine(have);
+        }
         throw eof(opcode + " line runs past the end of the content");
       }
       scanFrom = have;

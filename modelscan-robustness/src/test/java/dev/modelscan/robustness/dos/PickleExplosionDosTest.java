@@ -127,4 +127,35 @@ class PickleExplosionDosTest {
     Dos.assertPartialWithFinding(r, "opcode stream");
     assertThat(r.statusReason()).contains("maxPickleOpcodes");
   }
+
+  /** NONE, STOP, then four MiB of {@code byte} and (when {@code newline}) a newline. */
+  private static byte[] junkAfterAPickle(char junk, boolean newline) {
+    byte[] b = new byte[2 + (4 << 20) + (newline ? 1 : 0)];
+    Arrays.fill(b, (byte) junk);
+    b[0] = 'N';
+    b[1] = '.';
+    if (newline) {
+      b[b.length - 1] = '\n';
+    }
+    return b;
+  }
+
+  /**
+   * Four MiB of UNICODE opcodes with no newline after a pickle: every byte starts a trial that reads a line, and
+   * reading the rest of the file from each one would keep the scan busy for hours. The search is linear and complete.
+   */
+  @Test
+  void fourMebibytesOfJunkWithoutANewlineAreSearchedCompletely() {
+    FileResult r = Scans.DEFAULT.scanBytes(junkAfterAPickle('V', false), "junk.pkl");
+    assertThat(r.status()).as(Dos.describe(r)).isEqualTo(dev.modelscan.api.ScanStatus.COMPLETE);
+    assertThat(Dos.has(r, "PICKLE-TRAILING-DATA")).as(Dos.describe(r)).isTrue();
+  }
+
+  /** The same junk ended by a newline: the line bytes the trials read count as opcodes and the limit ends it. */
+  @Test
+  void fourMebibytesOfOneJunkLineStopAtTheOpcodeLimit() {
+    FileResult r = Scans.DEFAULT.scanBytes(junkAfterAPickle('V', true), "junk.pkl");
+    Dos.assertPartialWithFinding(r, "a line of junk");
+    assertThat(r.statusReason()).contains("maxPickleOpcodes");
+  }
 }
