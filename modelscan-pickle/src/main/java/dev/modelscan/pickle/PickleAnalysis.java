@@ -351,7 +351,7 @@ final class PickleAnalysis {
           reportTrailing(pos, end);
         }
       }
-      pos++;
+      pos = machine.skipNonOpcodes(pos + 1, end);
     }
   }
 

@@ -40,6 +40,27 @@ final class PickleMachine {
     0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19
   };
 
+  /**
+   * The message of a break at each invalid opcode, made once: the junk search breaks on one at nearly every byte it
+   * tries, and formatting the message each time was most of its cost.
+   */
+  private static final String[] INVALID_OPCODE = new String[256];
+
+  /** Whether a byte is an opcode of protocols 0 to 5 (the cases of the loop's switch). */
+  private static final boolean[] OPCODE = new boolean[256];
+
+  static {
+    for (int op = 0; op < 256; op++) {
+      INVALID_OPCODE[op] = "invalid pickle opcode 0x" + Character.forDigit(op >> 4, 16) + Character.forDigit(op & 15, 16);
+    }
+    for (char op : "(.012BCFGIJKLMNPQRSTUVX]abcdeghijlopqrstu})".toCharArray()) {
+      OPCODE[op] = true;
+    }
+    for (int op = 0x80; op <= 0x98; op++) {
+      OPCODE[op] = true;
+    }
+  }
+
   /** The value of the PyTorch legacy magic number. */
   static final Sym TORCH_MAGIC = new Sym(Sym.INT);
 
@@ -73,6 +94,8 @@ final class PickleMachine {
   private Sym[] memoDense = new Sym[0];
   private Map<Long, Sym> memoSparse;
   private int memoCount;
+  // The dense slot of each entry, in the order stored (-1 for a sparse one): memoKeys[k] for k < memoCount.
+  private int[] memoKeys = new int[64];
   private int proto;
   private long frameEnd = -1;
   private final Map<String, ImportRecord> imports = new HashMap<>();
@@ -97,6 +120,39 @@ final class PickleMachine {
     this.buf = new byte[bufferSize];
     this.depth = depth;
     this.bufBase = 0;
+  }
+
+  /**
+   * For the search of junk: passes over the bytes from {@code start} that are no opcode, because a trial run from
+   * one breaks on it at once with nothing found, and returns where the next opcode (or the end) is. Each byte passed
+   * costs the one opcode such a trial costs, with the same limit and deadline checks, so only the work of starting,
+   * breaking and unwinding a run per byte is saved: that work was most of the search's time on binary junk.
+   *
+   * @throws ScanLimitExceededException when the opcode limit or the deadline is hit
+   */
+  long skipNonOpcodes(long start, long limit) {
+    this.end = Math.min(limit, src.size());
+    seek(start);
+    budget = analysis.takeBudget();
+    try {
+      while (bufBase + bufPos < end) {
+        if (bufPos == bufLen && !fill(1)) {
+          break; // the source ended early: a trial run there reports it
+        }
+        if (OPCODE[buf[bufPos] & 0xFF]) {
+          break;
+        }
+        long at = bufBase + bufPos;
+        if ((--budget & PickleAnalysis.DEADLINE_MASK) == 0 || budget < 0) {
+          analysis.countOpcodes(this, at);
+        }
+        bufPos++;
+      }
+      return bufBase + bufPos;
+    } finally {
+      analysis.returnBudget(budget);
+      budget = 0;
+    }
   }
 
   /** Where the stream that broke broke: the offset of the opcode that failed. */
@@ -131,8 +187,18 @@ final class PickleMachine {
     top = 0;
     markTop = 0;
     if (memoCount > 0) {
-      Arrays.fill(memoCode, 0);
-      Arrays.fill(memoDense, null);
+      // Only the slots the last run stored are cleared. The junk search runs a trial from every byte, and one
+      // trial can grow the memo to 65,536 slots: filling all of them for each trial would let a few MB of junk
+      // hold the scan for minutes.
+      for (int k = 0; k < memoCount; k++) {
+        int i = memoKeys[k];
+        if (i >= 0) {
+          memoCode[i] = 0;
+          if (i < memoDense.length) {
+            memoDense[i] = null;
+          }
+        }
+      }
       memoSparse = null;
       memoCount = 0;
     }
@@ -612,7 +678,7 @@ final class PickleMachine {
           need(1, "READONLY_BUFFER");
           break;
         default:
-          throw broken(String.format("invalid pickle opcode 0x%02x", op));
+          throw broken(INVALID_OPCODE[op]);
       }
     }
   }
@@ -814,7 +880,7 @@ final class PickleMachine {
             }
             int i = (int) index;
             boolean fresh = codes[i] == 0;
-            if (fresh && memoSize >= analysis.maxMemo()) {
+            if (fresh && (memoSize >= analysis.maxMemo() || memoSize == memoKeys.length)) {
               break loop;
             }
             int shared = Sym.sharedId(v);
@@ -828,7 +894,7 @@ final class PickleMachine {
               codes[i] = 1;
             }
             if (fresh) {
-              memoSize++;
+              memoKeys[memoSize++] = i;
             }
             p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
           }
@@ -1083,12 +1149,23 @@ final class PickleMachine {
       int i = (int) index;
       boolean fresh = memoCode[i] == 0;
       memoCode[i] = shared + 2;
-      if (fresh && ++memoCount > analysis.maxMemo()) {
-        throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+      if (fresh) {
+        memoKeep(i);
+        if (++memoCount > analysis.maxMemo()) {
+          throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+        }
       }
       return;
     }
     memoPutAny(index, v);
+  }
+
+  /** Remembers the slot of the entry about to be counted as entry memoCount (-1: sparse). */
+  private void memoKeep(int slot) {
+    if (memoCount == memoKeys.length) {
+      memoKeys = Arrays.copyOf(memoKeys, memoCount * 2);
+    }
+    memoKeys[memoCount] = slot;
   }
 
   private void memoPutAny(long index, Sym v) {
@@ -1117,11 +1194,17 @@ final class PickleMachine {
         memoDense[i] = v;
         memoCode[i] = 1;
       }
+      if (fresh) {
+        memoKeep(i);
+      }
     } else {
       if (memoSparse == null) {
         memoSparse = new HashMap<>();
       }
       fresh = memoSparse.put(index, v) == null;
+      if (fresh) {
+        memoKeep(-1);
+      }
     }
     if (fresh && ++memoCount > analysis.maxMemo()) {
       throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");

@@ -105,4 +105,20 @@ class PickleJunkSearchTest {
     assertThat(ctx.status()).as(ctx.partialReasons().toString()).isEqualTo(ScanStatus.COMPLETE);
     assertThat(ctx.findings()).isEmpty();
   }
+
+  @Test
+  void bytesThatAreNoOpcodeCostOneOpcodeEachAndHidePickleUntilTheLimit() {
+    // 10,000 bytes of 0xff (no opcode), then a pickle: each byte is one failed trial of one opcode
+    byte[] b = new Ops().text("N.").raw(repeated((char) 0xff, 10_000)).proto(4).su("os").su("system").raw(0x93)
+        .su("echo hi").raw(0x85).raw('R').text(".").bytes();
+    RecordingScanContext found = Fixtures.pickleBytes(b,
+        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(20_000).build()).build());
+    assertThat(Fixtures.operators(found)).contains("os.system");
+    assertThat(found.status()).isEqualTo(ScanStatus.COMPLETE);
+    RecordingScanContext stopped = Fixtures.pickleBytes(b,
+        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(9_000).build()).build());
+    assertThat(stopped.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(stopped.partialReasons()).anySatisfy(r -> assertThat(r).contains("maxPickleOpcodes"));
+    assertThat(Fixtures.operators(stopped)).doesNotContain("os.system");
+  }
 }
