@@ -94,8 +94,10 @@ final class PickleMachine {
   private Sym[] memoDense = new Sym[0];
   private Map<Long, Sym> memoSparse;
   private int memoCount;
-  // The dense slot of each entry, in the order stored (-1 for a sparse one): memoKeys[k] for k < memoCount.
-  private int[] memoKeys = new int[64];
+  // The dense slots stored fresh at an index above the entry count of that moment (BINPUT and LONG_BINPUT far
+  // ahead), memoKeys[k] for k < memoKeyCount; every other stored slot is below the final entry count.
+  private int[] memoKeys = new int[16];
+  private int memoKeyCount;
   private int proto;
   private long frameEnd = -1;
   private final Map<String, ImportRecord> imports = new HashMap<>();
@@ -187,18 +189,20 @@ final class PickleMachine {
     top = 0;
     markTop = 0;
     if (memoCount > 0) {
-      // Only the slots the last run stored are cleared. The junk search runs a trial from every byte, and one
-      // trial can grow the memo to 65,536 slots: filling all of them for each trial would let a few MB of junk
-      // hold the scan for minutes.
-      for (int k = 0; k < memoCount; k++) {
+      // Only the slots the last run may have stored are cleared: those below its entry count, and those it recorded
+      // in memoKeys. The junk search runs a trial from every byte, and one trial can grow the memo to 65,536 slots:
+      // filling all of them for each trial would let a few MB of junk hold the scan for minutes.
+      int n = Math.min(memoCount, memoCode.length);
+      Arrays.fill(memoCode, 0, n, 0);
+      Arrays.fill(memoDense, 0, Math.min(n, memoDense.length), null);
+      for (int k = 0; k < memoKeyCount; k++) {
         int i = memoKeys[k];
-        if (i >= 0) {
-          memoCode[i] = 0;
-          if (i < memoDense.length) {
-            memoDense[i] = null;
-          }
+        memoCode[i] = 0;
+        if (i < memoDense.length) {
+          memoDense[i] = null;
         }
       }
+      memoKeyCount = 0;
       memoSparse = null;
       memoCount = 0;
     }
@@ -880,7 +884,8 @@ final class PickleMachine {
             }
             int i = (int) index;
             boolean fresh = codes[i] == 0;
-            if (fresh && (memoSize >= analysis.maxMemo() || memoSize == memoKeys.length)) {
+            boolean record = fresh && i > memoSize;
+            if (fresh && memoSize >= analysis.maxMemo() || record && memoKeyCount == memoKeys.length) {
               break loop;
             }
             int shared = Sym.sharedId(v);
@@ -893,8 +898,11 @@ final class PickleMachine {
               memoDense[i] = v;
               codes[i] = 1;
             }
+            if (record) {
+              memoKeys[memoKeyCount++] = i;
+            }
             if (fresh) {
-              memoKeys[memoSize++] = i;
+              memoSize++;
             }
             p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
           }
@@ -1150,7 +1158,9 @@ final class PickleMachine {
       boolean fresh = memoCode[i] == 0;
       memoCode[i] = shared + 2;
       if (fresh) {
-        memoKeep(i);
+        if (i > memoCount) {
+          memoKeep(i);
+        }
         if (++memoCount > analysis.maxMemo()) {
           throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
         }
@@ -1160,12 +1170,12 @@ final class PickleMachine {
     memoPutAny(index, v);
   }
 
-  /** Remembers the slot of the entry about to be counted as entry memoCount (-1: sparse). */
+  /** Records a fresh dense slot above the entry count (see memoKeys). */
   private void memoKeep(int slot) {
-    if (memoCount == memoKeys.length) {
-      memoKeys = Arrays.copyOf(memoKeys, memoCount * 2);
+    if (memoKeyCount == memoKeys.length) {
+      memoKeys = Arrays.copyOf(memoKeys, memoKeyCount * 2);
     }
-    memoKeys[memoCount] = slot;
+    memoKeys[memoKeyCount++] = slot;
   }
 
   private void memoPutAny(long index, Sym v) {
@@ -1194,7 +1204,7 @@ final class PickleMachine {
         memoDense[i] = v;
         memoCode[i] = 1;
       }
-      if (fresh) {
+      if (fresh && i > memoCount) {
         memoKeep(i);
       }
     } else {
@@ -1202,9 +1212,6 @@ final class PickleMachine {
         memoSparse = new HashMap<>();
       }
       fresh = memoSparse.put(index, v) == null;
-      if (fresh) {
-        memoKeep(-1);
-      }
     }
     if (fresh && ++memoCount > analysis.maxMemo()) {
       throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");

@@ -121,4 +121,17 @@ class PickleJunkSearchTest {
     assertThat(stopped.partialReasons()).anySatisfy(r -> assertThat(r).contains("maxPickleOpcodes"));
     assertThat(Fixtures.operators(stopped)).doesNotContain("os.system");
   }
+
+  @Test
+  void aTrialDoesNotSeeTheMemoOfAnEarlierOne() {
+    // Trial one stores "builtins" and "eval" far ahead in the memo (slots 65534, 65535) and breaks; trial two fetches
+    // both and calls the result. Each trial is a load of its own, so trial two breaks at its first fetch: were the
+    // slots left over, it would import builtins.eval.
+    Ops o = new Ops().text("N.");
+    o.proto(4).su("builtins").raw('r', 0xfe, 0xff, 0, 0).su("eval").raw('r', 0xff, 0xff, 0, 0).raw(0xff);
+    o.proto(4).raw('j', 0xfe, 0xff, 0, 0).raw('j', 0xff, 0xff, 0, 0).raw(0x93).su("1+1").raw(0x85).raw('R').text(".");
+    RecordingScanContext ctx = Fixtures.pickleBytes(o.bytes(), ScanSettings.defaults());
+    assertThat(Fixtures.operators(ctx)).doesNotContain("builtins.eval");
+    assertThat(trailing(ctx)).isTrue();
+  }
 }
