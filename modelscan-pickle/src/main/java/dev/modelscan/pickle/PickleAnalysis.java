@@ -132,6 +132,11 @@ final class PickleAnalysis {
     return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath);
   }
 
+  /** Makes the top-level machine log the end state of every run into {@code sink} (for tests). */
+  void logRuns(java.util.List<String> sink) {
+    machine.runLog = sink;
+  }
+
   /** Opcodes the top-level machine ran through its fast path so far (for tests). */
   long fastPathOpcodes() {
     return machine.fastOpcodes;

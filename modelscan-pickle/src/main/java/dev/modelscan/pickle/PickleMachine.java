@@ -222,11 +222,22 @@ final class PickleMachine {
       error = b.getMessage();
       return BROKEN;
     } finally {
+      if (runLog != null) {
+        runLog.add(start + ".." + position() + " top=" + top + " marks=" + markTop + " memo=" + memoCount
+            + " result=" + (result == null ? "-" : result.kind + "/" + result.count) + " budget=" + budget
+            + " error=" + error);
+      }
       analysis.returnBudget(budget);
       budget = 0;
       analysis.streamEnded(importOrder);
     }
   }
+
+  /**
+   * When set, every run adds a line with where it ended and the machine's state there: the tests that compare the
+   * fast path with the general loop compare these too, so a difference that changes no finding still shows.
+   */
+  List<String> runLog;
 
   /** Thrown where CPython's unpickler would raise: the stream ends there. */
   private static final class Broken extends RuntimeException {
@@ -877,11 +888,13 @@ final class PickleMachine {
               break loop;
             }
             long index = op == 0x94 ? memoSize : op == 'q' ? b[p + 1] & 0xFF : s32At(b, p + 1) & 0xFFFFFFFFL;
-            Sym v = st[t - 1];
             int[] codes = memoCode;
-            if (index >= codes.length || v == Sym.PENDING_INT || v == Sym.PENDING_STR || v == Sym.PENDING_BYTES) {
+            if (index >= codes.length) {
               break loop;
             }
+            // A memoised value is kept, so a pending one is made real here as memoPut would (the same slot, the
+            // same value): protocol 2 to 5 pickles memoise nearly every string right after pushing it.
+            Sym v = get(t - 1);
             int i = (int) index;
             boolean fresh = codes[i] == 0;
             boolean record = fresh && i > memoSize;
@@ -905,6 +918,21 @@ final class PickleMachine {
               memoSize++;
             }
             p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
+          }
+          break;
+        case 't': // TUPLE
+          {
+            if (mt == 0) {
+              break loop;
+            }
+            int from = marks[mt - 1];
+            top = t; // sliceTuple reads the items from its mark to the top
+            Sym tuple = sliceTuple(from);
+            mt--;
+            base = mt > 0 ? marks[mt - 1] : 0;
+            t = from;
+            st[t++] = tuple;
+            p++;
           }
           break;
         case 0x85: // TUPLE1

@@ -35,17 +35,8 @@ public final class PickleScanner implements ModelScanner {
           // Generic names (.bin, .dat, .data) are left out: a .bin can be anything, so it cannot disagree with content.
           List.of("pkl", "pickle", "pt", "pth", "ckpt", "joblib", "dill", "p"));
 
-  private final boolean fastPath;
-
   /** Creates the scanner; it is stateless. */
-  public PickleScanner() {
-    this(true);
-  }
-
-  /** A scanner whose pickle machines run every opcode through their general loop when {@code fastPath} is false. */
-  PickleScanner(boolean fastPath) {
-    this.fastPath = fastPath;
-  }
+  public PickleScanner() {}
 
   /** Names under which a file is meant to be unpickled; a hint only, see {@link #recognize}. */
   private static final java.util.Set<String> PICKLE_NAMES =
@@ -87,7 +78,7 @@ public final class PickleScanner implements ModelScanner {
 
   @Override
   public void scan(ScanContext context) {
-    PickleAnalysis analysis = PickleAnalysis.forScan(context, fastPath);
+    PickleAnalysis analysis = PickleAnalysis.forScan(context);
     analysis.scanStreams(0, context.source().size(), true);
     String refined = analysis.refinedFormat();
     if (refined != null) {

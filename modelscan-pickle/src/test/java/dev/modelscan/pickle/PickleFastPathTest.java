@@ -2,7 +2,6 @@ package dev.modelscan.pickle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
@@ -10,6 +9,8 @@ import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.testkit.ForwardingScanContext;
 import dev.modelscan.testkit.RecordingScanContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -27,6 +28,8 @@ class PickleFastPathTest {
   private static RecordingScanContext assertSameBothWays(byte[] content, ScanSettings settings) {
     Scan fast = scan(true, content, settings);
     Scan reference = scan(false, content, settings);
+    // Where each run ended and in which state: differences that change no finding show here first.
+    assertThat(fast.runs).as("runs").isEqualTo(reference.runs);
     assertThat(fast.ctx.findings()).as("findings").isEqualTo(reference.ctx.findings());
     assertThat(fast.ctx.partialReasons()).as("partial reasons").isEqualTo(reference.ctx.partialReasons());
     assertThat(fast.ctx.status()).as("status").isEqualTo(reference.ctx.status());
@@ -36,9 +39,10 @@ class PickleFastPathTest {
     return fast.ctx;
   }
 
-  /** A scan's recording and how often it checked the deadline. */
-  private record Scan(RecordingScanContext ctx, int[] deadlineChecks) {}
+  /** A scan's recording, the end state of each of its runs, and how often it checked the deadline. */
+  private record Scan(RecordingScanContext ctx, List<String> runs, int[] deadlineChecks) {}
 
+  /** What PickleScanner.scan does, with the fast path on or off and the machine's runs logged. */
   private static Scan scan(boolean fastPath, byte[] content, ScanSettings settings) {
     RecordingScanContext ctx =
         new RecordingScanContext(ByteSource.wrap(content), "content.bin", "pickle", settings, "pickle");
@@ -51,12 +55,14 @@ class PickleFastPathTest {
             super.checkDeadline();
           }
         };
-    try {
-      new PickleScanner(fastPath).scan(counting);
-    } catch (ScanLimitExceededException e) {
-      ctx.limitReached(e, -1);
+    List<String> runs = new ArrayList<>();
+    PickleAnalysis analysis = PickleAnalysis.forScan(counting, fastPath);
+    analysis.logRuns(runs);
+    analysis.scanStreams(0, content.length, true);
+    if (analysis.refinedFormat() != null) {
+      counting.refineFormat(analysis.refinedFormat());
     }
-    return new Scan(ctx, checks);
+    return new Scan(ctx, runs, checks);
   }
 
   private static ScanSettings limits(int stack, int memo, long opcodes) {
@@ -89,6 +95,31 @@ class PickleFastPathTest {
     byte[] program = Programs.random(new Random(seed), instructions);
     assertSameBothWays(program, limits(maxStack, maxMemo, maxOpcodes));
     assertSameBothWays(program, ScanSettings.defaults());
+  }
+
+  @Test
+  void everyShortProgramAroundMarksRunsTheSameBothWays() {
+    // Every program of up to five steps over marks, pops, memo traffic and tuples, after two ints (so that there is
+    // something below the first mark to get wrong): the stack, mark and memo bounds of the fast path at every edge
+    byte[][] steps = {
+      {'K', 1}, {'('}, {'t'}, {'0'}, {(byte) 0x94}, {(byte) 0x85}, {(byte) 0x86}, {'h', 0}, {'1'}, {'e'}
+    };
+    int[] digits = new int[5];
+    for (int length = 0; length <= 5; length++) {
+      int count = (int) Math.pow(steps.length, length);
+      for (int code = 0; code < count; code++) {
+        Ops o = new Ops().proto(4).raw(']').raw('K', 7).raw(0x94).raw('K', 8);
+        int c = code;
+        for (int i = 0; i < length; i++) {
+          digits[i] = c % steps.length;
+          c /= steps.length;
+          o.raw(steps[digits[i]]);
+        }
+        // A stacked pickle after it: the fast path leaves the last 9 bytes of the content to the general loop
+        o.text(".").proto(4).text("N0N0N0N0N.");
+        assertSameBothWays(o.bytes(), ScanSettings.defaults());
+      }
+    }
   }
 
   @Test
