@@ -988,8 +988,11 @@ final class PickleMachine {
 
   /** Little-endian int32 at {@code i}; the caller has checked the bounds. */
   private static int s32At(byte[] b, int i) {
-    return (b[i] & 0xFF) | (b[i + 1] & 0xFF) << 8 | (b[i + 2] & 0xFF) << 16 | (b[i + 3] & 0xFF) << 24;
+    return (int) INT_LE.get(b, i); // one load where the JIT supports it, instead of four and three shifts
   }
+
+  private static final java.lang.invoke.VarHandle INT_LE =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(int[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /** One past the largest int with a shared Sym ({@link Sym#smallInt}). */
   private static final int SMALL_INT_END = 1024;
