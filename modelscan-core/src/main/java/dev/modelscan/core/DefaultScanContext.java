@@ -85,6 +85,15 @@ final class DefaultScanContext implements ScanContext {
     embedded.add(Objects.requireNonNull(otherFormat, "otherFormat"));
   }
 
+  @Override
+  public void declareCompanion(Path file) {
+    Objects.requireNonNull(file, "file");
+    // Only the input file's own scanner knows its neighbours; nested content has no directory.
+    if (depth == 0 && fs.inputFile.isPresent()) {
+      fs.companions.add(file);
+    }
+  }
+
   /** The formats this content declared as legitimately embedded. */
   java.util.Set<String> embedded() {
     return embedded;

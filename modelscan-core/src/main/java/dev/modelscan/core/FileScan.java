@@ -20,6 +20,8 @@ final class FileScan {
   final ScanSettings settings;
   final List<Finding> findings = new ArrayList<>();
   final List<MemberResult> members = new ArrayList<>();
+  // Neighbouring files the input's scanner declared as data of the model (ScanContext.declareCompanion).
+  final List<Path> companions = new ArrayList<>();
   private final long deadlineNanos;
   private long decompressedBytes;
 

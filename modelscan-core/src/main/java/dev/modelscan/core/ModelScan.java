@@ -105,7 +105,11 @@ public final class ModelScan {
   /**
    * Scans files and directories. Directories are walked recursively without following symbolic links (a link inside
    * a scanned tree is reported as skipped); the files are scanned in parallel and reported sorted by path. A path that
-   * does not exist or cannot be read gives a {@link ScanStatus#FAILED} result, not an exception.
+   * does not exist or cannot be read gives a {@link ScanStatus#FAILED} result, not an exception. A file that no
+   * scanner recognises but that another input of the same scan declared as its data ({@link
+   * dev.modelscan.api.spi.ScanContext#declareCompanion}) is reported complete with format {@value
+   * dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}; the listener has seen it finish as skipped, because which
+   * input declares which is known only once both are scanned.
    *
    * @param paths files and directories
    * @return the report
@@ -122,7 +126,8 @@ public final class ModelScan {
     } catch (RuntimeException ignored) {
       // a listener's failure must not change the scan (ScanListener's contract)
     }
-    List<FileResult> results = runAll(inputs);
+    java.util.Queue<Path> companions = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    List<FileResult> results = coverCompanions(inputs, runAll(inputs, companions), companions);
     return new ScanReport(
         version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
   }
@@ -265,9 +270,48 @@ public final class ModelScan {
     }
   }
 
-  private List<FileResult> runAll(List<Input> inputs) {
+  /**
+   * Files that no scanner recognised but that another input's scanner declared as data of its model (ONNX external
+   * data, SavedModel variables; see {@link dev.modelscan.api.spi.ScanContext#declareCompanion}) are complete as
+   * {@link dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}, not skipped. Progress listeners have already seen
+   * them as skipped: which file declares which is known only once both are scanned.
+   */
+  private static List<FileResult> coverCompanions(
+      List<Input> inputs, List<FileResult> results, Collection<Path> companions) {
+    if (companions.isEmpty()) {
+      return results;
+    }
+    java.util.Set<Path> declared = new java.util.HashSet<>();
+    for (Path p : companions) {
+      declared.add(canonical(p));
+    }
+    List<FileResult> out = new ArrayList<>(results.size());
+    for (int i = 0; i < results.size(); i++) {
+      FileResult r = results.get(i);
+      Input in = inputs.get(i);
+      boolean unrecognised = in.skipReason == null && in.failReason == null && r.status() == ScanStatus.SKIPPED
+          && r.format().equals(ScanEngine.UNKNOWN_FORMAT) && r.findings().isEmpty();
+      if (unrecognised && declared.contains(canonical(in.file))) {
+        r = new FileResult(r.path(), r.size(), dev.modelscan.api.spi.ScanContext.COMPANION_FORMAT,
+            ScanStatus.COMPLETE, "", r.findings(), r.members());
+      }
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** The real path when it can be resolved, so that a declaration and a walked path name the same file alike. */
+  private static Path canonical(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException | RuntimeException e) {
+      return p.toAbsolutePath().normalize();
+    }
+  }
+
+  private List<FileResult> runAll(List<Input> inputs, Collection<Path> companions) {
     if (inputs.size() <= 1 || parallelism == 1) {
-      return inputs.stream().map(this::scanOne).toList();
+      return inputs.stream().map(in -> scanOne(in, companions)).toList();
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, inputs.size()), r -> {
       Thread t = new Thread(r, "modelscan-worker");
@@ -277,7 +321,7 @@ public final class ModelScan {
     try {
       List<Future<FileResult>> futures = new ArrayList<>();
       for (Input in : inputs) {
-        futures.add(pool.submit(() -> scanOne(in)));
+        futures.add(pool.submit(() -> scanOne(in, companions)));
       }
       List<FileResult> results = new ArrayList<>(inputs.size());
       for (int i = 0; i < futures.size(); i++) {
@@ -301,8 +345,12 @@ public final class ModelScan {
   }
 
   private FileResult scanOne(Input in) {
+    return scanOne(in, new ArrayList<>());
+  }
+
+  private FileResult scanOne(Input in, Collection<Path> companions) {
     notifyStarted(in.display, in.size);
-    FileResult r = scanOneQuietly(in);
+    FileResult r = scanOneQuietly(in, companions);
     notifyFinished(r);
     return r;
   }
@@ -324,7 +372,7 @@ public final class ModelScan {
     }
   }
 
-  private FileResult scanOneQuietly(Input in) {
+  private FileResult scanOneQuietly(Input in, Collection<Path> companions) {
     if (in.failReason != null) {
       return failed(in.display, in.size, in.failReason);
     }
@@ -336,7 +384,10 @@ public final class ModelScan {
       return tooLarge(in.display, in.size);
     }
     try (ByteSource source = ByteSource.open(in.file)) {
-      return engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.of(in.file));
+      List<Path> declared = new ArrayList<>();
+      FileResult r = engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.of(in.file), declared);
+      companions.addAll(declared);
+      return r;
     } catch (IOException e) {
       return failed(in.display, in.size, "could not read the file: " + e.getMessage());
     }

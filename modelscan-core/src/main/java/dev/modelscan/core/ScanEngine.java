@@ -15,6 +15,7 @@ import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.Recognition;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,24 @@ final class ScanEngine {
 
   /** Scans one input file's content. Never throws for anything the content does. */
   FileResult scanInput(ByteSource source, String path, String name, Optional<Path> inputFile) {
+    return scanInput(source, path, name, inputFile, new ArrayList<>());
+  }
+
+  /**
+   * Scans one input file's content and adds the neighbouring files its scanner declared as data of the model ({@link
+   * dev.modelscan.api.spi.ScanContext#declareCompanion}) to {@code companions}.
+   */
+  FileResult scanInput(
+      ByteSource source, String path, String name, Optional<Path> inputFile, List<Path> companions) {
     FileScan fs = new FileScan(path, inputFile, settings);
+    try {
+      return scanInput(fs, source, path, name);
+    } finally {
+      companions.addAll(fs.companions);
+    }
+  }
+
+  private FileResult scanInput(FileScan fs, ByteSource source, String path, String name) {
     Outcome o;
     try {
       o = dispatch(fs, source, name, "", 0, MemberKind.CONTENT);

@@ -100,6 +100,30 @@ final class TestScanners {
     }
   }
 
+  /**
+   * "DECL a,b" content: declares the named neighbours of its input file as data of the model
+   * (ScanContext.declareCompanion), as ONNX does for external tensor data.
+   */
+  static final class CompanionScanner extends MagicScanner {
+    CompanionScanner() {
+      super("DECL", "decl", Recognition.CERTAIN, List.of("decl"));
+    }
+
+    @Override
+    public void scan(ScanContext ctx) throws IOException {
+      String s = new String(ctx.source().readBytes(4, (int) ctx.source().size() - 4), StandardCharsets.US_ASCII);
+      // Names are resolved against the input file's directory; absolute ones are taken as they are, so that nested
+      // content (which has no input file) can name a real file, and the engine must ignore it.
+      java.nio.file.Path dir =
+          ctx.inputFile().map(f -> f.toAbsolutePath().getParent()).orElse(java.nio.file.Path.of("").toAbsolutePath());
+      for (String name : s.trim().split(",")) {
+        if (!name.isEmpty()) {
+          ctx.declareCompanion(dir.resolve(name));
+        }
+      }
+    }
+  }
+
   static byte[] nest(String... members) {
     StringBuilder sb = new StringBuilder("NEST");
     for (String m : members) {

@@ -484,6 +484,9 @@ public final class OnnxScanner implements ModelScanner {
             report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads bytes " + dataOffset
                 + (dataLength >= 0 ? "+" + dataLength : "") + " of " + q(location) + ", which has " + size
                 + " bytes");
+          } else {
+            // Raw tensor bytes inside the model directory, in range: a directory scan need not call them skipped.
+            ctx.declareCompanion(real);
           }
         }
       } catch (IOException | RuntimeException e) {

@@ -29,13 +29,17 @@ class ExternalDataOnDiskTest {
     RecordingScanContext rec = scanFrom(model);
     assertThat(rec.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-TRAVERSAL");
     assertThat(rec.findings().get(0).message()).contains("symbolic link");
+    assertThat(rec.companions()).isEmpty();
   }
 
   @Test
   void regularFileInsideTheDirectoryIsClean(@TempDir Path tmp) throws IOException {
     Files.write(tmp.resolve("weights.bin"), new byte[16]);
     Path model = Files.write(tmp.resolve("m.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
-    assertThat(scanFrom(model).findings()).isEmpty();
+    RecordingScanContext rec = scanFrom(model);
+    assertThat(rec.findings()).isEmpty();
+    // checked data of the model: a directory scan may call it complete instead of skipped
+    assertThat(rec.companions()).containsExactly(tmp.resolve("weights.bin").toRealPath());
   }
 
   @Test
@@ -45,6 +49,7 @@ class ExternalDataOnDiskTest {
     RecordingScanContext rec = scanFrom(model);
     assertThat(rec.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-MALFORMED");
     assertThat(rec.findings().get(0).message()).contains("0+16").contains("8 bytes");
+    assertThat(rec.companions()).isEmpty();
   }
 
   private static RecordingScanContext scanFrom(Path model) throws IOException {

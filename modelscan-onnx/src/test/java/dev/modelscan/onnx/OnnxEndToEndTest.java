@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
+import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.Verdict;
+import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.core.ModelScan;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,5 +47,28 @@ class OnnxEndToEndTest {
     Path model = Files.write(dir.resolve("model.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
     FileResult r = modelScan.scanFile(model);
     assertThat(r.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-TRAVERSAL");
+  }
+
+  @Test
+  void aModelDirectoryWithItsExternalDataIsCleanAndComplete(@TempDir Path tmp) throws IOException {
+    Files.write(tmp.resolve("model.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
+    Path weights = Files.write(tmp.resolve("weights.bin"), OnnxScannerTest.fixture("weights.bin"));
+    ScanReport report = modelScan.scan(tmp);
+    assertThat(report.verdict()).isEqualTo(Verdict.CLEAN);
+    FileResult data = report.results().stream().filter(r -> r.path().equals(weights.toString())).findFirst()
+        .orElseThrow();
+    assertThat(data.format()).isEqualTo(ScanContext.COMPANION_FORMAT);
+    assertThat(data.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void externalDataOutOfRangeStaysSkippedBesideTheFinding(@TempDir Path tmp) throws IOException {
+    Files.write(tmp.resolve("model.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
+    Path weights = Files.write(tmp.resolve("weights.bin"), new byte[] {1, 2, 3, 4, 5, 6, 7, (byte) 0x88});
+    ScanReport report = modelScan.scan(tmp);
+    FileResult data = report.results().stream().filter(r -> r.path().equals(weights.toString())).findFirst()
+        .orElseThrow();
+    assertThat(data.status()).isEqualTo(ScanStatus.SKIPPED);
+    assertThat(report.verdict()).isEqualTo(Verdict.UNSAFE);
   }
 }

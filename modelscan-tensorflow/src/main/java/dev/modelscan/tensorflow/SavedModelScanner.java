@@ -12,6 +12,10 @@ import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
 import dev.modelscan.protobuf.ProtoReader;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +30,9 @@ import java.util.regex.Pattern;
  * list is {@code risky-ops.tsv}). Checkpoint save/restore operations are expected inside the saver ({@code save/}
  * scope in TF1 graphs, {@code __inference__traced_save/restore} functions in TF2) and reported elsewhere. Constant
  * tensors and everything else are skipped by length.
+ *
+ * <p>Read from disk, the model's variable files and fingerprint are declared as its data, so that a directory scan
+ * reports them as {@value ScanContext#COMPANION_FORMAT} instead of skipped; their bytes are not parsed.
  *
  * <p>Not covered: unknown (custom-kernel) op names, because that needs the full TensorFlow op registry; chunked
  * {@code saved_model.cpb} files.
@@ -104,6 +111,44 @@ public final class SavedModelScanner implements ModelScanner {
       }
     } finally {
       ops.flush(); // ops seen before a malformed or limited part are still reported
+    }
+    declareVariables(ctx);
+  }
+
+  /**
+   * Declares the weights next to a {@code saved_model.pb} read from disk as data of the model (see {@link
+   * ScanContext#declareCompanion}): {@code variables/variables.index} and {@code variables/variables.data-*-of-*}
+   * (a TensorBundle: a table of tensor names and offsets, and raw tensor bytes, restored as values, not run) and
+   * {@code fingerprint.pb} (hashes of the other files). Regular files only, no links; at most as many as an archive
+   * may have members, so a directory of a million names costs nothing (the rest stay skipped).
+   */
+  private static void declareVariables(ScanContext ctx) {
+    Path file = ctx.inputFile().map(Path::toAbsolutePath).orElse(null);
+    if (file == null || file.getParent() == null || !file.getFileName().toString().equals("saved_model.pb")) {
+      return;
+    }
+    Path dir = file.getParent();
+    int left = ctx.limits().maxArchiveMembers();
+    Path fingerprint = dir.resolve("fingerprint.pb");
+    if (Files.isRegularFile(fingerprint, LinkOption.NOFOLLOW_LINKS)) {
+      ctx.declareCompanion(fingerprint);
+      left--;
+    }
+    Path variables = dir.resolve("variables");
+    if (!Files.isDirectory(variables, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(variables, "variables.{index,data-*-of-*}")) {
+      for (Path p : files) {
+        if (left-- <= 0) {
+          break;
+        }
+        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+          ctx.declareCompanion(p);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not a finding about the graph: the variable files are then reported as skipped, as without this.
     }
   }
 

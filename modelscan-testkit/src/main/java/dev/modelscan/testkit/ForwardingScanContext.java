@@ -56,6 +56,11 @@ public class ForwardingScanContext implements ScanContext {
   }
 
   @Override
+  public void declareCompanion(java.nio.file.Path file) {
+    d.declareCompanion(file);
+  }
+
+  @Override
   public String name() {
     return d.name();
   }

@@ -85,6 +85,7 @@ public final class RecordingScanContext implements ScanContext {
   private final List<String> partialReasons = new ArrayList<>();
   private final List<Member> members = new ArrayList<>();
   private final java.util.Set<String> embedded = new java.util.TreeSet<>();
+  private final List<java.nio.file.Path> companions = new ArrayList<>();
 
   /**
    * Creates a context.
@@ -201,6 +202,20 @@ public final class RecordingScanContext implements ScanContext {
   @Override
   public void declareEmbedded(String otherFormat) {
     embedded.add(Objects.requireNonNull(otherFormat, "otherFormat"));
+  }
+
+  @Override
+  public void declareCompanion(java.nio.file.Path file) {
+    companions.add(Objects.requireNonNull(file, "file"));
+  }
+
+  /**
+   * The neighbouring files the scanner declared as data of the model ({@link #declareCompanion}), in order.
+   *
+   * @return a copy
+   */
+  public List<java.nio.file.Path> companions() {
+    return List.copyOf(companions);
   }
 
   /**

@@ -82,6 +82,23 @@ public interface ScanContext {
   }
 
   /**
+   * Declares that {@code file}, a neighbour of {@link #inputFile()}, is data of this model that this scan has checked
+   * as such: an ONNX tensor's external data file whose location and byte range were verified, a SavedModel's variable
+   * files. When a scan of several paths meets that file as an input of its own and no scanner recognises its content,
+   * it is reported as complete with format {@value #COMPANION_FORMAT} instead of skipped, so that a model directory
+   * does not come out incomplete for its raw tensor bytes. Content that some scanner does recognise is scanned as that
+   * format as always: a declaration never hides anything. Only meaningful at depth 0 with an input file; ignored
+   * otherwise and by contexts that have no such scan.
+   *
+   * @param file the neighbouring file, as resolved (and checked to stay inside the model's directory) by the scanner
+   * @since 0.1
+   */
+  default void declareCompanion(Path file) {}
+
+  /** The format reported for a declared companion file that no scanner recognises; see {@link #declareCompanion}. */
+  String COMPANION_FORMAT = "model-data";
+
+  /**
    * How deep this content is nested: 0 for an input file, 1 for its members, and so on.
    *
    * @return the depth
