@@ -49,6 +49,11 @@ final class PickleMachine {
   /** Whether a byte is an opcode of protocols 0 to 5 (the cases of the loop's switch). */
   private static final boolean[] OPCODE = new boolean[256];
 
+  /**
+   * Whether an opcode starts by reading a text line: FLOAT, INT, LONG, PERSID, STRING, UNICODE, GLOBAL, GET, INST, PUT.
+   */
+  private static final boolean[] LINE_OPCODE = new boolean[256];
+
   static {
     for (int op = 0; op < 256; op++) {
       INVALID_OPCODE[op] = "invalid pickle opcode 0x" + Character.forDigit(op >> 4, 16) + Character.forDigit(op & 15, 16);
@@ -58,6 +63,9 @@ final class PickleMachine {
     }
     for (int op = 0x80; op <= 0x98; op++) {
       OPCODE[op] = true;
+    }
+    for (char op : "FILPSVcgip".toCharArray()) {
+      LINE_OPCODE[op] = true;
     }
   }
 
@@ -125,8 +133,9 @@ final class PickleMachine {
   }
 
   /**
-   * For the search of junk: passes over the bytes from {@code start} that are no opcode, because a trial run from
-   * one breaks on it at once with nothing found, and returns where the next opcode (or the end) is. Each byte passed
+   * For the search of junk: passes over the bytes from {@code start} that are no opcode, or a text-line opcode with
+   * no newline after it (known from an earlier read), because a trial run from one breaks on it at once with nothing
+   * found, and returns where the next other opcode (or the end) is. Each byte passed
    * costs the one opcode such a trial costs, with the same limit and deadline checks, so only the work of starting,
    * breaking and unwinding a run per byte is saved: that work was most of the search's time on binary junk.
    *
@@ -141,10 +150,15 @@ final class PickleMachine {
         if (bufPos == bufLen && !fill(1)) {
           break; // the source ended early: a trial run there reports it
         }
-        if (OPCODE[buf[bufPos] & 0xFF]) {
+        int op = buf[bufPos] & 0xFF;
+        long at = bufBase + bufPos;
+        // A text-line opcode with no newline after it up to the end breaks at once too (see line()), unless the rest
+        // is longer than a line may be: that trial must run, to hit the string limit as it would.
+        boolean lineToNowhere = LINE_OPCODE[op] && at >= noNewlineFrom && end == noNewlineEnd
+            && end - at <= analysis.maxLine();
+        if (OPCODE[op] && !lineToNowhere) {
           break;
         }
-        long at = bufBase + bufPos;
         if ((--budget & PickleAnalysis.DEADLINE_MASK) == 0 || budget < 0) {
           analysis.countOpcodes(this, at);
         }

@@ -134,4 +134,14 @@ class PickleJunkSearchTest {
     assertThat(Fixtures.operators(ctx)).doesNotContain("builtins.eval");
     assertThat(trailing(ctx)).isTrue();
   }
+
+  @Test
+  void junkLongerThanALineMayBeStillHitsTheStringLimit() {
+    // No newline, and more bytes than maxStringBytes: the first trial reads a line over the limit, as before
+    ScanSettings settings =
+        ScanSettings.builder().limits(ScanLimits.builder().maxStringBytes(1_000).build()).build();
+    RecordingScanContext ctx = Fixtures.pickleBytes(afterAPickle(repeated('V', 5_000)), settings);
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(ctx.partialReasons()).anySatisfy(r -> assertThat(r).contains("maxStringBytes"));
+  }
 }
