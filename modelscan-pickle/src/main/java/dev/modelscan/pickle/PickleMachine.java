@@ -135,9 +135,9 @@ final class PickleMachine {
   /**
    * For the search of junk: passes over the bytes from {@code start} that are no opcode, or a text-line opcode with
    * no newline after it (known from an earlier read), because a trial run from one breaks on it at once with nothing
-   * found, and returns where the next other opcode (or the end) is. Each byte passed
-   * costs the one opcode such a trial costs, with the same limit and deadline checks, so only the work of starting,
-   * breaking and unwinding a run per byte is saved: that work was most of the search's time on binary junk.
+   * found, and returns where the next other opcode (or the end) is. Each byte passed costs the one opcode such a
+   * trial costs, with the same limit and deadline checks, so only the work of starting, breaking and unwinding a run
+   * per byte is saved: that work was most of the search's time on binary junk.
    *
    * @throws ScanLimitExceededException when the opcode limit or the deadline is hit
    */
@@ -715,11 +715,10 @@ final class PickleMachine {
   // ----------------------------------------------------------------------------------------------- the fast path
 
   /**
-   * Runs the common opcodes of model state (numbers, short strings and bytes, constants, marks, memo traffic, small
-   * tuples) with the cursor, the stack top, the marks and the opcode budget in locals, and returns at the first
-   * opcode it does not handle or whose checks it would have to make: an argument past the buffered bytes or the end,
-   * a full stack, pending-value, mark or memo array, a memo limit, a pending value to be kept, the next deadline
-   * check. It never starts an opcode it cannot finish, so the general loop runs that one with all its checks, limits
+   * Runs the common opcodes of model state (numbers, strings and bytes, constants, marks, memo traffic, tuples) with
+   * the cursor, the stack top, the marks and the opcode budget in locals, and returns at the first opcode it does not
+   * handle or whose checks it would have to make: an argument past the buffered bytes or the end, a full stack,
+   * pending-value, mark or memo array, a memo limit, a memo index past the dense memo, the next deadline check. It never starts an opcode it cannot finish, so the general loop runs that one with all its checks, limits
    * and messages, and both paths have the same effects by construction. Why it exists: the general loop keeps its
    * state in fields and is too large for the JIT to keep them in registers; a large pickle is mostly these opcodes,
    * and this loop runs them at a few nanoseconds each (issue 7: an opcode-dense pickle at 300 MB/s on one thread).
@@ -756,10 +755,9 @@ final class PickleMachine {
     final int quota = startBudget > 0 ? (int) ((startBudget - 1) & PickleAnalysis.DEADLINE_MASK) : 0;
     int p = bufPos;
     final int start = p;
-    // Every opcode takes at least one byte, so stopping at start + quota bounds the opcodes without counting them
-    // in the loop; ran counts them for the budget.
-    // Each also pushes at most one value, so stopping at start + free slots keeps every push inside the stack and
-    // the pending-value arrays.
+    // Every opcode takes at least one byte and pushes at most one value, so stopping at start + quota bounds the
+    // opcodes, and stopping at start + free slots keeps every push inside the stack and the pending-value arrays,
+    // without a check of either in the loop; ran counts the opcodes for the budget.
     int t = top;
     final int slots = Math.min(st.length, auxOffset.length);
     final int stop = (int) Math.min(Math.min(safeEnd, (long) start + quota), (long) start + slots - t);
