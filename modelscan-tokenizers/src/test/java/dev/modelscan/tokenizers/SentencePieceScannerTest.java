@@ -186,6 +186,21 @@ class SentencePieceScannerTest {
   }
 
   @Test
+  void aNormalizerNameThatIsNotUtf8IsMalformed() {
+    byte[] b = fixture("unigram.model");
+    b[indexOf(b, ascii("identity"))] = (byte) 0xFF;
+    assertMalformed(scan(b, "tokenizer.model"), "normalizer_spec field 1");
+  }
+
+  @Test
+  void aGroupInTheTrainerSpecIsMalformed() {
+    // TrainerSpec{model_type 1 (unigram), vocab_size 64, ...}: the trainer spec is walked field by field.
+    byte[] b = fixture("unigram.model");
+    b[indexOf(b, new byte[] {0x18, 0x01, 0x20, 0x40})] = 0x1B; // field 3 as a start-group tag
+    assertMalformed(scan(b, "tokenizer.model"), "invalid protobuf tag");
+  }
+
+  @Test
   void aScoreWithTheWrongWireTypeIsMalformed() {
     byte[] b = fixture("bpe.model");
     int at = indexOf(b, ascii("<0x10>\u0015"));
@@ -222,7 +237,8 @@ class SentencePieceScannerTest {
 
   @Test
   void deadlineIsCheckedWhileWalking() {
-    RecordingScanContext ctx = scan(fixture("bpe.model"), ScanLimits.builder().scanTimeout(Duration.ofNanos(1)).build());
+    ScanLimits expired = ScanLimits.builder().scanTimeout(Duration.ofNanos(1)).build();
+    RecordingScanContext ctx = scan(fixture("bpe.model"), expired);
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
     assertThat(ctx.partialReasons()).anyMatch(r -> r.contains("scanTimeout"));
   }
