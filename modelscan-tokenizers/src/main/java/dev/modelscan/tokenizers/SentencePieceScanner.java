@@ -72,7 +72,9 @@ public final class SentencePieceScanner implements ModelScanner {
   public ScannerDescriptor descriptor() {
     return ScannerDescriptor.of(
         "sentencepiece", "0.1.0", "SentencePiece tokenizer models (tokenizer.model): structure validation",
-        List.of(FORMAT), List.of("model"));
+        // No extension is owned: ".model" is also what gensim (pickles), XGBoost, LightGBM and others write, so it
+        // cannot disagree with content; it only raises a borderline head (see SentencePieceHead).
+        List.of(FORMAT), List.of());
   }
 
   @Override

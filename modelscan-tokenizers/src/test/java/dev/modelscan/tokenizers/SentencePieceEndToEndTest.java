@@ -37,6 +37,20 @@ class SentencePieceEndToEndTest {
   }
 
   @Test
+  void otherFormatsNamedDotModelAreNotAMismatch() throws IOException {
+    // gensim, XGBoost and LightGBM also write ".model" files: the name is no promise of SentencePiece content. An
+    // empty zip (the end record alone) named xgb.model is a zip, and nothing more is said about its name.
+    byte[] emptyZip = new byte[22];
+    emptyZip[0] = 'P';
+    emptyZip[1] = 'K';
+    emptyZip[2] = 5;
+    emptyZip[3] = 6;
+    FileResult r = modelScan.scanBytes(emptyZip, "xgb.model");
+    assertThat(r.format()).isEqualTo("zip");
+    assertThat(r.findings()).extracting(Finding::ruleId).doesNotContain(StandardRules.FORMAT_MISMATCH.id());
+  }
+
+  @Test
   void aBpeModelUnderAnotherNameIsFoundByContent() {
     FileResult r = modelScan.scanBytes(SentencePieceScannerTest.fixture("bpe.model"), "sentencepiece.bpe.bin");
     assertThat(r.format()).isEqualTo("sentencepiece");
