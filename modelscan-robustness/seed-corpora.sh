@@ -33,6 +33,8 @@ seed FormatsFuzzTestInputs/gguf modelscan-gguf -name '*.gguf'
 seed FormatsFuzzTestInputs/tflite modelscan-tensorflow -name '*.tflite'
 seed FormatsFuzzTestInputs/tfSavedModel modelscan-tensorflow -name '*saved_model*.pb'
 seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name '*keras_metadata*.pb'
-for m in modelscan-pickle modelscan-core modelscan-safetensors modelscan-h5 modelscan-onnx modelscan-gguf modelscan-tensorflow; do
+seed FormatsFuzzTestInputs/sentencepiece modelscan-tokenizers -name '*.model'
+for m in modelscan-pickle modelscan-core modelscan-safetensors modelscan-h5 modelscan-onnx modelscan-gguf modelscan-tensorflow \
+    modelscan-tokenizers; do
   seed EngineFuzzTestInputs/engine "$m" -size -4k ! -name '*.py' ! -name '*.properties' ! -name '*.txt' ! -path '*META-INF*'
 done

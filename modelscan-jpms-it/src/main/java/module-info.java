@@ -13,4 +13,5 @@ module dev.modelscan.jpms.it {
   requires dev.modelscan.onnx;
   requires dev.modelscan.gguf;
   requires dev.modelscan.tensorflow;
+  requires dev.modelscan.tokenizers;
 }

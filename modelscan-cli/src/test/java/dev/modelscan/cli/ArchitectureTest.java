@@ -27,7 +27,8 @@ class ArchitectureTest {
           "dev.modelscan.h5..",
           "dev.modelscan.onnx..",
           "dev.modelscan.gguf..",
-          "dev.modelscan.tensorflow..");
+          "dev.modelscan.tensorflow..",
+          "dev.modelscan.tokenizers..");
 
   @BeforeAll
   static void importClasses() {

@@ -190,6 +190,28 @@ public final class ProtoReader {
   }
 
   /**
+   * The current LEN field's raw bytes, for callers that must validate them (UTF-8 that {@link #string} would
+   * silently repair with replacement characters).
+   *
+   * @param max the longest payload, in bytes, the caller accepts
+   * @return a copy of the payload
+   * @throws IOException when the content cannot be read
+   * @throws ScanLimitExceededException with {@link LimitType#STRING_BYTES} when it is longer than {@code max}; the
+   *     reader has then moved past the field, so the caller may record the limit and go on
+   */
+  public byte[] bytes(int max) throws IOException {
+    long len = length();
+    if (len > max) {
+      pos += len;
+      throw new ScanLimitExceededException(LimitType.STRING_BYTES, max, len, "protobuf bytes at " + tagOffset);
+    }
+    in.spend(len);
+    byte[] bytes = in.source.readBytes(pos, (int) len);
+    pos += len;
+    return bytes;
+  }
+
+  /**
    * Skips the current field without decoding its payload (a tensor of gigabytes costs nothing).
    *
    * @throws IOException when the content cannot be read

@@ -112,4 +112,19 @@ class ProtoReaderTest {
         .isInstanceOfSatisfying(
             ScanLimitExceededException.class, e -> assertThat(e.limitType()).isEqualTo(LimitType.HEADER_BYTES));
   }
+
+  @Test
+  void rawBytesAreReturnedUnrepairedAndBounded() throws IOException {
+    byte[] invalid = {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, 0x41};
+    byte[] m = new Msg().bytes(1, invalid).bytes(2, new byte[50]).string(3, "ok").toBytes();
+    ProtoReader r = ProtoReader.of(ByteSource.wrap(m), 1000);
+    assertThat(r.next()).isTrue();
+    assertThat(r.bytes(10)).containsExactly(invalid);
+    assertThat(r.next()).isTrue();
+    assertThatThrownBy(() -> r.bytes(10))
+        .isInstanceOfSatisfying(
+            ScanLimitExceededException.class, e -> assertThat(e.limitType()).isEqualTo(LimitType.STRING_BYTES));
+    assertThat(r.next()).isTrue();
+    assertThat(r.bytes(10)).containsExactly('o', 'k');
+  }
 }

@@ -36,7 +36,8 @@ class ModularLaunchTest {
           "hdf5", "keras-config",
           "onnx",
           "gguf",
-          "tf-savedmodel", "tflite", "tf-keras-metadata");
+          "tf-savedmodel", "tflite", "tf-keras-metadata",
+          "sentencepiece");
 
   /** Exit code and merged stdout/stderr of one CLI run. */
   private record Run(int exitCode, String output) {}

@@ -52,7 +52,9 @@ class ModulePathTest {
           "dev.modelscan.gguf",
           Set.of("gguf"),
           "dev.modelscan.tensorflow",
-          Set.of("tf-savedmodel", "tflite", "tf-keras-metadata"));
+          Set.of("tf-savedmodel", "tflite", "tf-keras-metadata"),
+          "dev.modelscan.tokenizers",
+          Set.of("sentencepiece"));
 
   @Test
   void theTestsReallyRunOnTheModulePath() {

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelscan.robustness.RequiresScanner;
 
 /**
- * Fuzz targets for the ONNX, GGUF and TensorFlow parsers. In a plain build they replay the seeds under
+ * Fuzz targets for the ONNX, GGUF, TensorFlow and SentencePiece parsers. In a plain build they replay the seeds under
  * {@code src/test/resources/dev/modelscan/robustness/fuzz/FormatsFuzzTestInputs/<method>/}; with
  * {@code JAZZER_FUZZ=1} they fuzz (see the module README).
  */
@@ -62,5 +62,16 @@ class FormatsFuzzTest {
   @RequiresScanner("tf-keras-metadata")
   void tfKerasMetadata(byte[] data) {
     FuzzHarness.scan("tf-keras-metadata", data, "keras_metadata.pb");
+  }
+
+  /**
+   * Fuzzes the sentencepiece scanner.
+   *
+   * @param data fuzzer input
+   */
+  @FuzzTest(maxDuration = FuzzTargets.MAX_DURATION)
+  @RequiresScanner("sentencepiece")
+  void sentencepiece(byte[] data) {
+    FuzzHarness.scan("sentencepiece", data, "tokenizer.model");
   }
 }

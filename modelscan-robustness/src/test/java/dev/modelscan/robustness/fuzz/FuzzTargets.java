@@ -27,6 +27,7 @@ final class FuzzTargets {
           Map.entry("tflite", "FormatsFuzzTest#tflite"),
           Map.entry("tf-savedmodel", "FormatsFuzzTest#tfSavedModel"),
           Map.entry("tf-keras-metadata", "FormatsFuzzTest#tfKerasMetadata"),
+          Map.entry("sentencepiece", "FormatsFuzzTest#sentencepiece"),
           Map.entry("text", "EngineFuzzTest#engine"));
 
   private FuzzTargets() {}
