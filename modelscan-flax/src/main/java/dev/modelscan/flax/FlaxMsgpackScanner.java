@@ -15,8 +15,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Recognises and validates Flax checkpoints written by {@code flax.serialization.to_bytes} / {@code
@@ -31,20 +33,24 @@ import java.util.Map;
  * result is not complete.
  *
  * <p>Checked over the whole file: the top level is one msgpack map and nothing follows it (appended data no loader
- * reads); every map key is a str (flax state dicts have only str keys, chunked arrays too); every str is well-formed
- * UTF-8 (the loader unpacks with {@code raw=False} and fails otherwise); every length and element count lies inside
- * the enclosing value before anything is read or allocated (a count needs at least one byte per element, so a
- * declared 2^32 entries cannot make the walk loop or allocate); the reserved byte {@code 0xC1} never appears; ext
- * values are only the three types flax writes: 1 (ndarray) and 3 (numpy scalar), whose payload is exactly one
- * msgpack 3-array {@code (shape, dtype name, buffer)} with a shape of non-negative ints, a dtype name among {@code
- * bool}, {@code int8..int64}, {@code uint8..uint64}, {@code float16}, {@code bfloat16}, {@code float32}, {@code
- * float64}, {@code complex64}, {@code complex128} ({@code object} / {@code O} is reported: flax refuses to write it
- * and an object array would need pickle) and a bin buffer of exactly product(shape) * itemsize bytes (computed with
- * overflow checks: a mismatch makes {@code np.frombuffer(...).reshape} fail, or hides extra bytes), and 2 (native
- * complex), whose payload is exactly a 2-array of numbers. Chunked arrays ({@code __msgpack_chunked_array__}, which
- * {@code _chunk} writes for arrays over 1 GiB) are maps of str keys, bools, ints and 1-D ndarray exts: they are
- * walked and validated like any other map; that the chunks add up to the declared shape is not checked (a mismatch
- * only makes the loader's reshape fail).
+ * reads); every map key is a str (flax state dicts have only str keys, chunked arrays too) and appears once in its map
+ * (msgpack keeps the last of repeated keys, so a first, checked-looking value could be silently replaced); every str is
+ * well-formed UTF-8 (the loader unpacks with {@code raw=False} and fails otherwise); every length and element count
+ * lies inside the enclosing value before anything is read or allocated (a count needs at least one byte per element, so
+ * a declared 2^32 entries cannot make the walk loop or allocate); the reserved byte {@code 0xC1} never appears; ext
+ * values are only the three types flax writes: 1 (ndarray) and 3 (numpy scalar), whose payload is exactly one msgpack
+ * 3-array {@code (shape, dtype name, buffer)} with a shape of non-negative ints, a dtype name among {@code bool},
+ * {@code int8..int64}, {@code uint8..uint64}, {@code float16}, {@code bfloat16}, {@code float32}, {@code float64},
+ * {@code complex64}, {@code complex128} ({@code object} / {@code O} is reported: flax refuses to write it and an object
+ * array would need pickle) and a bin buffer of exactly product(shape) * itemsize bytes (computed with overflow checks:
+ * a mismatch makes {@code np.frombuffer(...).reshape} fail, or hides extra bytes), and 2 (native complex), whose
+ * payload is exactly a 2-array of numbers. Chunked arrays ({@code __msgpack_chunked_array__}, which {@code _chunk}
+ * writes for arrays over 1 GiB) are maps of str keys, bools, ints and 1-D ndarray exts: they are walked and validated
+ * like any other map; that the chunks add up to the declared shape is not checked (a mismatch only makes the loader's
+ * reshape fail). Recognition walks the head the same way and claims (STRONG) a non-empty top-level map once it meets an
+ * ext 1 or 3 whose payload starts as (shape array, dtype str), even if something later is broken (so that scan()
+ * reports it); the {@code .msgpack} name only raises a head cut off inside well-formed keys to PROBABLE. An empty
+ * fixmap ({@code 80}) is never claimed: it is the pickle PROTO opcode.
  *
  * <p>Bounds: nesting by {@code maxJsonDepth} (msgpack is JSON's binary twin, and a state dict is as deep as the
  * module tree, far below the default of 256), each str by {@code maxStringBytes} (recorded as a reached limit; the
@@ -223,6 +229,8 @@ public final class FlaxMsgpackScanner implements ModelScanner {
       if (n > (end - pos) / 2) {
         throw new Truncated(pos, "a map of " + n + " entries in " + (end - pos) + " remaining bytes");
       }
+      // Keys seen in this map, to find repeats; bounded by the content (every key was read from it).
+      Set<String> seen = n > 1 ? new HashSet<>() : null;
       for (int i = 0; i < n; i++) {
         deadline();
         long at = pos;
@@ -241,7 +249,12 @@ public final class FlaxMsgpackScanner implements ModelScanner {
               + ", not a str: flax state dicts have only str keys");
         }
         keys++;
-        str(len, at);
+        String key = str(len, at);
+        if (seen != null && key != null && !seen.add(key)) {
+          // msgpack keeps the last value of a repeated key: the first one is what a reader of the file may check.
+          throw new MalformedContentException(at, "the map key \"" + printable(key)
+              + "\" is repeated: the loader silently keeps only the last value");
+        }
         value(depth);
       }
     }
@@ -272,16 +285,18 @@ public final class FlaxMsgpackScanner implements ModelScanner {
       }
     }
 
-    /** A str of {@code len} bytes at the cursor: UTF-8 checked, or recorded and passed over when over the limit. */
-    private void str(long len, long at) throws IOException {
+    /** A str of {@code len} bytes at the cursor, UTF-8 checked; over the limit it is recorded, passed over (null). */
+    private String str(long len, long at) throws IOException {
       room(len, "a str");
       int max = ctx == null ? Integer.MAX_VALUE : ctx.limits().maxStringBytes();
       if (len > max) {
         ctx.limitReached(new ScanLimitExceededException(LimitType.STRING_BYTES, max, len, "msgpack str"), at);
         skip(len);
-        return;
+        return null;
       }
-      utf8(bytes((int) len), at);
+      byte[] b = bytes((int) len);
+      utf8(b, at);
+      return new String(b, StandardCharsets.UTF_8);
     }
 
     private String text(long len, long at) throws IOException {
@@ -289,6 +304,12 @@ public final class FlaxMsgpackScanner implements ModelScanner {
       byte[] b = bytes((int) len);
       utf8(b, at);
       return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** A str for a finding's message: control characters replaced, at most 60 characters. */
+    private static String printable(String s) {
+      String t = s.length() > 60 ? s.substring(0, 60) + "..." : s;
+      return t.replaceAll("\\p{Cntrl}", "?");
     }
 
     private static void utf8(byte[] b, long at) {
@@ -367,7 +388,7 @@ public final class FlaxMsgpackScanner implements ModelScanner {
       }
       Integer itemSize = ITEM_SIZES.get(dtype);
       if (itemSize == null) {
-        throw new MalformedContentException(dtypeAt, what + " has dtype \"" + dtype.replaceAll("\\p{Cntrl}", "?")
+        throw new MalformedContentException(dtypeAt, what + " has dtype \"" + printable(dtype)
             + "\", not a numeric numpy dtype that flax writes");
       }
       long expected;

@@ -253,6 +253,12 @@ class FlaxMsgpackScannerTest {
   }
 
   @Test
+  void aRepeatedKeyIsMalformed() {
+    byte[] repeated = withArray(str("w"), ext(1, ndarray(new int[] {1}, "int8", 1)));
+    assertMalformed(scan(repeated), "map key \"w\" is repeated");
+  }
+
+  @Test
   void anExtTypeFlaxDoesNotWriteIsMalformed() {
     byte[] b = fixture("clean.msgpack");
     // The first bias, (8,) float32, after the first kernel: the kernel keeps the content a checkpoint.
