@@ -34,7 +34,8 @@ seed FormatsFuzzTestInputs/tflite modelscan-tensorflow -name '*.tflite'
 seed FormatsFuzzTestInputs/tfSavedModel modelscan-tensorflow -name '*saved_model*.pb'
 seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name '*keras_metadata*.pb'
 seed FormatsFuzzTestInputs/sentencepiece modelscan-tokenizers -name '*.model'
+seed FormatsFuzzTestInputs/flaxMsgpack modelscan-flax -name '*.msgpack'
 for m in modelscan-pickle modelscan-core modelscan-safetensors modelscan-h5 modelscan-onnx modelscan-gguf modelscan-tensorflow \
-    modelscan-tokenizers; do
+    modelscan-tokenizers modelscan-flax; do
   seed EngineFuzzTestInputs/engine "$m" -size -4k ! -name '*.py' ! -name '*.properties' ! -name '*.txt' ! -path '*META-INF*'
 done

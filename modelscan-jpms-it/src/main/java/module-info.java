@@ -14,4 +14,5 @@ module dev.modelscan.jpms.it {
   requires dev.modelscan.gguf;
   requires dev.modelscan.tensorflow;
   requires dev.modelscan.tokenizers;
+  requires dev.modelscan.flax;
 }

@@ -28,7 +28,8 @@ class ArchitectureTest {
           "dev.modelscan.onnx..",
           "dev.modelscan.gguf..",
           "dev.modelscan.tensorflow..",
-          "dev.modelscan.tokenizers..");
+          "dev.modelscan.tokenizers..",
+          "dev.modelscan.flax..");
 
   @BeforeAll
   static void importClasses() {

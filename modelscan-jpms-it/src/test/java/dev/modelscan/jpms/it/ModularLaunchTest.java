@@ -37,7 +37,8 @@ class ModularLaunchTest {
           "onnx",
           "gguf",
           "tf-savedmodel", "tflite", "tf-keras-metadata",
-          "sentencepiece");
+          "sentencepiece",
+          "flax-msgpack");
 
   /** Exit code and merged stdout/stderr of one CLI run. */
   private record Run(int exitCode, String output) {}

@@ -4,7 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelscan.robustness.RequiresScanner;
 
 /**
- * Fuzz targets for the ONNX, GGUF, TensorFlow and SentencePiece parsers. In a plain build they replay the seeds under
+ * Fuzz targets for the ONNX, GGUF, TensorFlow, SentencePiece and Flax msgpack parsers. In a plain build they replay the seeds under
  * {@code src/test/resources/dev/modelscan/robustness/fuzz/FormatsFuzzTestInputs/<method>/}; with
  * {@code JAZZER_FUZZ=1} they fuzz (see the module README).
  */
@@ -73,5 +73,16 @@ class FormatsFuzzTest {
   @RequiresScanner("sentencepiece")
   void sentencepiece(byte[] data) {
     FuzzHarness.scan("sentencepiece", data, "tokenizer.model");
+  }
+
+  /**
+   * Fuzzes the flax-msgpack scanner.
+   *
+   * @param data fuzzer input
+   */
+  @FuzzTest(maxDuration = FuzzTargets.MAX_DURATION)
+  @RequiresScanner("flax-msgpack")
+  void flaxMsgpack(byte[] data) {
+    FuzzHarness.scan("flax-msgpack", data, "flax_model.msgpack");
   }
 }

@@ -28,6 +28,7 @@ final class FuzzTargets {
           Map.entry("tf-savedmodel", "FormatsFuzzTest#tfSavedModel"),
           Map.entry("tf-keras-metadata", "FormatsFuzzTest#tfKerasMetadata"),
           Map.entry("sentencepiece", "FormatsFuzzTest#sentencepiece"),
+          Map.entry("flax-msgpack", "FormatsFuzzTest#flaxMsgpack"),
           Map.entry("text", "EngineFuzzTest#engine"));
 
   private FuzzTargets() {}
