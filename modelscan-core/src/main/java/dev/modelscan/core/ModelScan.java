@@ -288,10 +288,11 @@ public final class ModelScan {
     List<FileResult> out = new ArrayList<>(results.size());
     for (int i = 0; i < results.size(); i++) {
       FileResult r = results.get(i);
-      Input in = inputs.get(i);
-      boolean unrecognised = in.skipReason == null && in.failReason == null && r.status() == ScanStatus.SKIPPED
-          && r.format().equals(ScanEngine.UNKNOWN_FORMAT) && r.findings().isEmpty();
-      if (unrecognised && declared.contains(canonical(in.file))) {
+      // Only content that was read and that no scanner claimed: never a file skipped for its size, a link, or a
+      // file a scanner claimed and could not finish.
+      boolean unrecognised =
+          r.status() == ScanStatus.SKIPPED && r.statusReason().equals(ScanEngine.UNRECOGNISED);
+      if (unrecognised && declared.contains(canonical(inputs.get(i).file))) {
         r = new FileResult(r.path(), r.size(), dev.modelscan.api.spi.ScanContext.COMPANION_FORMAT,
             ScanStatus.COMPLETE, "", r.findings(), r.members());
       }

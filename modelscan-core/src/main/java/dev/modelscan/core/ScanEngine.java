@@ -26,6 +26,9 @@ import java.util.Optional;
  */
 final class ScanEngine {
 
+  /** The status reason of content that no scanner claimed (and that no parent marked as opaque data). */
+  static final String UNRECOGNISED = "no scanner recognised the content";
+
   /** The format reported for content no scanner claims. */
   static final String UNKNOWN_FORMAT = "unknown";
 
@@ -111,7 +114,7 @@ final class ScanEngine {
       if (kind == MemberKind.OPAQUE_DATA) {
         return Outcome.of("data", ScanStatus.COMPLETE, "", "");
       }
-      return Outcome.of(UNKNOWN_FORMAT, ScanStatus.SKIPPED, "no scanner recognised the content", "");
+      return Outcome.of(UNKNOWN_FORMAT, ScanStatus.SKIPPED, UNRECOGNISED, "");
     }
     ScannerRegistry.Claim primary = claims.get(0);
     checkExtension(fs, head, primary, entry);

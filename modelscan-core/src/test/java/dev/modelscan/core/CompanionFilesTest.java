@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.ScanReport;
+import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Verdict;
 import dev.modelscan.api.spi.ScanContext;
@@ -105,5 +106,19 @@ class CompanionFilesTest {
     // the same declaration at the top level does cover it
     write("model.decl", ascii("DECL " + weights.toAbsolutePath()));
     assertThat(result(scan(1).scan(dir), weights).format()).isEqualTo(ScanContext.COMPANION_FORMAT);
+  }
+
+  @Test
+  void aDeclaredFileSkippedForItsSizeStaysSkipped() throws IOException {
+    // Never read, so never "model data": the size limit, not the declaration, decides
+    write("model.decl", ascii("DECL weights.bin"));
+    Path weights = write("weights.bin", raw(4096));
+    ScannerRegistry registry =
+        ScannerRegistry.builder().discover(false).add(new TestScanners.CompanionScanner()).build();
+    ScanReport report =
+        ModelScan.builder().registry(registry).settings(ScanSettings.builder().maxFileSize(1024).build()).build()
+            .scan(dir);
+    assertThat(result(report, weights).status()).isEqualTo(ScanStatus.SKIPPED);
+    assertThat(report.verdict()).isNotEqualTo(Verdict.CLEAN);
   }
 }
