@@ -159,9 +159,7 @@ final class PickleMachine {
         if (OPCODE[op] && !lineToNowhere) {
           break;
         }
-        if ((--budget & PickleAnalysis.DEADLINE_MASK) == 0 || budget < 0) {
-          analysis.countOpcodes(this, at);
-        }
+        countOpcode(at);
         bufPos++;
       }
       return bufBase + bufPos;
@@ -304,9 +302,7 @@ final class PickleMachine {
       if (at >= end) {
         throw eof("the pickle ends without a STOP opcode");
       }
-      if ((--budget & PickleAnalysis.DEADLINE_MASK) == 0 || budget < 0) {
-        analysis.countOpcodes(this, at);
-      }
+      countOpcode(at);
       int op = u8();
       switch (op) {
         case '(': // MARK
@@ -1829,6 +1825,16 @@ final class PickleMachine {
 
   /** Whether line bytes count against the opcode budget: set for the runs after the first stream. */
   boolean chargeLines;
+
+  /**
+   * Counts one opcode at {@code at} against the budget; every DEADLINE_MASK + 1 opcodes, and once it runs out, the
+   * analysis checks the deadline and the opcode limit. The fast path's quota relies on exactly this rule.
+   */
+  private void countOpcode(long at) {
+    if ((--budget & PickleAnalysis.DEADLINE_MASK) == 0 || budget < 0) {
+      analysis.countOpcodes(this, at);
+    }
+  }
 
   /** Counts {@code bytes} of a line against the budget, with the opcode limit and deadline checks of the loop. */
   private void chargeLine(long bytes) {
