@@ -7,10 +7,11 @@ import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.testkit.SeededCases;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Hostile bytes never escape the parsers as anything but their documented failures. */
 class ParsersPropertyTest {
@@ -31,43 +32,82 @@ class ParsersPropertyTest {
     return code;
   }
 
-  @Property(tries = 500)
-  void marshalReaderOnlyFailsWithMarshalException(@ForAll @Size(max = 300) byte[] data) {
-    try {
-      MarshalCode.parse(data);
-    } catch (MarshalCode.MarshalException expected) {
-      // fine: fail closed
-    }
+  static LongStream marshalBytes() {
+    return SeededCases.seeds("marshalReaderOnlyFailsWithMarshalException", 500);
   }
 
-  @Property(tries = 300)
-  void marshalReaderSurvivesMutatedRealCode(@ForAll @Size(min = 1, max = 6) int[] positions, @ForAll byte value) {
-    byte[] code = REAL_CODE.clone();
-    for (int p : positions) {
-      code[Math.floorMod(p, code.length)] = value;
-    }
-    try {
-      MarshalCode.parse(code);
-    } catch (MarshalCode.MarshalException expected) {
-      // fine
-    }
+  static LongStream mutatedCode() {
+    return SeededCases.seeds("marshalReaderSurvivesMutatedRealCode", 300);
   }
 
-  @Property(tries = 500)
-  void jsonTreeOnlyFailsWithMalformedOrLimit(@ForAll @Size(max = 200) String text) {
-    try {
-      JsonTree.parse(text.getBytes(StandardCharsets.UTF_8), ScanLimits.defaults());
-    } catch (MalformedContentException | ScanLimitExceededException expected) {
-      // fine
-    }
+  static LongStream jsonText() {
+    return SeededCases.seeds("jsonTreeOnlyFailsWithMalformedOrLimit", 500);
   }
 
-  @Property(tries = 300)
-  void configScannerNeverThrowsOnJsonLikeInput(@ForAll @Size(max = 120) String tail) {
-    byte[] doc = ("{\"class_name\": \"Lambda\", \"config\": " + tail).getBytes(StandardCharsets.UTF_8);
-    RecordingScanContext ctx = RecordingScanContext.scan(new KerasConfigScanner(), doc, "config.json");
-    if (ctx.status() == ScanStatus.PARTIAL) {
-      assertThat(ctx.findings()).as("a partial result always comes with a finding saying why").isNotEmpty();
-    }
+  static LongStream configTails() {
+    return SeededCases.seeds("configScannerNeverThrowsOnJsonLikeInput", 300);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("marshalBytes")
+  void marshalReaderOnlyFailsWithMarshalException(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          try {
+            MarshalCode.parse(g.bytes(300));
+          } catch (MarshalCode.MarshalException expected) {
+            // fine: fail closed
+          }
+        });
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("mutatedCode")
+  void marshalReaderSurvivesMutatedRealCode(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] code = REAL_CODE.clone();
+          int changes = g.sizeBetween(1, 6);
+          byte value = g.nextByte();
+          for (int i = 0; i < changes; i++) {
+            code[g.intBetween(0, code.length - 1)] = value;
+          }
+          try {
+            MarshalCode.parse(code);
+          } catch (MarshalCode.MarshalException expected) {
+            // fine
+          }
+        });
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("jsonText")
+  void jsonTreeOnlyFailsWithMalformedOrLimit(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          try {
+            JsonTree.parse(g.utf8(200), ScanLimits.defaults());
+          } catch (MalformedContentException | ScanLimitExceededException expected) {
+            // fine
+          }
+        });
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("configTails")
+  void configScannerNeverThrowsOnJsonLikeInput(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] doc =
+              ("{\"class_name\": \"Lambda\", \"config\": " + g.string(120)).getBytes(StandardCharsets.UTF_8);
+          RecordingScanContext ctx = RecordingScanContext.scan(new KerasConfigScanner(), doc, "config.json");
+          if (ctx.status() == ScanStatus.PARTIAL) {
+            assertThat(ctx.findings()).as("a partial result always comes with a finding saying why").isNotEmpty();
+          }
+        });
   }
 }

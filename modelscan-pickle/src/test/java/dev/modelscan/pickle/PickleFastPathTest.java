@@ -9,13 +9,14 @@ import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.testkit.ForwardingScanContext;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.testkit.SeededCases;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The machine's fast path (common opcodes with its state in locals) must have exactly the effects of the general
@@ -85,16 +86,20 @@ class PickleFastPathTest {
     return analysis.fastPathOpcodes();
   }
 
-  @Property(tries = 200)
-  void randomProgramsScanTheSameBothWays(
-      @ForAll long seed,
-      @ForAll @IntRange(min = 1, max = 1500) int instructions,
-      @ForAll @IntRange(min = 1, max = 400) int maxStack,
-      @ForAll @IntRange(min = 1, max = 300) int maxMemo,
-      @ForAll @IntRange(min = 1, max = 20_000) int maxOpcodes) {
-    byte[] program = Programs.random(new Random(seed), instructions);
-    assertSameBothWays(program, limits(maxStack, maxMemo, maxOpcodes));
-    assertSameBothWays(program, ScanSettings.defaults());
+  static LongStream randomPrograms() {
+    return SeededCases.seeds("randomProgramsScanTheSameBothWays", 200);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("randomPrograms")
+  void randomProgramsScanTheSameBothWays(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] program = Programs.random(new Random(seed), g.intBetween(1, 1500));
+          assertSameBothWays(program, limits(g.intBetween(1, 400), g.intBetween(1, 300), g.intBetween(1, 20_000)));
+          assertSameBothWays(program, ScanSettings.defaults());
+        });
   }
 
   @Test

@@ -1,16 +1,14 @@
 package dev.modelscan.robustness;
 
+import dev.modelscan.testkit.SeededCases;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
 /**
  * One structural change to a byte array, the kinds a fuzzer or an attacker applies: bit flips, truncation, deletion,
  * duplication of ranges, splicing in foreign bytes, overwriting with boundary values. Positions are taken modulo the
- * input's length, so the same mutation applies to any input and jqwik can shrink it independently of the input.
+ * input's length, so the same mutation applies to any input, and a failing case can be replayed from its seed.
  */
 public sealed interface Mutation {
 
@@ -121,19 +119,21 @@ public sealed interface Mutation {
   }
 
   /**
-   * Any single mutation.
+   * Draws any single mutation, each kind equally likely, positions up to 2^20 (taken modulo the input's length).
    *
-   * @return the arbitrary
+   * @param g the case's generator
+   * @return the mutation
    */
-  static Arbitrary<Mutation> any() {
-    Arbitrary<Integer> pos = Arbitraries.integers().between(0, 1 << 20);
-    return Arbitraries.oneOf(
-        Combinators.combine(pos, Arbitraries.integers().between(0, 7)).as(BitFlip::new),
-        pos.map(Truncate::new),
-        Combinators.combine(pos, pos).as(Delete::new),
-        Combinators.combine(pos, pos, pos).as(Duplicate::new),
-        Combinators.combine(Arbitraries.bytes().array(byte[].class).ofMaxSize(32), pos).as(Splice::new),
-        Combinators.combine(pos, Arbitraries.integers().between(0, INTERESTING.size() - 1)).as(Overwrite::new));
+  static Mutation any(SeededCases g) {
+    int max = 1 << 20;
+    return switch (g.intBetween(0, 5)) {
+      case 0 -> new BitFlip(g.intBetween(0, max), g.intBetween(0, 7));
+      case 1 -> new Truncate(g.intBetween(0, max));
+      case 2 -> new Delete(g.intBetween(0, max), g.intBetween(0, max));
+      case 3 -> new Duplicate(g.intBetween(0, max), g.intBetween(0, max), g.intBetween(0, max));
+      case 4 -> new Splice(g.bytes(32), g.intBetween(0, max));
+      default -> new Overwrite(g.intBetween(0, max), g.intBetween(0, INTERESTING.size() - 1));
+    };
   }
 
   /**

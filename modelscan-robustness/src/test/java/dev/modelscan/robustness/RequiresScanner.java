@@ -4,18 +4,16 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import net.jqwik.api.lifecycle.AddLifecycleHook;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Skips a test (JUnit or jqwik) while a scanner it needs is not on the class path. The format modules land on main one
+ * Skips a test while a scanner it needs is not on the class path. The format modules land on main one
  * by one; a test written against the contract of a scanner that has not landed would otherwise fail for the wrong
  * reason. {@code ScannerCoverageTest} makes sure every scanner that is present has its robustness tests.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target({ElementType.TYPE, ElementType.METHOD})
 @ExtendWith(RequiresScannerCondition.class)
-@AddLifecycleHook(RequiresScannerCondition.JqwikHook.class)
 public @interface RequiresScanner {
   /**
    * The descriptor names of the scanners the test needs.

@@ -9,15 +9,14 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.testkit.SeededCases;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whatever follows a consistent 8-byte length prefix, the scanner returns normally with a status, and it fails
@@ -41,11 +40,15 @@ class SafetensorsScannerPropertyTest {
 
   private final SafetensorsScanner scanner = new SafetensorsScanner();
 
-  private RecordingScanContext scan(byte[] content) throws IOException {
+  private RecordingScanContext scan(byte[] content) {
     RecordingScanContext ctx =
         new RecordingScanContext(
             ByteSource.wrap(content), "fuzz.safetensors", "safetensors", ScanSettings.defaults(), "safetensors");
-    scanner.scan(ctx);
+    try {
+      scanner.scan(ctx);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     return ctx;
   }
 
@@ -58,57 +61,90 @@ class SafetensorsScannerPropertyTest {
     }
   }
 
-  @Property(tries = 300)
-  void anyHeaderBytesGiveAStatus(@ForAll @Size(max = 300) byte[] header, @ForAll @Size(max = 40) byte[] data)
-      throws IOException {
-    byte[] content = new byte[8 + header.length + data.length];
-    long n = header.length;
-    for (int i = 0; i < 8; i++) {
-      content[i] = (byte) (n >>> (8 * i));
-    }
-    System.arraycopy(header, 0, content, 8, header.length);
-    System.arraycopy(data, 0, content, 8 + header.length, data.length);
-
-    assertFailsClosed(scan(content));
+  static LongStream anyHeader() {
+    return SeededCases.seeds("anyHeaderBytesGiveAStatus", 300);
   }
 
-  @Property(tries = 500)
-  void mutatedValidFilesGiveAStatus(@ForAll("mutations") int[] mutation) throws IOException {
-    byte[] content = Fixtures.file(VALID_HEADER, new byte[10]);
-    for (int i = 0; i + 1 < mutation.length; i += 2) {
-      int at = 8 + Math.floorMod(mutation[i], content.length - 8);
-      content[at] = (byte) mutation[i + 1];
-    }
-
-    assertFailsClosed(scan(content));
+  static LongStream mutated() {
+    return SeededCases.seeds("mutatedValidFilesGiveAStatus", 500);
   }
 
-  @Property(tries = 300)
-  void jsonLikeHeadersGiveAStatus(@ForAll("jsonish") String header) throws IOException {
-    assertFailsClosed(scan(Fixtures.file(header, new byte[16])));
+  static LongStream jsonLike() {
+    return SeededCases.seeds("jsonLikeHeadersGiveAStatus", 300);
   }
 
-  @Provide
-  Arbitrary<int[]> mutations() {
-    return Arbitraries.integers().between(0, 1 << 16).array(int[].class).ofMinSize(2).ofMaxSize(8);
+  static LongStream validData() {
+    return SeededCases.seeds("validFilesStayCleanWhateverTheirData", 50);
   }
 
-  @Provide
-  Arbitrary<String> jsonish() {
-    return Arbitraries.of(
-            "{", "}", "[", "]", "\"", ":", ",", "0", "1", "9", "-", ".", "e", " ", "\n", "\"a\"", "\"dtype\"",
-            "\"shape\"", "\"data_offsets\"", "\"F32\"", "\"F4\"", "\"__metadata__\"", "\\ud800",
-            "18446744073709551615", "4294967296", "null")
-        .list()
-        .ofMaxSize(60)
-        .map(tokens -> String.join("", tokens));
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("anyHeader")
+  void anyHeaderBytesGiveAStatus(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] header = g.bytes(300);
+          byte[] data = g.bytes(40);
+          byte[] content = new byte[8 + header.length + data.length];
+          long n = header.length;
+          for (int i = 0; i < 8; i++) {
+            content[i] = (byte) (n >>> (8 * i));
+          }
+          System.arraycopy(header, 0, content, 8, header.length);
+          System.arraycopy(data, 0, content, 8 + header.length, data.length);
+
+          assertFailsClosed(scan(content));
+        });
   }
 
-  @Property(tries = 50)
-  void validFilesStayCleanWhateverTheirData(@ForAll @Size(value = 10) byte[] data) throws IOException {
-    RecordingScanContext ctx = scan(Fixtures.file(VALID_HEADER, data));
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("mutated")
+  void mutatedValidFilesGiveAStatus(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] content = Fixtures.file(VALID_HEADER, new byte[10]);
+          int changes = g.sizeBetween(1, 4);
+          for (int i = 0; i < changes; i++) {
+            content[8 + g.intBetween(0, content.length - 9)] = g.nextByte();
+          }
 
-    assertThat(ctx.findings()).isEmpty();
-    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+          assertFailsClosed(scan(content));
+        });
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("jsonLike")
+  void jsonLikeHeadersGiveAStatus(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          String header = String.join("", g.listOf(60, x -> x.pick(JSON_TOKENS)));
+          assertFailsClosed(scan(Fixtures.file(header, new byte[16])));
+        });
+  }
+
+  /** Tokens of JSON and of safetensors headers, so that random headers get past the first parse error. */
+  private static final List<String> JSON_TOKENS =
+      List.of(
+          "{", "}", "[", "]", "\"", ":", ",", "0", "1", "9", "-", ".", "e", " ", "\n", "\"a\"", "\"dtype\"",
+          "\"shape\"", "\"data_offsets\"", "\"F32\"", "\"F4\"", "\"__metadata__\"", "\\ud800",
+          "18446744073709551615", "4294967296", "null");
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("validData")
+  void validFilesStayCleanWhateverTheirData(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] data = new byte[10];
+          for (int i = 0; i < data.length; i++) {
+            data[i] = g.nextByte();
+          }
+          RecordingScanContext ctx = scan(Fixtures.file(VALID_HEADER, data));
+
+          assertThat(ctx.findings()).isEmpty();
+          assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+        });
   }
 }

@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.modelscan.api.FileResult;
 import dev.modelscan.robustness.Hex;
 import dev.modelscan.robustness.Scans;
+import dev.modelscan.testkit.SeededCases;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.Size;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Any bytes at all, under any name, through the whole engine with every scanner on the class path: a result always
@@ -41,34 +39,64 @@ class ArbitraryInputPropertyTest {
           new byte[] {0x08, 0x07, 0x12, 0x04},
           new byte[] {0x1c, 0, 0, 0, 'T', 'F', 'L', '3'});
 
-  @Provide
-  Arbitrary<byte[]> hostile() {
-    Arbitrary<byte[]> tail = Arbitraries.bytes().array(byte[].class).ofMaxSize(2048);
-    return Arbitraries.of(MAGICS).flatMap(m -> tail.map(t -> concat(m, t)));
+  private static final List<String> NAMES =
+      List.of(
+          "model.pkl", "model.pt", "weights.safetensors", "x.npy", "m.h5", "m.keras", "a.zip", "a.tar.gz", "a.7z",
+          "config.json", "m.onnx", "m.gguf", "m.tflite", "saved_model.pb", "noext", "");
+
+  /** A real format's magic followed by up to 2 KiB of random bytes. */
+  private static byte[] hostile(SeededCases g) {
+    return concat(g.pick(MAGICS), g.bytes(2048));
   }
 
-  @Provide
-  Arbitrary<String> names() {
-    return Arbitraries.of(
-        "model.pkl", "model.pt", "weights.safetensors", "x.npy", "m.h5", "m.keras", "a.zip", "a.tar.gz", "a.7z",
-        "config.json", "m.onnx", "m.gguf", "m.tflite", "saved_model.pb", "noext", "");
+  static LongStream anyCases() {
+    return SeededCases.seeds("anyBytesGiveASaneResult", 300);
   }
 
-  @Property(tries = 300)
-  void anyBytesGiveASaneResult(@ForAll @Size(max = 4096) byte[] content, @ForAll("names") String name) {
-    FileResult r = Scans.DEFAULT.scanBytes(content, name);
-    Scans.assertSane(r, name + " " + Hex.dump(content));
-    assertThat(r.size()).isEqualTo(content.length);
+  static LongStream prefixedCases() {
+    return SeededCases.seeds("formatPrefixedRandomBytesGiveASaneResult", 400);
   }
 
-  @Property(tries = 400)
-  void formatPrefixedRandomBytesGiveASaneResult(@ForAll("hostile") byte[] content, @ForAll("names") String name) {
-    Scans.assertSane(Scans.DEFAULT.scanBytes(content, name), name + " " + Hex.dump(content));
+  static LongStream tinyCases() {
+    return SeededCases.seeds("tinyLimitsStillGiveASaneResult", 300);
   }
 
-  @Property(tries = 300)
-  void tinyLimitsStillGiveASaneResult(@ForAll("hostile") byte[] content, @ForAll("names") String name) {
-    Scans.assertWithinTinyLimits(Scans.TINY.scanBytes(content, name), name + " " + Hex.dump(content));
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("anyCases")
+  void anyBytesGiveASaneResult(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] content = g.bytes(4096);
+          String name = g.pick(NAMES);
+          FileResult r = Scans.DEFAULT.scanBytes(content, name);
+          Scans.assertSane(r, name + " " + Hex.dump(content));
+          assertThat(r.size()).isEqualTo(content.length);
+        });
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("prefixedCases")
+  void formatPrefixedRandomBytesGiveASaneResult(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] content = hostile(g);
+          String name = g.pick(NAMES);
+          Scans.assertSane(Scans.DEFAULT.scanBytes(content, name), name + " " + Hex.dump(content));
+        });
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("tinyCases")
+  void tinyLimitsStillGiveASaneResult(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          byte[] content = hostile(g);
+          String name = g.pick(NAMES);
+          Scans.assertWithinTinyLimits(Scans.TINY.scanBytes(content, name), name + " " + Hex.dump(content));
+        });
   }
 
   private static byte[] concat(byte[] a, byte[] b) {

@@ -8,12 +8,12 @@ import dev.modelscan.robustness.Hex;
 import dev.modelscan.robustness.Pickles;
 import dev.modelscan.robustness.RequiresScanner;
 import dev.modelscan.robustness.Scans;
+import dev.modelscan.testkit.SeededCases;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.Random;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Inserting a dangerous call at any opcode boundary of any benign pickle yields a finding at HIGH or above. This is
@@ -40,65 +40,96 @@ class DangerousCallInsertionPropertyTest {
     }
   }
 
-  @Provide
-  Arbitrary<Pickles.Program> benignPickles() {
-    return Arbitraries.randomValue(Pickles::benign);
+  /** A benign pickle drawn from the seed. */
+  static Pickles.Program benign(long seed) {
+    return Pickles.benign(new Random(seed));
   }
 
-  @Provide
-  Arbitrary<Case> cases() {
-    return benignPickles()
-        .flatMap(
-            p ->
-                Arbitraries.of(p.opcodeStarts())
-                    .flatMap(
-                        at ->
-                            Arbitraries.integers()
-                                .between(0, Pickles.callableCount() - 1)
-                                .flatMap(
-                                    which ->
-                                        Arbitraries.of(Pickles.calls(which))
-                                            .flatMap(
-                                                call ->
-                                                    Arbitraries.of(true, false)
-                                                        .map(bal -> new Case(p, at, call, bal))))));
+  /** A benign pickle, one of its opcode boundaries, one form of one dangerous call, with or without a POP. */
+  static Case draw(long seed) {
+    Random r = new Random(seed);
+    Pickles.Program p = Pickles.benign(r);
+    List<Integer> starts = p.opcodeStarts();
+    int at = starts.get(r.nextInt(starts.size()));
+    List<Pickles.Call> forms = Pickles.calls(r.nextInt(Pickles.callableCount()));
+    return new Case(p, at, forms.get(r.nextInt(forms.size())), r.nextBoolean());
   }
 
-  @Property(tries = 400)
-  void aDangerousCallAtAnyOpcodeBoundaryIsFoundAtHighOrAbove(@ForAll("cases") Case c) {
-    byte[] input = c.bytes();
-    FileResult r = Scans.DEFAULT.scanBytes(input, "model.pkl");
-    assertThat(r.hasFindingAtLeast(Severity.HIGH))
-        .as("no HIGH finding for %s; got %s %s", c, r.status(), r.findings())
-        .isTrue();
+  static LongStream insertionCases() {
+    return SeededCases.seeds("aDangerousCallAtAnyOpcodeBoundaryIsFoundAtHighOrAbove", 400);
+  }
+
+  static LongStream nameCases() {
+    return SeededCases.seeds("theFindingDoesNotDependOnTheName", 100);
+  }
+
+  static LongStream benignCases() {
+    return SeededCases.seeds("theBenignPicklesAreCompleteAndHaveNoHighFinding", 200);
+  }
+
+  static LongStream boundaryCases() {
+    return SeededCases.seeds("boundariesAreOpcodeStarts", 50);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("insertionCases")
+  void aDangerousCallAtAnyOpcodeBoundaryIsFoundAtHighOrAbove(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Case c = draw(seed);
+          FileResult r = Scans.DEFAULT.scanBytes(c.bytes(), "model.pkl");
+          assertThat(r.hasFindingAtLeast(Severity.HIGH))
+              .as("no HIGH finding for %s; got %s %s", c, r.status(), r.findings())
+              .isTrue();
+        });
   }
 
   /** The same under a name that says nothing: dispatch is by content. */
-  @Property(tries = 100)
-  void theFindingDoesNotDependOnTheName(@ForAll("cases") Case c) {
-    FileResult r = Scans.DEFAULT.scanBytes(c.bytes(), "weights.bin");
-    assertThat(r.hasFindingAtLeast(Severity.HIGH)).as("no HIGH finding for %s", c).isTrue();
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("nameCases")
+  void theFindingDoesNotDependOnTheName(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Case c = draw(seed);
+          FileResult r = Scans.DEFAULT.scanBytes(c.bytes(), "weights.bin");
+          assertThat(r.hasFindingAtLeast(Severity.HIGH)).as("no HIGH finding for %s", c).isTrue();
+        });
   }
 
   /**
    * The generator really is benign: without the insertion the pickle is complete and has nothing at HIGH, so the
    * property above is about the inserted call and not about noise from the generator.
    */
-  @Property(tries = 200)
-  void theBenignPicklesAreCompleteAndHaveNoHighFinding(@ForAll("benignPickles") Pickles.Program p) {
-    FileResult r = Scans.DEFAULT.scanBytes(p.bytes(), "model.pkl");
-    assertThat(r.hasFindingAtLeast(Severity.HIGH)).as("%s: %s", Hex.dump(p.bytes()), r.findings()).isFalse();
-    assertThat(r.status()).as("%s: %s", Hex.dump(p.bytes()), r.statusReason()).isEqualTo(
-        dev.modelscan.api.ScanStatus.COMPLETE);
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("benignCases")
+  void theBenignPicklesAreCompleteAndHaveNoHighFinding(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Pickles.Program p = benign(seed);
+          FileResult r = Scans.DEFAULT.scanBytes(p.bytes(), "model.pkl");
+          assertThat(r.hasFindingAtLeast(Severity.HIGH)).as("%s: %s", Hex.dump(p.bytes()), r.findings()).isFalse();
+          assertThat(r.status())
+              .as("%s: %s", Hex.dump(p.bytes()), r.statusReason())
+              .isEqualTo(dev.modelscan.api.ScanStatus.COMPLETE);
+        });
   }
 
   /** Sanity of the generator itself: every recorded boundary is where an opcode really starts. */
-  @Property(tries = 50)
-  void boundariesAreOpcodeStarts(@ForAll("benignPickles") Pickles.Program p) {
-    List<Integer> starts = p.opcodeStarts();
-    assertThat(starts.get(0)).isZero();
-    assertThat(p.bytes()[p.stopOffset()]).isEqualTo((byte) '.');
-    assertThat(p.stopOffset()).isEqualTo(p.bytes().length - 1);
-    assertThat(starts).isSorted().doesNotHaveDuplicates();
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("boundaryCases")
+  void boundariesAreOpcodeStarts(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Pickles.Program p = benign(seed);
+          List<Integer> starts = p.opcodeStarts();
+          assertThat(starts.get(0)).isZero();
+          assertThat(p.bytes()[p.stopOffset()]).isEqualTo((byte) '.');
+          assertThat(p.stopOffset()).isEqualTo(p.bytes().length - 1);
+          assertThat(starts).isSorted().doesNotHaveDuplicates();
+        });
   }
 }

@@ -9,14 +9,13 @@ import dev.modelscan.robustness.Pickles;
 import dev.modelscan.robustness.RequiresScanner;
 import dev.modelscan.robustness.Samples;
 import dev.modelscan.robustness.Scans;
+import dev.modelscan.testkit.SeededCases;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Truncating or corrupting a malicious file after its payload never yields a complete, clean result. A loader that
@@ -46,41 +45,59 @@ class MaliciousTruncationPropertyTest {
     return new Evil(Pickles.insert(head, head.length, tail), head.length, call.toString());
   }
 
-  @Provide
-  Arbitrary<Evil> evils() {
-    return Arbitraries.randomValue(MaliciousTruncationPropertyTest::evil);
+  static LongStream truncationCases() {
+    return SeededCases.seeds("truncationAfterThePayloadIsNeverCompleteAndClean", 300);
   }
 
-  @Provide
-  Arbitrary<List<Mutation>> mutations() {
-    return Mutation.any().list().ofMinSize(1).ofMaxSize(3);
+  static LongStream corruptionCases() {
+    return SeededCases.seeds("corruptionAfterThePayloadIsNeverCompleteAndClean", 300);
   }
 
-  @Property(tries = 300)
+  static LongStream zipCases() {
+    return SeededCases.seeds("aTruncatedTorchZipAfterThePicklesDataIsNeverCompleteAndClean", 150);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("truncationCases")
   @RequiresScanner("pickle")
-  void truncationAfterThePayloadIsNeverCompleteAndClean(
-      @ForAll("evils") Evil evil, @ForAll int cut) {
-    int len = evil.payloadEnd() + Math.floorMod(cut, evil.bytes().length - evil.payloadEnd() + 1);
-    byte[] input = Arrays.copyOf(evil.bytes(), len);
-    FileResult r = Scans.DEFAULT.scanBytes(input, "model.pkl");
-    assertThat(Scans.completeAndClean(r))
-        .as("%s cut at %d: %s %s", evil, len, r.status(), r.findings())
-        .isFalse();
+  void truncationAfterThePayloadIsNeverCompleteAndClean(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Evil evil = evil(new Random(seed));
+          int cut = g.intBetween(Integer.MIN_VALUE, Integer.MAX_VALUE);
+          int len = evil.payloadEnd() + Math.floorMod(cut, evil.bytes().length - evil.payloadEnd() + 1);
+          byte[] input = Arrays.copyOf(evil.bytes(), len);
+          FileResult r = Scans.DEFAULT.scanBytes(input, "model.pkl");
+          assertThat(Scans.completeAndClean(r))
+              .as("%s cut at %d: %s %s", evil, len, r.status(), r.findings())
+              .isFalse();
+        });
   }
 
   /** Mutations are applied to the suffix after the payload only; the payload itself stays as a loader reads it. */
-  @Property(tries = 300)
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("corruptionCases")
   @RequiresScanner("pickle")
-  void corruptionAfterThePayloadIsNeverCompleteAndClean(
-      @ForAll("evils") Evil evil, @ForAll("mutations") List<Mutation> mutations) {
-    byte[] head = Arrays.copyOf(evil.bytes(), evil.payloadEnd());
-    byte[] rest = Arrays.copyOfRange(evil.bytes(), evil.payloadEnd(), evil.bytes().length);
-    byte[] tail = Mutation.applyAll(rest, mutations);
-    byte[] input = Pickles.insert(head, head.length, tail);
-    FileResult r = Scans.DEFAULT.scanBytes(input, "model.pkl");
-    assertThat(Scans.completeAndClean(r))
-        .as("%s with %s after the payload: %s %s", evil, mutations, r.status(), r.findings())
-        .isFalse();
+  void corruptionAfterThePayloadIsNeverCompleteAndClean(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Evil evil = evil(new Random(seed));
+          int n = g.sizeBetween(1, 3);
+          List<Mutation> mutations = new java.util.ArrayList<>();
+          for (int i = 0; i < n; i++) {
+            mutations.add(Mutation.any(g));
+          }
+          byte[] head = Arrays.copyOf(evil.bytes(), evil.payloadEnd());
+          byte[] rest = Arrays.copyOfRange(evil.bytes(), evil.payloadEnd(), evil.bytes().length);
+          byte[] tail = Mutation.applyAll(rest, mutations);
+          byte[] input = Pickles.insert(head, head.length, tail);
+          FileResult r = Scans.DEFAULT.scanBytes(input, "model.pkl");
+          assertThat(Scans.completeAndClean(r))
+              .as("%s with %s after the payload: %s %s", evil, mutations, r.status(), r.findings())
+              .isFalse();
+        });
   }
 
   /**
@@ -88,17 +105,25 @@ class MaliciousTruncationPropertyTest {
    * data: the central directory is gone, but a loader that salvages local headers (and the scanner must assume one
    * does) still reaches the pickle.
    */
-  @Property(tries = 150)
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("zipCases")
   @RequiresScanner({"pickle", "zip"})
-  void aTruncatedTorchZipAfterThePicklesDataIsNeverCompleteAndClean(@ForAll("evils") Evil evil, @ForAll int cut) {
-    byte[] zip = Samples.torchZip(evil.bytes());
-    // Stored member: its data starts after the local header (30 bytes + name) and is the pickle verbatim.
-    int dataEnd = indexOf(zip, evil.bytes()) + evil.bytes().length;
-    assertThat(dataEnd).isGreaterThan(evil.bytes().length);
-    int len = dataEnd + Math.floorMod(cut, zip.length - dataEnd + 1);
-    FileResult r = Scans.DEFAULT.scanBytes(Arrays.copyOf(zip, len), "model.pt");
-    assertThat(Scans.completeAndClean(r)).as("%s in a zip cut at %d: %s %s", evil, len, r.status(), r.findings())
-        .isFalse();
+  void aTruncatedTorchZipAfterThePicklesDataIsNeverCompleteAndClean(long seed) {
+    SeededCases.check(
+        seed,
+        g -> {
+          Evil evil = evil(new Random(seed));
+          int cut = g.intBetween(Integer.MIN_VALUE, Integer.MAX_VALUE);
+          byte[] zip = Samples.torchZip(evil.bytes());
+          // Stored member: its data starts after the local header (30 bytes + name) and is the pickle verbatim.
+          int dataEnd = indexOf(zip, evil.bytes()) + evil.bytes().length;
+          assertThat(dataEnd).isGreaterThan(evil.bytes().length);
+          int len = dataEnd + Math.floorMod(cut, zip.length - dataEnd + 1);
+          FileResult r = Scans.DEFAULT.scanBytes(Arrays.copyOf(zip, len), "model.pt");
+          assertThat(Scans.completeAndClean(r))
+              .as("%s in a zip cut at %d: %s %s", evil, len, r.status(), r.findings())
+              .isFalse();
+        });
   }
 
   private static int indexOf(byte[] hay, byte[] needle) {

@@ -7,16 +7,16 @@ import dev.modelscan.core.ModelScan;
 import dev.modelscan.robustness.Mutation;
 import dev.modelscan.robustness.Scans;
 import dev.modelscan.robustness.Seeds;
+import dev.modelscan.testkit.SeededCases;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.LongStream;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Scanning the same files with two worker threads and with one gives identical reports (apart from the elapsed time):
@@ -27,14 +27,16 @@ class ParallelScanPropertyTest {
   private static final ModelScan SEQUENTIAL = ModelScan.builder().registry(Scans.REGISTRY).parallelism(1).build();
   private static final ModelScan PARALLEL = ModelScan.builder().registry(Scans.REGISTRY).parallelism(2).build();
 
-  @Provide
-  Arbitrary<List<List<Mutation>>> mutationSets() {
-    return Mutation.any().list().ofMaxSize(3).list().ofMinSize(1).ofMaxSize(1);
+  static LongStream cases() {
+    return SeededCases.seeds("parallelAndSequentialReportsAreIdentical", 3);
   }
 
-  @Property(tries = 3)
-  void parallelAndSequentialReportsAreIdentical(@ForAll("mutationSets") List<List<Mutation>> mutationSets)
-      throws IOException {
+  /** One mutated twin per seed file, with up to three mutations. */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("cases")
+  void parallelAndSequentialReportsAreIdentical(long caseSeed) throws IOException {
+    SeededCases g = SeededCases.of(caseSeed);
+    List<List<Mutation>> mutationSets = List.of(g.listOf(3, Mutation::any));
     Path dir = Files.createTempDirectory("modelscan-parallel-");
     try {
       int i = 0;
@@ -48,11 +50,12 @@ class ParallelScanPropertyTest {
       }
       ScanReport seq = SEQUENTIAL.scan(List.of(dir));
       ScanReport par = PARALLEL.scan(List.of(dir));
-      assertThat(par.results()).hasSize(seq.results().size());
+      String why = "seed " + caseSeed + " (replay with -D" + SeededCases.SEED_PROPERTY + "=" + caseSeed + ")";
+      assertThat(par.results()).as(why).hasSize(seq.results().size());
       for (int j = 0; j < seq.results().size(); j++) {
-        assertThat(par.results().get(j)).isEqualTo(seq.results().get(j));
+        assertThat(par.results().get(j)).as(why).isEqualTo(seq.results().get(j));
       }
-      assertThat(par.verdict()).isEqualTo(seq.verdict());
+      assertThat(par.verdict()).as(why).isEqualTo(seq.verdict());
     } finally {
       try (Stream<Path> walk = Files.walk(dir)) {
         for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
