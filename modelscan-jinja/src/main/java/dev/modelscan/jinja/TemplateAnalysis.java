@@ -184,7 +184,7 @@ final class TemplateAnalysis {
     while (!atEnd()) {
       if (lx.type == Type.NAME) {
         if (afterDot) {
-          attributeName(lx.text, lx.start, "attribute ." + shorten(lx.text), false);
+          attributeName(lx.text, lx.start, "." + shorten(lx.text), false, true);
         } else {
           nameToken(lx.text, lx.start, true);
         }
@@ -192,7 +192,7 @@ final class TemplateAnalysis {
         literal(lx.text, lx.start);
         stored(Value.str(lx.text), lx.start);
         if (lx.text.length() <= Value.MAX_STRING) {
-          attributeName(lx.text, lx.start, "string '" + shorten(lx.text) + "'", true);
+          attributeName(lx.text, lx.start, "as string '" + shorten(lx.text) + "'", true, false);
         }
       }
       afterDot = lx.type == Type.OPERATOR && ".".equals(lx.text);
@@ -367,7 +367,8 @@ final class TemplateAnalysis {
       while (isOp(".")) {
         lx.next();
         if (lx.type == Type.NAME) {
-          attributeName(lx.text, lx.start, "attribute ." + shorten(lx.text), false);
+          // An assignment target: {% set ns.system = x %} sets a namespace attribute, it calls nothing.
+          attributeName(lx.text, lx.start, "." + shorten(lx.text), true, false);
           name = name + "." + lx.text;
           lx.next();
         }
@@ -735,9 +736,10 @@ final class TemplateAnalysis {
           String attr = lx.text;
           int at = lx.start;
           lx.next();
-          attributeName(attr, at, "attribute ." + shorten(attr), false);
           dotted = dotted == null || dotted.length() > 200 ? null : dotted + "." + attr;
           Value known = dotted == null ? null : symbols.get(dotted);
+          // ns.system set by the template is its own attribute; x.system(...) is a call of whatever x holds.
+          attributeName(attr, at, "." + shorten(attr), known != null, isOp("("));
           if (isOp("(")) {
             v = method(v, attr, at);
             dotted = null;
@@ -1166,7 +1168,7 @@ final class TemplateAnalysis {
         String rest = ref.substring(cut);
         for (String part : rest.split("[.\\[]", -1)) {
           if (!part.isEmpty() && rest.contains("." + part)) {
-            attributeName(part, at, "str.format field {" + shorten(ref) + "}", false);
+            attributeName(part, at, part + " in str.format field {" + shorten(ref) + "}", false, true);
             report(Severity.HIGH, "attribute access in a str.format field {" + shorten(ref) + "}", at);
           }
         }
@@ -1210,7 +1212,7 @@ final class TemplateAnalysis {
   /** A value used as an attribute name (or a key that falls back to one). */
   private void attributeUse(Value key, int at, String how, boolean subscript) {
     switch (key.kind) {
-      case STR -> attributeName(key.str, at, shorten(key.str) + " via " + how, subscript);
+      case STR -> attributeName(key.str, at, shorten(key.str) + " via " + how, subscript, true);
       case UNKNOWN, GLOBAL -> {
         if (!subscript) {
           report(Severity.HIGH, "attribute name computed at run time via " + how, at);
@@ -1236,12 +1238,16 @@ final class TemplateAnalysis {
       return;
     }
     for (String part : path.str.split("\\.", -1)) {
-      attributeName(part, at, shorten(part) + " via " + how, false);
+      attributeName(part, at, shorten(part) + " via " + how, false, true);
     }
   }
 
-  /** Checks one attribute name used at a sink. */
-  private void attributeName(String name, int at, String where, boolean subscript) {
+  /**
+   * Checks one attribute name used at a sink. {@code keyOrOwn}: a subscript key or an attribute the template set
+   * itself, where words such as {@code system} are data; {@code called}: the attribute is called, or the sink is one
+   * ({@code attr()}, {@code map(attribute=)}) whose result the analysis does not follow.
+   */
+  private void attributeName(String name, int at, String where, boolean keyOrOwn, boolean called) {
     String lower = name.toLowerCase(Locale.ROOT);
     if (name.startsWith("__") || (name.startsWith("_") && name.indexOf("__", 1) > 0)) {
       report(Severity.CRITICAL, "dunder attribute " + where, at);
@@ -1249,8 +1255,13 @@ final class TemplateAnalysis {
       report(Severity.CRITICAL, "internal attribute " + where, at);
     } else if (DANGEROUS_NAMES.contains(lower)) {
       report(Severity.CRITICAL, "attribute " + where, at);
-    } else if (!subscript && DANGEROUS_ATTRIBUTES.contains(lower)) {
-      report(Severity.CRITICAL, "attribute " + where, at);
+    } else if (!keyOrOwn && DANGEROUS_ATTRIBUTES.contains(lower)) {
+      if (called) {
+        report(Severity.CRITICAL, "attribute " + where + " called", at);
+      } else if ("sys".equals(lower) || "modules".equals(lower)) {
+        // x.sys.modules['os']: leads on to modules even without a call.
+        report(Severity.HIGH, "attribute " + where, at);
+      }
     } else if (name.startsWith("_")) {
       report(Severity.HIGH, "private attribute " + where, at);
     }
