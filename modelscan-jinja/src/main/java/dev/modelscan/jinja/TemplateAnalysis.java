@@ -103,8 +103,12 @@ final class TemplateAnalysis {
   static final int MAX_SYMBOLS = 4096;
 
   private final JinjaLexer lx;
-  private final Map<String, TemplateIssue> issues = new LinkedHashMap<>();
+  private final Map<String, TemplateIssue> issues;
   private final Map<String, Value> symbols = new HashMap<>();
+  /** Every value each name was assigned anywhere in the template, joined: what the second pass reads. */
+  private final Map<String, Value> joined = new HashMap<>();
+  /** In the second pass, the first pass's {@link #joined}; null in the first pass. */
+  private final Map<String, Value> seeded;
   private boolean symbolsOverflowed;
   /** The dotted name just parsed by primary(), for postfix() to look up {@code ns.attr} symbols. */
   private String path;
@@ -123,12 +127,36 @@ final class TemplateAnalysis {
     }
   }
 
-  TemplateAnalysis(String template, Runnable deadlineCheck) {
-    this.lx = new JinjaLexer(template, deadlineCheck, new LexerEvents());
+  private TemplateAnalysis(
+      String template, Runnable deadlineCheck, Map<String, TemplateIssue> issues, Map<String, Value> seeded) {
+    this.lx = new JinjaLexer(template, deadlineCheck, seeded == null ? new LexerEvents() : new Quiet());
+    this.issues = issues;
+    this.seeded = seeded;
   }
 
-  /** Runs the analysis; returns the issues, strongest first, then in template order. */
-  List<TemplateIssue> run() {
+  /**
+   * Analyses a template in two passes over it. The first reads each variable as last assigned before the read, in
+   * template order. That misses values that reach a read from later in the text: a namespace attribute assigned
+   * further down a loop body and read at the top of the next iteration, or a top-level variable that a macro defined
+   * earlier reads when it is called. The second pass therefore reads every variable as the join of all the values it
+   * is ever assigned (the first pass's), which is what those paths can carry. Issues of both passes are kept; the
+   * cost stays linear (twice the first).
+   *
+   * @return the issues, strongest first, then in template order
+   */
+  static List<TemplateIssue> analyse(String template, Runnable deadlineCheck) {
+    Map<String, TemplateIssue> issues = new LinkedHashMap<>();
+    TemplateAnalysis first = new TemplateAnalysis(template, deadlineCheck, issues, null);
+    first.pass();
+    TemplateAnalysis second = new TemplateAnalysis(template, deadlineCheck, issues, first.joined);
+    second.weakest = first.weakest;
+    second.pass();
+    List<TemplateIssue> out = new ArrayList<>(issues.values());
+    out.sort(Comparator.comparing(TemplateIssue::severity).thenComparingInt(TemplateIssue::offset));
+    return List.copyOf(out);
+  }
+
+  private void pass() {
     lx.next();
     while (lx.type != Type.EOF) {
       if (lx.type == Type.VARIABLE_BEGIN || lx.type == Type.BLOCK_BEGIN) {
@@ -140,9 +168,6 @@ final class TemplateAnalysis {
         lx.next();
       }
     }
-    List<TemplateIssue> out = new ArrayList<>(issues.values());
-    out.sort(Comparator.comparing(TemplateIssue::severity).thenComparingInt(TemplateIssue::offset));
-    return List.copyOf(out);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -396,7 +421,15 @@ final class TemplateAnalysis {
       // Namespace attributes live across loop iterations (that is what namespace() is for): join, do not overwrite.
       Value old = symbols.get(t);
       symbols.put(t, t.indexOf('.') >= 0 && old != null ? Value.either(old, v) : v);
+      Value all = joined.get(t);
+      joined.put(t, all == null ? v : Value.either(all, v));
     }
+  }
+
+  /** A variable's value: as assigned so far (first pass), or the join of all its assignments (second pass). */
+  private Value read(String name) {
+    Value v = seeded == null ? null : seeded.get(name);
+    return v != null ? v : symbols.get(name);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -591,7 +624,7 @@ final class TemplateAnalysis {
           case "false", "False" -> Value.FALSE;
           case "none", "None" -> Value.NONE;
           default -> {
-            if (MESSAGE_FUNCTIONS.contains(name) && isOp("(") && !symbols.containsKey(name)) {
+            if (MESSAGE_FUNCTIONS.contains(name) && isOp("(") && read(name) == null) {
               // raise_exception('...'), strftime_now('%Y'): the arguments are messages and formats, not data.
               arguments(true);
               yield Value.UNKNOWN;
@@ -692,7 +725,7 @@ final class TemplateAnalysis {
   }
 
   private Value reference(String name, int at) {
-    Value known = symbols.get(name);
+    Value known = read(name);
     if (known != null) {
       return known;
     }
@@ -737,7 +770,7 @@ final class TemplateAnalysis {
           int at = lx.start;
           lx.next();
           dotted = dotted == null || dotted.length() > 200 ? null : dotted + "." + attr;
-          Value known = dotted == null ? null : symbols.get(dotted);
+          Value known = dotted == null ? null : read(dotted);
           // ns.system set by the template is its own attribute; x.system(...) is a call of whatever x holds.
           attributeName(attr, at, "." + shorten(attr), known != null, isOp("("));
           if (isOp("(")) {
@@ -1288,7 +1321,11 @@ final class TemplateAnalysis {
 
   /** Checks a string literal as written. */
   private void literal(String value, int at) {
-    if (!value.isEmpty() && value.chars().allMatch(c -> c == '_')) {
+    boolean underscores = !value.isEmpty();
+    for (int i = 0; i < value.length() && underscores; i++) {
+      underscores = value.charAt(i) == '_';
+    }
+    if (underscores) {
       // Names are built from bare underscores; alone it can be a harmless replace('_', ' '), so only LOW.
       report(Severity.LOW, "underscore-only string", at);
     }
@@ -1366,6 +1403,21 @@ final class TemplateAnalysis {
       weakest = issues.values().stream().map(TemplateIssue::severity)
           .reduce(Severity.CRITICAL, (x, y) -> y.isAtLeast(x) ? x : y);
     }
+  }
+
+  /** The second pass: the lexer's observations were reported by the first. */
+  private static final class Quiet implements JinjaLexer.Listener {
+    @Override
+    public void escapedCharacter(int codePoint, int offset) {}
+
+    @Override
+    public void namedEscape(String name, boolean resolved, int offset) {}
+
+    @Override
+    public void nonAsciiName(String name, String normalised, int offset) {}
+
+    @Override
+    public void syntaxError(String what, int offset) {}
   }
 
   /** The lexer's observations become issues. */

@@ -44,7 +44,7 @@ public final class TemplateAnalyzer {
   public static List<TemplateIssue> analyze(CharSequence template, Runnable deadlineCheck) {
     Objects.requireNonNull(template, "template");
     Objects.requireNonNull(deadlineCheck, "deadlineCheck");
-    return new TemplateAnalysis(template.toString(), deadlineCheck).run();
+    return TemplateAnalysis.analyse(template.toString(), deadlineCheck);
   }
 
   /**
