@@ -293,8 +293,24 @@ final class Folding {
     return Value.str(sb.toString());
   }
 
+  /**
+   * Filters that pick items or characters out of a sequence: applied to a value that is not a constant, they can
+   * return any character of it, an underscore of {@code raise_exception|string} included.
+   */
+  private static final java.util.Set<String> PICKING =
+      java.util.Set.of("first", "last", "list", "random", "min", "max", "batch", "slice", "reverse", "sort", "unique",
+          "join", "string");
+
   /** Filters that build or transform strings and lists; others give up. */
   static Value filter(Value v, String name, List<Value> args, Map<String, Value> keywords) {
+    Value out = fold(v, name, args, keywords);
+    if (!out.isKnown() && !v.isKnown() && PICKING.contains(name)) {
+      return Value.TAINTED;
+    }
+    return out;
+  }
+
+  private static Value fold(Value v, String name, List<Value> args, Map<String, Value> keywords) {
     Value p0 = args.isEmpty() ? null : args.get(0);
     switch (name) {
       case "reverse":

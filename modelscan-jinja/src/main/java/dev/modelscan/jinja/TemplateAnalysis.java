@@ -1103,18 +1103,24 @@ final class TemplateAnalysis {
           return Value.gaveUp(v);
         }
         Value sep = a.get(0, "d");
-        return Folding.join(v, sep == null ? Value.str("") : sep);
+        Value joinedText = Folding.join(v, sep == null ? Value.str("") : sep);
+        // Joining what is not known can hand on any of its characters (see Folding.PICKING).
+        return !joinedText.isKnown() && !v.isKnown() ? Value.TAINTED : joinedText;
       }
       case "format" -> {
-        return percentFormat(v, a.positional.isEmpty() && !a.keywords.isEmpty() ? Value.UNKNOWN
-            : Value.list(a.positional, false), at);
+        // '%(a)s%(a)s'|format(a='_') is not folded: the result is unknown, tainted when an argument could spell.
+        Value args = a.keywords.isEmpty() ? Value.list(a.positional, false)
+            : Value.unknown(a.keywords.values().stream().anyMatch(Value::suspicious));
+        return percentFormat(v, args, at);
       }
       case "default", "d" -> {
         Value alt = p0 == null ? Value.str("") : p0;
         return v.isKnown() ? v : Value.either(Value.gaveUp(v), alt);
       }
       default -> {
-        return Folding.filter(v, name, a.positional, a.keywords);
+        Value out = Folding.filter(v, name, a.positional, a.keywords);
+        boolean keywordsSuspicious = a.keywords.values().stream().anyMatch(Value::suspicious);
+        return keywordsSuspicious && !out.isKnown() ? Value.TAINTED : out;
       }
     }
   }
@@ -1287,13 +1293,13 @@ final class TemplateAnalysis {
     } else if (INTERNAL_ATTRIBUTES.contains(name)) {
       report(Severity.CRITICAL, "internal attribute " + where, at);
     } else if (DANGEROUS_NAMES.contains(lower)) {
-      report(Severity.CRITICAL, "attribute " + where, at);
+      report(Severity.CRITICAL, "dangerous attribute " + where, at);
     } else if (!keyOrOwn && DANGEROUS_ATTRIBUTES.contains(lower)) {
       if (called) {
-        report(Severity.CRITICAL, "attribute " + where + " called", at);
+        report(Severity.CRITICAL, "dangerous attribute " + where + " called", at);
       } else if ("sys".equals(lower) || "modules".equals(lower)) {
         // x.sys.modules['os']: leads on to modules even without a call.
-        report(Severity.HIGH, "attribute " + where, at);
+        report(Severity.HIGH, "dangerous attribute " + where, at);
       }
     } else if (name.startsWith("_")) {
       report(Severity.HIGH, "private attribute " + where, at);

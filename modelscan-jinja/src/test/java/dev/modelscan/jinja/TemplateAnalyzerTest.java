@@ -272,6 +272,12 @@ class TemplateAnalyzerTest {
         "{{ messages|map(attribute=x) }}",
         "{{ messages|map(f, x) }}",
         "{{ (x ~ '{0.__cla').format(y) }}",
+        // Characters picked out of the text of a Python object or of data the analysis does not know.
+        "{{ messages[(raise_exception|string)|list|first * 2 ~ 'class__'] }}",
+        "{{ messages[(raise_exception|string)[0:1] * 2 ~ 'class__'] }}",
+        "{{ messages[(strftime_now|string|reverse|first) ~ 'x'] }}",
+        "{{ messages[(x|join)[3] ~ 'x'] }}",
+        "{{ messages['%(a)s%(a)s'|format(a='_') ~ 'class__'] }}",
         // A namespace attribute read at the top of a loop body and built further down: the next iteration reads it.
         "{% set ns = namespace(k='') %}{% for p in ['__cl', 'ass__'] %}{{ messages[ns.k] }}"
             + "{% set ns.k = ns.k ~ p %}{% endfor %}",
@@ -359,7 +365,8 @@ class TemplateAnalyzerTest {
     List<TemplateIssue> issues = analyze(template);
     assertThat(issues).extracting(TemplateIssue::indicator)
         .anyMatch(s -> s.contains("__globals__")).anyMatch(s -> s.contains("popen"));
-    // The long name itself is reported, shortened.
+    // A name of underscores only is an undefined variable, not an attribute: nothing is said of it, and whatever is
+    // said stays bounded.
     assertThat(issues).allSatisfy(i -> assertThat(i.indicator().length())
         .isLessThanOrEqualTo(TemplateIssue.MAX_INDICATOR_LENGTH));
   }
