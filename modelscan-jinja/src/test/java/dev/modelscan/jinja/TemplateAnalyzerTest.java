@@ -57,6 +57,14 @@ class TemplateAnalyzerTest {
         "{{ {'a': {'b': 1}} }}{{ '}}' }}{{ x if y else z }}{{ (a, b) }}{{ not x in y }}{{ x is not none }}",
         "{% macro render(m, sep=', ') %}{{ m.content }}{% endmacro %}{{ render(messages[0]) }}",
         "{{ cycler('odd', 'even').next() }}{{ joiner(', ')() }}{{ lipsum(1) }}{{ dict(a=1)|length }}",
+        // The shape of the Hermes 2 Pro tool template: a recursive macro, a dict looked up by a parameter's field.
+        "{%- macro json_to_python_type(json_spec) %}{%- set basic_type_map = {\"string\": \"str\", \"number\":"
+            + " \"float\", \"integer\": \"int\", \"boolean\": \"bool\"} %}{%- if basic_type_map[json_spec.type]"
+            + " is defined %}{{- basic_type_map[json_spec.type] }}{%- elif json_spec.type == \"array\" %}{{- \"list[\""
+            + " + json_to_python_type(json_spec|items) + \"]\" }}{%- else %}{{- \"Any\" }}{%- endif %}{%- endmacro %}"
+            + "{%- for tool in tools %}{%- for param_name, param_fields in tool.parameters.properties|items %}"
+            + "{{- param_name + \": \" + json_to_python_type(param_fields) }}{{- tool.description.split(\"\\n\\n\")[0] }}"
+            + "{%- endfor %}{%- endfor %}",
       })
   void normalTemplatesHaveNoIndicator(String template) {
     assertThat(analyze(template)).isEmpty();
