@@ -35,6 +35,7 @@ seed FormatsFuzzTestInputs/tfSavedModel modelscan-tensorflow -name '*saved_model
 seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name '*keras_metadata*.pb'
 seed FormatsFuzzTestInputs/sentencepiece modelscan-tokenizers -name '*.model'
 seed FormatsFuzzTestInputs/flaxMsgpack modelscan-flax -name '*.msgpack'
+seed FormatsFuzzTestInputs/jinjaTemplate modelscan-tokenizers -name '*.jinja' -o -name '*.j2' -o -name '*.jinja2' -o -name '*.template'
 for m in modelscan-pickle modelscan-core modelscan-safetensors modelscan-h5 modelscan-onnx modelscan-gguf modelscan-tensorflow \
     modelscan-tokenizers modelscan-flax; do
   seed EngineFuzzTestInputs/engine "$m" -size -4k ! -name '*.py' ! -name '*.properties' ! -name '*.txt' ! -path '*META-INF*'

@@ -1,5 +1,5 @@
 /**
- * The tokenizer-file scanners (SentencePiece models).
+ * The tokenizer-file scanners: SentencePiece models and standalone Jinja2 chat-template files.
  *
  * <p>Exports nothing: the scanners are reached only through {@code ScannerRegistry} in {@code dev.modelscan.core},
  * which finds them by the {@code provides} clause below (on the class path, {@code @AutoService} writes the matching
@@ -10,9 +10,11 @@
 module dev.modelscan.tokenizers {
   requires dev.modelscan.api;
   requires dev.modelscan.protobuf;
+  requires dev.modelscan.jinja;
   // @AutoService has CLASS retention: needed to compile, never at run time.
   requires static com.google.auto.service;
 
   provides dev.modelscan.api.spi.ModelScanner with
-      dev.modelscan.tokenizers.SentencePieceScanner;
+      dev.modelscan.tokenizers.SentencePieceScanner,
+      dev.modelscan.tokenizers.TemplateFileScanner;
 }

@@ -74,6 +74,23 @@ class ArchitectureTest {
     }
   }
 
+  /**
+   * The shared libraries that format modules build on (the protobuf wire reader, the Jinja template analyser) depend
+   * on the API and the JDK only, so that depending on them never brings in the engine or another format.
+   */
+  @Test
+  void sharedLibrariesDependOnTheApiOnly() {
+    for (String lib : List.of("dev.modelscan.protobuf..", "dev.modelscan.jinja..")) {
+      classes()
+          .that()
+          .resideInAPackage(lib)
+          .should()
+          .onlyDependOnClassesThat()
+          .resideInAnyPackage(lib, "dev.modelscan.api..", "java..")
+          .check(classes);
+    }
+  }
+
   @Test
   void onlyTheRegistryCallsServiceLoader() {
     noClasses()

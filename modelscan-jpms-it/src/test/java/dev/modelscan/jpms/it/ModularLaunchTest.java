@@ -37,7 +37,7 @@ class ModularLaunchTest {
           "onnx",
           "gguf",
           "tf-savedmodel", "tflite", "tf-keras-metadata",
-          "sentencepiece",
+          "sentencepiece", "jinja-template",
           "flax-msgpack");
 
   /** Exit code and merged stdout/stderr of one CLI run. */

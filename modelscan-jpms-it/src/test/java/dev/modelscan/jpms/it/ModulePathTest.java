@@ -54,7 +54,7 @@ class ModulePathTest {
           "dev.modelscan.tensorflow",
           Set.of("tf-savedmodel", "tflite", "tf-keras-metadata"),
           "dev.modelscan.tokenizers",
-          Set.of("sentencepiece"),
+          Set.of("sentencepiece", "jinja-template"),
           "dev.modelscan.flax",
           Set.of("flax-msgpack"));
 

@@ -4,7 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.modelscan.robustness.RequiresScanner;
 
 /**
- * Fuzz targets for the ONNX, GGUF, TensorFlow, SentencePiece and Flax msgpack parsers. In a plain build they replay the seeds under
+ * Fuzz targets for the ONNX, GGUF, TensorFlow, SentencePiece, Flax msgpack and Jinja template parsers. In a plain
+ * build they replay the seeds under
  * {@code src/test/resources/dev/modelscan/robustness/fuzz/FormatsFuzzTestInputs/<method>/}; with
  * {@code JAZZER_FUZZ=1} they fuzz (see the module README).
  */
@@ -84,5 +85,16 @@ class FormatsFuzzTest {
   @RequiresScanner("flax-msgpack")
   void flaxMsgpack(byte[] data) {
     FuzzHarness.scan("flax-msgpack", data, "flax_model.msgpack");
+  }
+
+  /**
+   * Fuzzes the jinja-template scanner (and through it the shared template analyser).
+   *
+   * @param data fuzzer input
+   */
+  @FuzzTest(maxDuration = FuzzTargets.MAX_DURATION)
+  @RequiresScanner("jinja-template")
+  void jinjaTemplate(byte[] data) {
+    FuzzHarness.scan("jinja-template", data, "chat_template.jinja");
   }
 }

@@ -29,6 +29,7 @@ final class FuzzTargets {
           Map.entry("tf-keras-metadata", "FormatsFuzzTest#tfKerasMetadata"),
           Map.entry("sentencepiece", "FormatsFuzzTest#sentencepiece"),
           Map.entry("flax-msgpack", "FormatsFuzzTest#flaxMsgpack"),
+          Map.entry("jinja-template", "FormatsFuzzTest#jinjaTemplate"),
           Map.entry("text", "EngineFuzzTest#engine"));
 
   private FuzzTargets() {}
