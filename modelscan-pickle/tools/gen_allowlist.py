@@ -222,6 +222,12 @@ def introspect(out):
         for name in names:
             if lives_in(getattr(mod, name), modname, name):
                 add(f"{modname}.{name}", "introspect: numpy reconstruct helper")
+    # ufuncs (pure element-wise math) pickle by name from the extension module that defines them; estimators keep
+    # them as parameters (FunctionTransformer(func=np.log1p))
+    umath = importlib.import_module("numpy.core._multiarray_umath")
+    for name, obj in sorted(vars(umath).items()):
+        if isinstance(obj, np.ufunc) and obj.__name__ == name:
+            add("numpy.core._multiarray_umath." + name, "introspect: numpy ufunc")
     for name, obj in defined(importlib.import_module("numpy.ma.core")):
         if inspect.isclass(obj) and issubclass(obj, np.ndarray):
             add("numpy.ma.core." + name, "introspect: masked array class")
@@ -353,8 +359,10 @@ def observed_pickles():
     rs = np.random.RandomState(0)
     X = rs.rand(40, 3)
     y = (X[:, 0] > .5).astype(int)
+    from sklearn.preprocessing import FunctionTransformer
     models = [
         make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y),
+        make_pipeline(FunctionTransformer(np.log1p), LogisticRegression()).fit(X, y),
         RandomForestClassifier(n_estimators=2, random_state=0).fit(X, y),
         GradientBoostingClassifier(n_estimators=2).fit(X, y),
         HistGradientBoostingClassifier(max_iter=2).fit(X, y),

@@ -181,6 +181,18 @@ public final class GlobalsPolicy {
   }
 
   /**
+   * Judges one import with the default settings (no allow or deny list), as {@link #classify(String, String,
+   * ScanSettings)} does.
+   *
+   * @param module the module
+   * @param name the attribute path inside the module
+   * @return the verdict, never null
+   */
+  public Verdict classify(String module, String name) {
+    return classify(module, name, 4, ScanSettings.defaults());
+  }
+
+  /**
    * Judges one fully dotted name whose module boundary is not known, such as a Hydra {@code _target_} (Hydra's {@code
    * _locate} imports the longest importable prefix and walks the rest). The first component is taken as the module,
    * so every later component is checked as a possible attribute walk into a dangerous name ({@code

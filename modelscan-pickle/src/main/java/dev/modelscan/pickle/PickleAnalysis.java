@@ -787,7 +787,9 @@ final class PickleAnalysis {
       return;
     }
     String target = callee.kind == Sym.GLOBAL ? callee.ref.verdict.resolved() : "what a call returned";
-    passedOn(args, target, opcode, at, 0);
+    if (mayCallArguments(callee, opcode)) {
+      passedOn(args, target, opcode, at, 0);
+    }
     if (callee.kind != Sym.GLOBAL) {
       return;
     }
@@ -805,6 +807,39 @@ final class PickleAnalysis {
         }
       }
     }
+  }
+
+  /**
+   * Known-safe callables that call (or instantiate from) an argument: torch's {@code _rebuild_from_type_v2} calls
+   * {@code func(*args)}, NumPy's random-state constructors call the bit-generator constructor they are given (NumPy
+   * 2 {@code numpy/random/_pickle.py}), copyreg's reconstructors call {@code __new__}/{@code __init__} of the classes
+   * they are given, and scikit-learn's passthrough scorer calls {@code estimator.score}.
+   */
+  private static final Set<String> CALLS_ARGUMENTS =
+      Set.of(
+          "torch._tensor._rebuild_from_type_v2",
+          "torch._utils._rebuild_wrapper_subclass",
+          "numpy.random._pickle.__randomstate_ctor",
+          "numpy.random._pickle.__generator_ctor",
+          "numpy.random._pickle.__bit_generator_ctor",
+          "copyreg._reconstructor",
+          "copyreg.__newobj__",
+          "copyreg.__newobj_ex__",
+          "sklearn.metrics._scorer._passthrough_scorer");
+
+  /**
+   * Whether a call may call what it is given: a computed callable or one that is not known safe, called with REDUCE,
+   * INST or OBJ, or a known-safe callable of {@link #CALLS_ARGUMENTS}. Known-safe classes and rebuild functions only
+   * store their arguments, and NEWOBJ hands them to {@code cls.__new__}.
+   */
+  private static boolean mayCallArguments(Sym callee, String opcode) {
+    if (callee.kind == Sym.GLOBAL && CALLS_ARGUMENTS.contains(callee.ref.verdict.resolved())) {
+      return true;
+    }
+    if (opcode.startsWith("NEWOBJ")) {
+      return false;
+    }
+    return callee.kind != Sym.GLOBAL || callee.ref.verdict.level() != GlobalsPolicy.Level.SAFE;
   }
 
   private static boolean isGetattr(ImportRecord r) {

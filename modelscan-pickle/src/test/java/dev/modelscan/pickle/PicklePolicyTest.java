@@ -165,6 +165,30 @@ class PicklePolicyTest {
     assertThat(medium(ctx)).as(ctx.toString()).isEmpty();
   }
 
+  @ParameterizedTest(name = "every global of {0} is on the exact list")
+  @ValueSource(
+      strings = {
+        "policy/sklearn_scaler_logreg_pipeline.pkl",
+        "policy/sklearn_scaler_logreg_pipeline.joblib",
+        "policy/sklearn_random_forest.joblib",
+        "policy/torch_tinynet_state_dict.pkl",
+        "policy/numpy_dtypes_p2.pkl",
+        "policy/numpy_dtypes_p4.pkl",
+        "policy/numpy_dtypes_p5.pkl",
+        "sklearn_grid_f1.pkl",
+        "sklearn_hgb.pkl",
+        "sklearn_knn.pkl",
+        "sklearn_tfidf.pkl",
+        "sklearn_pipeline.joblib",
+        "torch_whole_module_data.pkl",
+        "torchscript_data.pkl",
+        "torch_legacy_protocol0.pt",
+      })
+  void libraryFilesReferenceOnlyListedNames(String fixture) {
+    RecordingScanContext ctx = Fixtures.pickle(fixture);
+    assertThat(ctx.findings()).as(ctx.toString()).isEmpty();
+  }
+
   // ------------------------------------------------------------------------------- classes rebuilt, not called
 
   @Test
@@ -257,8 +281,13 @@ class PicklePolicyTest {
 
   /** getattr(collections.OrderedDict, name) written opcode by opcode, followed by {@code tail}. */
   private static byte[] getattrOn(String module, String name, String member, String tail) {
-    return new Ops().proto(2).global("builtins", "getattr").global(module, name).text("X")
-        .raw(le(member.length())).text(member).raw(0x86).text("R").text(tail).bytes();
+    return new Ops().proto(2).raw(getattrCall(module, name, member)).text(tail).bytes();
+  }
+
+  /** The opcodes of getattr(module.name, 'member'), leaving the result on the stack. */
+  private static byte[] getattrCall(String module, String name, String member) {
+    return new Ops().global("builtins", "getattr").global(module, name).text("X").raw(le(member.length()))
+        .text(member).raw(0x86).text("R").bytes();
   }
 
   @Test
@@ -275,6 +304,14 @@ class PicklePolicyTest {
         .global("builtins", "getattr").global("collections", "OrderedDict").text("X").raw(le(8)).text("fromkeys")
         .raw(0x86).text("R").global("torch", "Tensor").text(")}tR.").bytes();
     assertThat(critical(handed)).isTrue();
+    // an Enum member inside the arguments of a known-safe class (set([member])) is still only data
+    byte[] inSet = new Ops().proto(2).global("builtins", "set").text("]")
+        .raw(getattrCall("collections", "OrderedDict", "fromkeys")).text("a").raw(0x85).text("R.").bytes();
+    assertThat(Fixtures.pickleBytes(inSet, DEFAULTS).findings()).isEmpty();
+    // ... but handed to a callable that is not known safe, it may be called
+    byte[] toUnknown = new Ops().proto(2).global("mypackage", "run")
+        .raw(getattrCall("collections", "OrderedDict", "fromkeys")).raw(0x85).text("R.").bytes();
+    assertThat(critical(toUnknown)).isTrue();
     // a name computed while loading
     byte[] computed = new Ops().proto(2).global("builtins", "getattr").global("collections", "OrderedDict")
         .global("builtins", "str").text(")R").raw(0x86).text("R.").bytes();
