@@ -101,6 +101,12 @@ HF_ENUMS = ("transformers@007360d6 src/transformers/trainer_utils.py (ExplicitEn
     "transformers.trainer_utils.EvaluationStrategy", "transformers.trainer_utils.HubStrategy",
     "transformers.trainer_utils.HPSearchBackend", "transformers.trainer_utils.SchedulerType",
     "transformers.trainer_utils.FSDPOption"])
+# Enums of a training_args.bin that transformers' source search did not show here but fickling's reviewed
+# ML_ALLOWLIST lists (trailofbits/fickling @ 854c99ac fickling/ml.py): TrainingArguments.optim, the older sharded-DDP
+# option, and accelerate's distributed type kept in the PartialState that TrainingArguments caches.
+FICKLING_ENUMS = ("fickling@854c99ac fickling/ml.py ML_ALLOWLIST (Enum classes only)", [
+    "transformers.training_args.OptimizerNames", "transformers.trainer_utils.ShardedDDPOption",
+    "accelerate.utils.dataclasses.DistributedType"])
 
 # Modules never walked and never listed: loaders, backends, compilers, code generation, process groups, tests,
 # downloaders. (torch._C, torch.ops and the backend-registration helpers can rename backends or load libraries.)
@@ -556,8 +562,9 @@ def main():
             entries.setdefault("collections.abc." + name, "curated: abstract base class (no state)")
     for n, why in CURATED.items():
         entries.setdefault(n, "curated: " + why)
-    for n in HF_ENUMS[1]:
-        entries.setdefault(n, "curated: Enum read from " + HF_ENUMS[0])
+    for source, names in (HF_ENUMS, FICKLING_ENUMS):
+        for n in names:
+            entries.setdefault(n, "curated: Enum read from " + source)
     for alias, target in ALIASES.items():
         r = resolve(alias)
         if r is None or not lives_in(r[2], *target.rsplit(".", 1)) or target not in entries:

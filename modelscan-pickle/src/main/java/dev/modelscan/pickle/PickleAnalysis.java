@@ -661,6 +661,9 @@ final class PickleAnalysis {
   }
 
   void imported(ImportRecord r) {
+    if (isGetattr(r) && getattrs.size() < MAX_IMPORTS_PER_STREAM) {
+      getattrs.add(r);
+    }
     String m = r.verdict.resolved();
     if (m.startsWith("dill.")) {
       dill = true;
@@ -787,8 +790,15 @@ final class PickleAnalysis {
       return;
     }
     String target = callee.kind == Sym.GLOBAL ? callee.ref.verdict.resolved() : "what a call returned";
-    if (mayCallArguments(callee, opcode)) {
-      passedOn(args, target, opcode, at, 0);
+    if (mayCallArguments(callee, opcode) && !getattrs.isEmpty()) {
+      passedBudget = PASSED_ON_BUDGET;
+      if (!passedOn(args, target, opcode, at, 0)) {
+        // too large or too deep to follow: any getattr result may be in it
+        for (ImportRecord g : getattrs) {
+          g.noteOtherUse("a value too large to follow is passed to " + target + " (" + opcode + " at offset " + at
+              + "), which may call what getattr returned");
+        }
+      }
     }
     if (callee.kind != Sym.GLOBAL) {
       return;
@@ -847,24 +857,56 @@ final class PickleAnalysis {
         || r != null && GlobalsPolicy.canonical(r.module).equals("builtins") && r.name.equals("getattr");
   }
 
-  /** Marks getattr imports and results found among the arguments (tuples, lists and dicts, two levels deep). */
-  private void passedOn(Sym v, String callee, String opcode, long at, int depth) {
+  /** Values {@link #passedOn} looks at per call, so that shared (memoized) arguments cost a bounded time. */
+  static final int PASSED_ON_BUDGET = 256;
+
+  /** How deep {@link #passedOn} follows containers, call arguments and BUILD states. */
+  static final int PASSED_ON_DEPTH = 4;
+
+  private int passedBudget;
+
+  /** The builtins.getattr imports seen so far (what {@link #passedOn} looks for). */
+  private final List<ImportRecord> getattrs = new ArrayList<>();
+
+  /**
+   * Marks getattr imports and results found in a value handed to a call: in tuples, lists and dicts, and in the
+   * arguments and BUILD state of objects built by earlier calls (they may keep what they were given).
+   *
+   * @return false when the value could not be followed completely (too many items, too deep, budget spent)
+   */
+  private boolean passedOn(Sym v, String callee, String opcode, long at, int depth) {
     if (v == null) {
-      return;
+      return true;
+    }
+    if (--passedBudget < 0) {
+      return false;
     }
     if ((v.kind == Sym.GLOBAL || v.kind == Sym.CALL) && isGetattr(v.ref)) {
       v.ref.noteOtherUse(
           (v.kind == Sym.GLOBAL ? "getattr itself" : "what getattr returned") + " is passed to " + callee + " ("
               + opcode + " at offset " + at + "), which may call it");
-      return;
+      return true;
     }
-    if (depth >= 2 || v.items == null || !(v.kind == Sym.TUPLE || v.kind == Sym.LIST || v.kind == Sym.DICT)) {
-      return;
+    boolean container = v.kind == Sym.TUPLE || v.kind == Sym.LIST || v.kind == Sym.DICT;
+    if (!container && v.kind != Sym.CALL) {
+      return v.kind != Sym.OTHER && v.kind != Sym.SET && v.kind != Sym.FROZENSET;
     }
-    int n = Math.min(v.items.length, v.kind == Sym.DICT ? 2 * v.count : v.count);
+    if (depth >= PASSED_ON_DEPTH) {
+      return false;
+    }
+    if (v.kind == Sym.CALL) {
+      return passedOn(v.args, callee, opcode, at, depth + 1) && passedOn(v.state, callee, opcode, at, depth + 1);
+    }
+    int n = v.kind == Sym.DICT ? 2 * v.count : v.count;
+    if (n > 0 && (v.items == null || v.items.length < n)) {
+      return false;
+    }
     for (int i = 0; i < n; i++) {
-      passedOn(v.items[i], callee, opcode, at, depth + 1);
+      if (!passedOn(v.items[i], callee, opcode, at, depth + 1)) {
+        return false;
+      }
     }
+    return true;
   }
 
   /**

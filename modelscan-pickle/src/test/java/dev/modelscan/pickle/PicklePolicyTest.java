@@ -312,6 +312,15 @@ class PicklePolicyTest {
     byte[] toUnknown = new Ops().proto(2).global("mypackage", "run")
         .raw(getattrCall("collections", "OrderedDict", "fromkeys")).raw(0x85).text("R.").bytes();
     assertThat(critical(toUnknown)).isTrue();
+    // ... also inside what a known-safe call built from it, or in a list too long to follow
+    byte[] wrapped = new Ops().proto(2).global("mypackage", "run").global("builtins", "tuple").text("]")
+        .raw(getattrCall("collections", "OrderedDict", "fromkeys")).text("a").raw(0x85).text("R").raw(0x85)
+        .text("R.").bytes();
+    assertThat(critical(wrapped)).isTrue();
+    byte[] longList = new Ops().proto(2).global("mypackage", "run").text("](")
+        .repeat("N", Sym.MAX_ITEMS + 5).raw(getattrCall("collections", "OrderedDict", "fromkeys")).text("e")
+        .raw(0x85).text("R.").bytes();
+    assertThat(critical(longList)).isTrue();
     // a name computed while loading
     byte[] computed = new Ops().proto(2).global("builtins", "getattr").global("collections", "OrderedDict")
         .global("builtins", "str").text(")R").raw(0x86).text("R.").bytes();
