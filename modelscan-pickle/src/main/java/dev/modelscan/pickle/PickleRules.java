@@ -69,7 +69,7 @@ public final class PickleRules {
    * Switching off a model scanner or an unpickling safety hook (fickling's hooks, picklescan, modelscan, modelaudit
    * internals, torch's weights_only allowlist functions).
    *
-   * @since 0.2
+   * @since 0.1
    */
   public static final Rule SCANNER_TAMPERING =
       new Rule(
@@ -107,7 +107,7 @@ public final class PickleRules {
    * argument of copyreg's reconstructors) rather than called with arguments: {@code cls.__new__(cls)}, then BUILD
    * hands the state to its {@code __setstate__} if the class defines one.
    *
-   * @since 0.2
+   * @since 0.1
    */
   public static final Rule UNKNOWN_CLASS =
       Rule.of(
