@@ -96,6 +96,13 @@ CURATED = {
         "torch main torch/_utils.py: rebuilds a nested tensor view from a buffer (torch >= 2.1)",
     "torch._utils._rebuild_sparse_csr_tensor": "torch 1.13 torch/_utils.py (removed later)",
 }
+CURATED_OLD = {
+    "torch.nn.parameter.Buffer": "torch >= 2.5 torch/nn/parameter.py: a tensor marked as a module buffer",
+    **{f"scipy.sparse.{m}.{m}_matrix": f"SciPy < 1.8 defined the class in scipy/sparse/{m}.py"
+       for m in ("csr", "csc", "coo", "lil", "dok", "bsr", "dia")},
+    "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper":
+        "scikit-learn < 0.23 vendored joblib: the array wrapper defined in sklearn/externals/joblib/numpy_pickle.py",
+}
 HF_ENUMS = ("transformers@007360d6 src/transformers/trainer_utils.py (ExplicitEnum subclasses)", [
     "transformers.trainer_utils.IntervalStrategy", "transformers.trainer_utils.SaveStrategy",
     "transformers.trainer_utils.EvaluationStrategy", "transformers.trainer_utils.HubStrategy",
@@ -565,6 +572,14 @@ def main():
     for source, names in (HF_ENUMS, FICKLING_ENUMS):
         for n in names:
             entries.setdefault(n, "curated: Enum read from " + source)
+    # NumPy 2 renamed the package numpy.core to numpy._core: the same definitions, written under the new path by
+    # every pickle NumPy 2 makes (numpy._core.multiarray._reconstruct, ...). NumPy 2 is not installed here.
+    for n in sorted(entries):
+        if n.startswith("numpy.core."):
+            entries.setdefault("numpy._core." + n[len("numpy.core."):],
+                               "curated: NumPy 2 path of " + n + " (numpy/_core, same definition)")
+    for n, why in CURATED_OLD.items():
+        entries.setdefault(n, "curated: " + why)
     for alias, target in ALIASES.items():
         r = resolve(alias)
         if r is None or not lives_in(r[2], *target.rsplit(".", 1)) or target not in entries:

@@ -140,6 +140,14 @@ class PicklePolicyTest {
         "torch.jit._pickle.build_intlist",
         "sklearn.tree._tree.Tree",
         "scipy.sparse._csr.csr_matrix",
+        // NumPy 2 writes numpy._core where NumPy 1 wrote numpy.core
+        "numpy._core.multiarray._reconstruct",
+        "numpy._core.multiarray.scalar",
+        "numpy._core._multiarray_umath.log1p",
+        // HF Trainer enums (training_args.bin)
+        "transformers.trainer_utils.IntervalStrategy",
+        "transformers.training_args.OptimizerNames",
+        "accelerate.utils.dataclasses.DistributedType",
       })
   void harmlessStandardNamesAreSafe(String name) {
     int dot = name.lastIndexOf('.');
