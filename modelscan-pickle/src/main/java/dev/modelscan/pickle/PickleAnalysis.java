@@ -865,7 +865,7 @@ final class PickleAnalysis {
 
   private int passedBudget;
 
-  /** The builtins.getattr imports seen so far (what {@link #passedOn} looks for). */
+  /** The builtins.getattr imports of the running stream (what {@link #passedOn} looks for). */
   private final List<ImportRecord> getattrs = new ArrayList<>();
 
   /**
@@ -1048,6 +1048,10 @@ final class PickleAnalysis {
 
   /** Turns the imports of a finished (or broken) stream into findings. */
   void streamEnded(List<ImportRecord> records) {
+    if (!getattrs.isEmpty()) {
+      // values of a finished stream never reach another one (a nested machine ends inside the outer stream)
+      getattrs.removeIf(g -> records.contains(g));
+    }
     if (ctx == null) {
       return;
     }
