@@ -473,8 +473,6 @@ def observed_pickles():
         yield "scipy", pickle.dumps(scipy.sparse.csr_array(m), protocol=4)
 
     # standard library data types
-    class Colour(enum.Enum):  # pickled by reference would need a module; only the data types are observed here
-        RED = 1
     std = [collections.OrderedDict(a=1), collections.Counter("ab"), collections.defaultdict(list, a=[1]),
            collections.deque([1]), datetime.datetime(2020, 1, 2, 3, 4, 5), datetime.date(2020, 1, 2),
            datetime.timedelta(1), datetime.time(1), datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc),
