@@ -14,28 +14,51 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Judges the globals a pickle imports, in layers: names the embedder denies, names that are always dangerous (matched
- * on the full dotted path, every parent, and every path the dotted attribute walk passes through), names known safe for
- * the ML ecosystem, names the embedder allows, and everything else as unknown.
+ * Judges the globals a pickle imports (and the dotted names configs ask loaders to instantiate), in layers: names the
+ * embedder denies, names that are always dangerous (matched on the full dotted path, every parent, and every path the
+ * dotted attribute walk passes through), names known safe for the ML ecosystem, names the embedder allows, and
+ * everything else as unknown.
+ *
+ * <p>The known-safe layer is an <em>exact</em> list of {@code module.qualname} names ({@code
+ * allowlist-generated.tsv}, written by {@code modelscan-pickle/tools/gen_allowlist.py} from the installed libraries):
+ * classes and rebuild functions whose definition lives in that module, torch's own {@code weights_only} allowlist item
+ * for item, and the names real libraries write. It has no wildcards: a package wildcard also covers every name the
+ * package merely imports ({@code operator.attrgetter} as an attribute of a scikit-learn module, the {@code platform}
+ * module as {@code sklearn.base.platform}) and helpers with side effects (torch's backend renaming), which is how such
+ * allowlists are bypassed. The only namespace rule is TorchScript's {@code __torch__}, which is not a Python module.
  *
  * <p>Names are first resolved the way {@code pickle.Unpickler.find_class} resolves them: Python 2 names are remapped
  * below protocol 3, private aliases ({@code posix}, {@code nt}, {@code _io}, {@code _operator}, ...) are folded onto
  * the public module, and {@code __builtins__} reached through any module is {@code builtins}. The lists are data
  * files of this package, loaded once into immutable maps. Thread-safe and immutable.
+ *
+ * <p>Public for the other packages of this module (config and source analysers judge {@code _target_} names with it);
+ * the module exports no package, so this is not API.
  */
-final class GlobalsPolicy {
+public final class GlobalsPolicy {
 
   /** Why a dangerous name is dangerous; chooses the rule and the words of the message. */
-  enum Category {
+  public enum Category {
+    /** Runs Python source or code. */
     EXEC("evaluates or executes Python code"),
+    /** Runs commands or spawns processes. */
     PROCESS("runs operating-system commands or spawns processes"),
+    /** Imports modules or resolves strings to callables. */
     IMPORT("imports modules or turns strings into callables, which reaches any function"),
+    /** Reaches arbitrary attributes by name. */
     REFLECTION("reaches arbitrary attributes by name, which reaches any function"),
+    /** Loads or calls native code. */
     NATIVE("loads or calls native code"),
+    /** Builds functions or code objects from bytecode. */
     CODE("builds Python functions or code objects from raw bytecode"),
+    /** Runs another unsafe deserializer. */
     NESTED("deserializes a second payload with another unsafe loader"),
+    /** Reads, writes or deletes files. */
     FILE("reads, writes or deletes files"),
-    NETWORK("opens network connections or downloads content");
+    /** Reaches the network. */
+    NETWORK("opens network connections or downloads content"),
+    /** Switches off a scanner or an unpickling safety hook. */
+    TAMPER("switches off a model scanner or an unpickling safety hook, so that what is loaded next runs unchecked");
 
     private final String effect;
 
@@ -43,22 +66,34 @@ final class GlobalsPolicy {
       this.effect = effect;
     }
 
-    /** Whether the category means code execution (CRITICAL) rather than access (HIGH). */
-    boolean critical() {
-      return this != NESTED && this != FILE && this != NETWORK;
+    /**
+     * Whether the category means code execution (CRITICAL) rather than access (HIGH).
+     *
+     * @return true for code execution
+     */
+    public boolean critical() {
+      return this != NESTED && this != FILE && this != NETWORK && this != TAMPER;
     }
 
-    /** What calling such a name does, for messages. */
-    String effect() {
+    /**
+     * What calling such a name does, for messages.
+     *
+     * @return a verb phrase
+     */
+    public String effect() {
       return effect;
     }
   }
 
   /** Which layer judged a name. */
-  enum Level {
+  public enum Level {
+    /** On the embedder's deny list. */
     DENIED,
+    /** On the always-dangerous list (the embedder's allow list cannot change that). */
     DANGEROUS,
+    /** On the exact known-safe list, in the TorchScript namespace, or on the embedder's allow list. */
     SAFE,
+    /** Anything else. */
     UNKNOWN
   }
 
@@ -70,7 +105,7 @@ final class GlobalsPolicy {
    * @param resolved the name after compat remapping and alias folding ({@code module.qualname})
    * @param matched the list entry that decided, or empty
    */
-  record Verdict(Level level, Category category, String resolved, String matched) {}
+  public record Verdict(Level level, Category category, String resolved, String matched) {}
 
   private static final GlobalsPolicy BUILTIN = load();
 
@@ -107,7 +142,6 @@ final class GlobalsPolicy {
   private final Map<String, Category> dangerous;
   private final Map<String, Category> dangerousAnyModule;
   private final Set<String> safe;
-  private final Set<String> safePrefixes;
   private final Map<String, String[]> compatNames;
   private final Map<String, String> compatModules;
 
@@ -115,20 +149,67 @@ final class GlobalsPolicy {
       Map<String, Category> dangerous,
       Map<String, Category> dangerousAnyModule,
       Set<String> safe,
-      Set<String> safePrefixes,
       Map<String, String[]> compatNames,
       Map<String, String> compatModules) {
     this.dangerous = Map.copyOf(dangerous);
     this.dangerousAnyModule = Map.copyOf(dangerousAnyModule);
     this.safe = Set.copyOf(safe);
-    this.safePrefixes = Set.copyOf(safePrefixes);
     this.compatNames = Map.copyOf(compatNames);
     this.compatModules = Map.copyOf(compatModules);
   }
 
-  /** The built-in lists, loaded once. */
-  static GlobalsPolicy builtin() {
+  /**
+   * The built-in lists, loaded once.
+   *
+   * @return the shared policy
+   */
+  public static GlobalsPolicy builtin() {
     return BUILTIN;
+  }
+
+  /**
+   * Judges one import written as {@code module} and {@code name} (which may be dotted: find_class walks attributes
+   * from protocol 4 on), as a protocol-4 pickle would import it.
+   *
+   * @param module the module
+   * @param name the attribute path inside the module
+   * @param settings the scan's settings (allow and deny lists)
+   * @return the verdict, never null
+   */
+  public Verdict classify(String module, String name, ScanSettings settings) {
+    return classify(module, name, 4, settings);
+  }
+
+  /**
+   * Judges one import with the default settings (no allow or deny list), as {@link #classify(String, String,
+   * ScanSettings)} does.
+   *
+   * @param module the module
+   * @param name the attribute path inside the module
+   * @return the verdict, never null
+   */
+  public Verdict classify(String module, String name) {
+    return classify(module, name, 4, ScanSettings.defaults());
+  }
+
+  /**
+   * Judges one fully dotted name whose module boundary is not known, such as a Hydra {@code _target_} (Hydra's {@code
+   * _locate} imports the longest importable prefix and walks the rest). The first component is taken as the module,
+   * so every later component is checked as a possible attribute walk into a dangerous name ({@code
+   * torch.serialization.os.system} is {@code os.system}); the known-safe layer compares the whole name, so the split
+   * does not change what is safe.
+   *
+   * @param dotted a dotted name with at least two components
+   * @param settings the scan's settings (allow and deny lists)
+   * @return the verdict, never null
+   * @throws IllegalArgumentException if {@code dotted} has no dot
+   */
+  public Verdict classify(String dotted, ScanSettings settings) {
+    int dot = dotted.indexOf('.');
+    if (dot <= 0 || dot == dotted.length() - 1) {
+      throw new IllegalArgumentException("not a dotted name: " + dotted);
+    }
+    return classify(dotted.substring(0, dot), dotted.substring(dot + 1), 4, settings);
   }
 
   /**
@@ -157,7 +238,7 @@ final class GlobalsPolicy {
    * @param settings the scan's settings (allow and deny lists)
    * @return the verdict
    */
-  Verdict classify(String module, String name, int proto, ScanSettings settings) {
+  public Verdict classify(String module, String name, int proto, ScanSettings settings) {
     String[] mn = compat(module, name, proto);
     String resolved = mn[0] + "." + mn[1];
     String canonical = canonical(mn[0]) + "." + mn[1];
@@ -199,11 +280,12 @@ final class GlobalsPolicy {
       }
     }
 
-    // Layer 2: known safe for ML files, by exact name (or an estimator package wildcard).
-    // Package wildcards cover classes and functions of the package, not attribute walks below them.
-    boolean walk = mn[1].indexOf('.') >= 0;
-    if (isSafe(resolved, walk) || isSafe(canonical, walk)) {
+    // Layer 2: known safe for ML files, by exact name only.
+    if (safe.contains(resolved) || safe.contains(canonical)) {
       return new Verdict(Level.SAFE, null, resolved, "");
+    }
+    if (torchScriptClass(mn[0])) {
+      return new Verdict(Level.SAFE, null, resolved, TORCHSCRIPT_NAMESPACE);
     }
     // Layer 2b: the embedder's allow list (never reached for dangerous names).
     String allowed = matchAllow(settings.allowedGlobals(), resolved);
@@ -242,21 +324,17 @@ final class GlobalsPolicy {
     return best;
   }
 
-  private boolean isSafe(String full, boolean walk) {
-    if (safe.contains(full)) {
-      return true;
-    }
-    if (walk) {
-      return false;
-    }
-    int dot = full.lastIndexOf('.');
-    while (dot > 0) {
-      if (safePrefixes.contains(full.substring(0, dot))) {
-        return true;
-      }
-      dot = full.lastIndexOf('.', dot - 1);
-    }
-    return false;
+  /** The matched entry reported for names of the TorchScript namespace. */
+  static final String TORCHSCRIPT_NAMESPACE = "__torch__ (TorchScript class type)";
+
+  /**
+   * TorchScript archives name the classes of their own compiled code {@code __torch__.<qualified name>} (torch
+   * {@code _jit_internal._qualified_name} prefixes every module with {@code __torch__}). torch's C++ unpickler resolves
+   * them against the archive's compilation unit; Python has no module of that name, so {@code pickle.load} of such a
+   * name fails at the import. What such a class does lives in the archive's {@code code/} members, analysed apart.
+   */
+  private static boolean torchScriptClass(String module) {
+    return module.equals("__torch__") || module.startsWith("__torch__.");
   }
 
   /** An entry of {@code names} that equals {@code full} or is a parent of it. */
@@ -326,6 +404,9 @@ final class GlobalsPolicy {
     return sb.toString();
   }
 
+  /** The exact allowlist resource (generated; see the class comment). */
+  static final String ALLOWLIST = "allowlist-generated.tsv";
+
   private static GlobalsPolicy load() {
     Map<String, Category> dangerous = new HashMap<>();
     Map<String, Category> anyModule = new HashMap<>();
@@ -342,13 +423,13 @@ final class GlobalsPolicy {
       }
     }
     Set<String> safe = new HashSet<>();
-    Set<String> safePrefixes = new HashSet<>();
-    for (String line : lines("safe_globals.txt")) {
-      if (line.endsWith(".*")) {
-        safePrefixes.add(line.substring(0, line.length() - 2));
-      } else {
-        safe.add(line);
+    for (String line : lines(ALLOWLIST)) {
+      int tab = line.indexOf('\t');
+      String name = tab < 0 ? line : line.substring(0, tab);
+      if (name.indexOf('*') >= 0 || name.indexOf('.') <= 0) {
+        throw new IllegalStateException("not an exact module.qualname in " + ALLOWLIST + ": " + name);
       }
+      safe.add(name);
     }
     Map<String, String[]> names = new HashMap<>();
     Map<String, String> modules = new HashMap<>();
@@ -362,7 +443,7 @@ final class GlobalsPolicy {
         throw new IllegalStateException("bad line in compat_mappings.txt: " + line);
       }
     }
-    return new GlobalsPolicy(dangerous, anyModule, safe, safePrefixes, names, modules);
+    return new GlobalsPolicy(dangerous, anyModule, safe, names, modules);
   }
 
   private static java.util.List<String> lines(String resource) {

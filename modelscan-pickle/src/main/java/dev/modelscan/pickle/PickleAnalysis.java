@@ -661,6 +661,9 @@ final class PickleAnalysis {
   }
 
   void imported(ImportRecord r) {
+    if (isGetattr(r) && getattrs.size() < MAX_IMPORTS_PER_STREAM) {
+      getattrs.add(r);
+    }
     String m = r.verdict.resolved();
     if (m.startsWith("dill.")) {
       dill = true;
@@ -757,6 +760,205 @@ final class PickleAnalysis {
     }
   }
 
+  /** Python identifiers as getattr member names of the Enum pattern (ASCII; anything else is not that pattern). */
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+
+  /**
+   * Reconstructors that take the class to rebuild as an argument, by position: copyreg's {@code __newobj__(cls,
+   * *args)} and {@code __newobj_ex__(cls, args, kwargs)} call {@code cls.__new__}; {@code _reconstructor(cls, base,
+   * state)} calls {@code base.__new__(cls, state)} and {@code base.__init__} (CPython {@code Lib/copyreg.py}); torch's
+   * {@code _rebuild_from_type_v2(func, new_type, args, state)} turns the tensor into {@code new_type} and {@code
+   * _rebuild_wrapper_subclass(cls, ...)} makes a {@code cls} instance ({@code torch/_tensor.py}, {@code
+   * torch/_utils.py}).
+   */
+  private static final Map<String, int[]> CLASS_ARGUMENTS =
+      Map.of(
+          "copyreg.__newobj__", new int[] {0},
+          "copyreg.__newobj_ex__", new int[] {0},
+          "copyreg._reconstructor", new int[] {0, 1},
+          "torch._tensor._rebuild_from_type_v2", new int[] {1},
+          "torch._utils._rebuild_wrapper_subclass", new int[] {0});
+
+  /**
+   * Every call, before its callee is recorded: classes handed to a reconstructor are rebuilt, not called; the
+   * getattr calls of the Enum-member pattern are checked; and a getattr (or what it returned) handed on to another
+   * call counts against that pattern, because the receiving callable may call it ({@code _rebuild_from_type_v2} calls
+   * its first argument).
+   */
+  void arguments(PickleMachine m, Sym callee, Sym args, String opcode, long at) {
+    if (ctx == null || args == null) {
+      return;
+    }
+    String target = callee.kind == Sym.GLOBAL ? callee.ref.verdict.resolved() : "what a call returned";
+    if (mayCallArguments(callee, opcode) && !getattrs.isEmpty()) {
+      passedBudget = PASSED_ON_BUDGET;
+      if (!passedOn(args, target, opcode, at, 0)) {
+        // too large or too deep to follow: any getattr result may be in it
+        for (ImportRecord g : getattrs) {
+          g.noteOtherUse("a value too large to follow is passed to " + target + " (" + opcode + " at offset " + at
+              + "), which may call what getattr returned");
+        }
+      }
+    }
+    if (callee.kind != Sym.GLOBAL) {
+      return;
+    }
+    ImportRecord r = callee.ref;
+    if (isGetattr(r)) {
+      lookup(m, r, args, opcode, at);
+      return;
+    }
+    int[] classes = r.verdict.level() == GlobalsPolicy.Level.SAFE ? CLASS_ARGUMENTS.get(r.verdict.resolved()) : null;
+    if (classes != null) {
+      for (int i : classes) {
+        Sym c = args.item(i);
+        if (c != null && c.kind == Sym.GLOBAL) {
+          c.ref.classArgument(opcode + " of " + r.verdict.resolved(), at);
+        }
+      }
+    }
+  }
+
+  /**
+   * Known-safe callables that call (or instantiate from) an argument: torch's {@code _rebuild_from_type_v2} calls
+   * {@code func(*args)}, NumPy's random-state constructors call the bit-generator constructor they are given (NumPy
+   * 2 {@code numpy/random/_pickle.py}), copyreg's reconstructors call {@code __new__}/{@code __init__} of the classes
+   * they are given, and scikit-learn's passthrough scorer calls {@code estimator.score}.
+   */
+  private static final Set<String> CALLS_ARGUMENTS =
+      Set.of(
+          "torch._tensor._rebuild_from_type_v2",
+          "torch._utils._rebuild_wrapper_subclass",
+          "numpy.random._pickle.__randomstate_ctor",
+          "numpy.random._pickle.__generator_ctor",
+          "numpy.random._pickle.__bit_generator_ctor",
+          "copyreg._reconstructor",
+          "copyreg.__newobj__",
+          "copyreg.__newobj_ex__",
+          "sklearn.metrics._scorer._passthrough_scorer");
+
+  /**
+   * Whether a call may call what it is given: a computed callable or one that is not known safe, called with REDUCE,
+   * INST or OBJ, or a known-safe callable of {@link #CALLS_ARGUMENTS}. Known-safe classes and rebuild functions only
+   * store their arguments, and NEWOBJ hands them to {@code cls.__new__}.
+   */
+  private static boolean mayCallArguments(Sym callee, String opcode) {
+    if (callee.kind == Sym.GLOBAL && CALLS_ARGUMENTS.contains(callee.ref.verdict.resolved())) {
+      return true;
+    }
+    if (opcode.startsWith("NEWOBJ")) {
+      return false;
+    }
+    return callee.kind != Sym.GLOBAL || callee.ref.verdict.level() != GlobalsPolicy.Level.SAFE;
+  }
+
+  private static boolean isGetattr(ImportRecord r) {
+    return r != null && r.verdict.resolved().equals("builtins.getattr")
+        || r != null && GlobalsPolicy.canonical(r.module).equals("builtins") && r.name.equals("getattr");
+  }
+
+  /** Values {@link #passedOn} looks at per call, so that shared (memoized) arguments cost a bounded time. */
+  static final int PASSED_ON_BUDGET = 256;
+
+  /** How deep {@link #passedOn} follows containers, call arguments and BUILD states. */
+  static final int PASSED_ON_DEPTH = 4;
+
+  private int passedBudget;
+
+  /** The builtins.getattr imports of the running stream (what {@link #passedOn} looks for). */
+  private final List<ImportRecord> getattrs = new ArrayList<>();
+
+  /**
+   * Marks getattr imports and results found in a value handed to a call: in tuples, lists and dicts, and in the
+   * arguments and BUILD state of objects built by earlier calls (they may keep what they were given).
+   *
+   * @return false when the value could not be followed completely (too many items, too deep, budget spent)
+   */
+  private boolean passedOn(Sym v, String callee, String opcode, long at, int depth) {
+    if (v == null) {
+      return true;
+    }
+    if (--passedBudget < 0) {
+      return false;
+    }
+    if ((v.kind == Sym.GLOBAL || v.kind == Sym.CALL) && isGetattr(v.ref)) {
+      v.ref.noteOtherUse(
+          (v.kind == Sym.GLOBAL ? "getattr itself" : "what getattr returned") + " is passed to " + callee + " ("
+              + opcode + " at offset " + at + "), which may call it");
+      return true;
+    }
+    boolean container = v.kind == Sym.TUPLE || v.kind == Sym.LIST || v.kind == Sym.DICT;
+    if (!container && v.kind != Sym.CALL) {
+      return v.kind != Sym.OTHER && v.kind != Sym.SET && v.kind != Sym.FROZENSET;
+    }
+    if (depth >= PASSED_ON_DEPTH) {
+      return false;
+    }
+    if (v.kind == Sym.CALL) {
+      return passedOn(v.args, callee, opcode, at, depth + 1) && passedOn(v.state, callee, opcode, at, depth + 1);
+    }
+    int n = v.kind == Sym.DICT ? 2 * v.count : v.count;
+    if (n > 0 && (v.items == null || v.items.length < n)) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (!passedOn(v.items[i], callee, opcode, at, depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A call of builtins.getattr. Python 3.11+ pickles an Enum member as {@code getattr(EnumClass, 'NAME')} ({@code
+   * Lib/enum.py} {@code Enum.__reduce_ex__}); that shape on a known-safe class with a constant, non-dunder identifier
+   * is only a member lookup. Anything else (a computed object or name, a dunder) is reflection.
+   */
+  private void lookup(PickleMachine m, ImportRecord getattr, Sym args, String opcode, long at) {
+    Sym obj = args.item(0);
+    Sym name = args.item(1);
+    if (args.kind != Sym.TUPLE || args.count != 2 || obj == null || name == null) {
+      getattr.noteOtherUse("getattr is called with other than two arguments (" + opcode + " at offset " + at + ")");
+      return;
+    }
+    if (obj.kind != Sym.GLOBAL) {
+      getattr.noteOtherUse("getattr looks into " + describe(obj) + " (" + opcode + " at offset " + at + ")");
+      return;
+    }
+    String n = name.kind == Sym.STR && name.length <= 128 ? m.text(name) : null;
+    if (n == null || !IDENTIFIER.matcher(n).matches()) {
+      getattr.noteOtherUse(
+          "the attribute name given to getattr is not a constant identifier (" + opcode + " at offset " + at + ")");
+      return;
+    }
+    if (n.length() > 4 && n.startsWith("__") && n.endsWith("__")) {
+      getattr.noteOtherUse("getattr reaches the dunder attribute " + n + " (" + opcode + " at offset " + at + ")");
+      return;
+    }
+    getattr.attributeLookups++;
+    GlobalsPolicy.Verdict of = obj.ref.verdict;
+    GlobalsPolicy.Verdict reached = policy.classify(obj.ref.module, obj.ref.name + "." + n, 4, settings);
+    if (reached.level() == GlobalsPolicy.Level.DANGEROUS || reached.level() == GlobalsPolicy.Level.DENIED) {
+      GlobalsPolicy.Verdict worst = getattr.lookupTarget;
+      if (worst == null || reached.category() != null && reached.category().critical()) {
+        getattr.lookupTarget = reached;
+      }
+    } else if (of.level() != GlobalsPolicy.Level.SAFE && getattr.unknownLookup == null) {
+      getattr.unknownLookup = of.resolved() + "." + n;
+    }
+  }
+
+  private static String describe(Sym s) {
+    switch (s.kind) {
+      case Sym.CALL:
+        return s.ref != null ? "what " + s.ref.verdict.resolved() + "(...) returned" : "a computed object";
+      case Sym.STR:
+        return "a string";
+      default:
+        return "a value built by the stream";
+    }
+  }
+
   /** BUILD: attribute injection into imported objects and planted dunder attributes are gadgets. */
   void built(PickleMachine m, Sym target, Sym state, long at) {
     if (ctx == null) {
@@ -846,6 +1048,10 @@ final class PickleAnalysis {
 
   /** Turns the imports of a finished (or broken) stream into findings. */
   void streamEnded(List<ImportRecord> records) {
+    if (!getattrs.isEmpty()) {
+      // values of a finished stream never reach another one (a nested machine ends inside the outer stream)
+      getattrs.removeIf(g -> records.contains(g));
+    }
     if (ctx == null) {
       return;
     }
@@ -859,6 +1065,9 @@ final class PickleAnalysis {
 
   private Finding importFinding(ImportRecord r) {
     GlobalsPolicy.Verdict v = r.verdict;
+    if (v.level() == GlobalsPolicy.Level.DANGEROUS && isGetattr(r) && r.attributeLookups > 0 && r.otherUse == null) {
+      return getattrFinding(r);
+    }
     String written = r.module + "." + r.name;
     String as = written.equals(v.resolved()) ? v.resolved() : v.resolved() + " (written as " + written + ")";
     String use =
@@ -881,6 +1090,20 @@ final class PickleAnalysis {
         if (settings.mode() == ScanMode.QUICK) {
           return null;
         }
+        if (r.constructed && !r.invoked) {
+          // NEWOBJ is cls.__new__(cls, *args) and needs a type (load_newobj raises otherwise), so nothing is
+          // called with the file's arguments; BUILD then hands the state to the class's own __setstate__.
+          return finding(PickleRules.UNKNOWN_CLASS)
+              .offset(r.offset)
+              .module(r.module)
+              .operator(r.name)
+              .message(
+                  "Unknown class reconstructed: " + as + " (" + r.callOpcode + " at offset " + r.callOffset + ")."
+                      + " Importing runs its module's code, and its __new__ and __setstate__ run on load if the"
+                      + " class defines them; it is not called with arguments from the file. If it is expected,"
+                      + " allow it with allowGlobals.")
+              .build();
+        }
         rule = PickleRules.UNKNOWN_GLOBAL;
         severity = settings.unknownGlobalSeverity();
         message =
@@ -891,7 +1114,8 @@ final class PickleAnalysis {
         rule = ruleFor(v.category());
         message =
             "Loading this pickle imports " + as + ", which " + v.category().effect() + " (matched " + v.matched()
-                + ")" + use + ". " + r.opcode + " at offset " + r.offset + ".";
+                + ")" + use + ". " + r.opcode + " at offset " + r.offset + "."
+                + (r.otherUse != null && isGetattr(r) ? " Not an Enum-member lookup: " + r.otherUse + "." : "");
     }
     Finding.Builder b = finding(rule).offset(r.offset).module(r.module).operator(r.name).message(message);
     if (severity != null) {
@@ -900,8 +1124,47 @@ final class PickleAnalysis {
     return b.build();
   }
 
+  /**
+   * The finding for a builtins.getattr import whose every use was a lookup of a constant, non-dunder name on an
+   * imported global (see {@link #lookup}): none when every such global is known safe (the Enum-member pattern);
+   * the dangerous name reached when a lookup reaches one; CRITICAL reflection with an explanation when the class is
+   * not known safe. Any other use keeps the ordinary CRITICAL finding (the caller checks).
+   */
+  private Finding getattrFinding(ImportRecord r) {
+    GlobalsPolicy.Verdict t = r.lookupTarget;
+    if (t != null) {
+      String what =
+          t.level() == GlobalsPolicy.Level.DENIED
+              ? "which this scan's settings deny (" + t.matched() + ")"
+              : "which " + t.category().effect() + " (matched " + t.matched() + ")";
+      return finding(t.category() == null ? PickleRules.DENIED_GLOBAL : ruleFor(t.category()))
+          .offset(r.offset)
+          .module(r.module)
+          .operator(r.name)
+          .message(
+              "Loading this pickle calls getattr to reach " + t.resolved() + ", " + what + "; " + r.callOpcode
+                  + " at offset " + r.callOffset + ".")
+          .build();
+    }
+    if (r.unknownLookup != null) {
+      return finding(PickleRules.DANGEROUS_GLOBAL)
+          .offset(r.offset)
+          .module(r.module)
+          .operator(r.name)
+          .message(
+              "Loading this pickle calls getattr to look up " + r.unknownLookup + " on a global that is not known"
+                  + " safe, so what it reaches cannot be known (it may be a module). Python 3.11 and later pickle"
+                  + " Enum members this way; if the class is your own Enum, allow it with allowGlobals. "
+                  + r.callOpcode + " at offset " + r.callOffset + ".")
+          .build();
+    }
+    return null; // getattr(<known-safe class>, 'NAME'): an Enum member pickled by Python >= 3.11
+  }
+
   private static Rule ruleFor(GlobalsPolicy.Category c) {
     switch (c) {
+      case TAMPER:
+        return PickleRules.SCANNER_TAMPERING;
       case CODE:
         return PickleRules.CODE_CONSTRUCTION;
       case NESTED:

@@ -1371,6 +1371,7 @@ final class PickleMachine {
   private Sym call(Sym callee, Sym args, String opcode, long at) {
     Sym c = new Sym(Sym.CALL);
     c.args = args;
+    analysis.arguments(this, callee, args, opcode, at);
     if (callee.kind == Sym.GLOBAL) {
       c.ref = callee.ref;
       callee.ref.called(opcode, at);
@@ -1385,7 +1386,7 @@ final class PickleMachine {
   private void mutate(Sym target, Sym value, String opcode, long at) {
     // APPEND/SETITEM/ADDITEMS on something that is not a plain container call its methods (extend, __setitem__, add).
     if ((target.kind == Sym.CALL || target.kind == Sym.GLOBAL) && target.ref != null) {
-      target.ref.called(opcode, at);
+      target.ref.called(target.kind == Sym.GLOBAL ? opcode + " on the imported object" : opcode, at);
     }
     if (target.kind == Sym.LIST && value != null) {
       target.listAdd(value);

@@ -1,5 +1,7 @@
 package dev.modelscan.pickle;
 
+import dev.modelscan.api.Cwe;
+import dev.modelscan.api.OwaspMl;
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.StandardRules;
@@ -63,6 +65,24 @@ public final class PickleRules {
           Severity.HIGH,
           ThreatType.NETWORK_ACCESS);
 
+  /**
+   * Switching off a model scanner or an unpickling safety hook (fickling's hooks, picklescan, modelscan, modelaudit
+   * internals, torch's weights_only allowlist functions).
+   *
+   * @since 0.1
+   */
+  public static final Rule SCANNER_TAMPERING =
+      new Rule(
+          "PICKLE-SCANNER-TAMPERING",
+          "Pickle switches off a scanner or safety hook",
+          "The pickle imports a function of a model scanner or of an unpickling safety hook (fickling, picklescan,"
+              + " modelscan, modelaudit, torch's weights_only allowlist). A model file has no reason to; calling it"
+              + " removes or weakens the check that guards what is loaded next.",
+          Severity.HIGH,
+          ThreatType.OBFUSCATION,
+          new Cwe(693, "Protection Mechanism Failure"),
+          OwaspMl.ML06_AI_SUPPLY_CHAIN);
+
   /** A name the embedder denied. */
   public static final Rule DENIED_GLOBAL =
       Rule.of(
@@ -80,6 +100,23 @@ public final class PickleRules {
           "The pickle imports a name that is not known to be safe for model files. Importing runs the module's"
               + " top-level code and the name may be called; review it or allow it explicitly.",
           Severity.MEDIUM,
+          ThreatType.UNKNOWN_REFERENCE);
+
+  /**
+   * A class that is not known safe, reconstructed the way pickle rebuilds instances (NEWOBJ, NEWOBJ_EX, the class
+   * argument of copyreg's reconstructors) rather than called with arguments: {@code cls.__new__(cls)}, then BUILD
+   * hands the state to its {@code __setstate__} if the class defines one.
+   *
+   * @since 0.1
+   */
+  public static final Rule UNKNOWN_CLASS =
+      Rule.of(
+          "PICKLE-UNKNOWN-CLASS",
+          "Pickle reconstructs an unknown class",
+          "The pickle rebuilds an instance of a class that is not known to be safe (for example a model class saved"
+              + " whole with torch.save). Importing runs the module's code, and the class's __new__ and __setstate__"
+              + " run on load if it defines them; nothing is called with arguments from the file.",
+          Severity.LOW,
           ThreatType.UNKNOWN_REFERENCE);
 
   /** STACK_GLOBAL whose operands are not string literals. */
@@ -142,8 +179,10 @@ public final class PickleRules {
           NESTED_LOAD,
           FILE_ACCESS,
           NETWORK_ACCESS,
+          SCANNER_TAMPERING,
           DENIED_GLOBAL,
           UNKNOWN_GLOBAL,
+          UNKNOWN_CLASS,
           DYNAMIC_IMPORT,
           EXT_CODE,
           BUILD_GADGET,

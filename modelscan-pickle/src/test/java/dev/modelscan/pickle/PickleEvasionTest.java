@@ -214,17 +214,29 @@ class PickleEvasionTest {
   }
 
   @Test
-  void unknownGlobalIsMedium() {
+  void unknownGlobalIsMediumWhenCalledAndLowWhenOnlyRebuilt() {
+    // unknown_global.pkl rebuilds mypackage.layers.CustomLayer with NEWOBJ (cls.__new__(cls)): a class
+    // reconstruction, LOW (issue 16: a whole model saved with torch.save looks exactly like this)
     RecordingScanContext ctx = Fixtures.pickle("unknown_global.pkl");
     assertThat(ctx.findings())
         .singleElement()
         .satisfies(
             f -> {
-              assertThat(f.ruleId()).isEqualTo("PICKLE-UNKNOWN-GLOBAL");
-              assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+              assertThat(f.ruleId()).isEqualTo("PICKLE-UNKNOWN-CLASS");
+              assertThat(f.severity()).isEqualTo(Severity.LOW);
               assertThat(f.module()).isEqualTo("mypackage.layers");
               assertThat(f.operator()).isEqualTo("CustomLayer");
               assertThat(f.message()).contains("NEWOBJ at offset 33");
+            });
+    // the same name called with REDUCE stays MEDIUM
+    byte[] reduce = new Ops().proto(2).global("mypackage.layers", "CustomLayer").text(")R.").bytes();
+    assertThat(Fixtures.pickleBytes(reduce, dev.modelscan.api.ScanSettings.defaults()).findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.ruleId()).isEqualTo("PICKLE-UNKNOWN-GLOBAL");
+              assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+              assertThat(f.message()).contains("REDUCE at offset");
             });
   }
 
