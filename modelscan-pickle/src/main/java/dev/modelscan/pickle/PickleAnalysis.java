@@ -184,7 +184,12 @@ final class PickleAnalysis {
       if (proto) {
         return Recognition.of("pickle", n >= 8 ? Recognition.STRONG : Recognition.PROBABLE);
       }
-      return n >= 16 ? Recognition.of("pickle", Recognition.PROBABLE) : Recognition.none();
+      // Without PROTO, a few opcodes are weak evidence, so short prefixes need 16 of them; but a prefix that is cut
+      // by the window inside a line that CPython would still accept (a protocol-0 pickle whose first
+      // string or GLOBAL line is longer than the head) is a valid pickle prefix up to the window's end. Declining
+      // it would let the text scanner claim a pickle that runs code (issue 16 item 2): recognition never depends on
+      // where the window ends.
+      return n >= 16 || m.openLinePlausible() ? Recognition.of("pickle", Recognition.PROBABLE) : Recognition.none();
     }
     if (m.truncated() && proto && n >= 8) {
       return Recognition.of("pickle", Recognition.PROBABLE); // a truncated pickle

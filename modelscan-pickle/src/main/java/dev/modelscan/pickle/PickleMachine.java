@@ -220,6 +220,7 @@ final class PickleMachine {
     }
     proto = 0;
     frameEnd = -1;
+    openLinePlausible = false;
     error = null;
     truncated = false;
     pastEnd = false;
@@ -1891,6 +1892,7 @@ final class PickleMachine {
       int before = bufLen - bufPos;
       if (!fill(have + 1)) {
         if (bufLen - bufPos == before && bufLen < buf.length) {
+          openLinePlausible = plausibleLinePrefix(opcode, buf, bufPos, bufLen);
           throw sourceEnd();
         }
         // the buffer is full of one line: grow it, bounded by the line limit
@@ -1901,6 +1903,60 @@ final class PickleMachine {
         fill(have + 1);
       }
       scanFrom = Math.min(scanFrom, bufLen);
+    }
+  }
+
+  /**
+   * Whether the last run broke at the end of the readable bytes (recognition reads only the head) inside a line whose
+   * start CPython's unpickler could still accept. Reset by every run.
+   */
+  private boolean openLinePlausible;
+
+  /** See {@link #openLinePlausible}. */
+  boolean openLinePlausible() {
+    return openLinePlausible;
+  }
+
+  /**
+   * Whether {@code buf[from, to)} can start the line argument of {@code opcode} as CPython's unpickler parses it
+   * ({@code Modules/_pickle.c} load_global / load_string / load_int / load_float / load_persid): a module or
+   * attribute path for GLOBAL and INST, a quoted literal for STRING, a number for INT, LONG, FLOAT, GET and PUT, ASCII
+   * for PERSID, anything for UNICODE (raw-unicode-escape decodes any bytes).
+   */
+  private static boolean plausibleLinePrefix(String opcode, byte[] buf, int from, int to) {
+    if (from >= to) {
+      return true;
+    }
+    switch (opcode) {
+      case "UNICODE":
+        return true;
+      case "STRING":
+        return buf[from] == '\'' || buf[from] == '"';
+      case "PERSID":
+        for (int i = from; i < to; i++) {
+          if (buf[i] < 0x20 || buf[i] > 0x7e) {
+            return false;
+          }
+        }
+        return true;
+      case "GLOBAL":
+      case "INST":
+        for (int i = from; i < to; i++) {
+          int c = buf[i];
+          if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.')) {
+            return false;
+          }
+        }
+        return true;
+      default: // INT, LONG, FLOAT, GET, PUT: digits, sign, base prefixes, underscores, exponents, inf/nan, blanks
+        for (int i = from; i < to; i++) {
+          int c = buf[i];
+          if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+              || c == '+' || c == '-' || c == ' ' || c == '\t')) {
+            return false;
+          }
+        }
+        return true;
     }
   }
 
