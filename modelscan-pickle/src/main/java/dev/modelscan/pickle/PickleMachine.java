@@ -137,6 +137,12 @@ final class PickleMachine {
   /** Whether this run built a joblib NumpyArrayWrapper (then the pickle.load reading differs). */
   private boolean sawWrapper;
 
+  /** Whether this run imported the wrapper class or one of its attributes: only then can a call make a wrapper. */
+  private boolean wrapperImported;
+
+  /** Whether a BUILD set attributes on the wrapper class itself (a planted __setstate__ changes what BUILD does). */
+  private boolean wrapperClassBuilt;
+
   /** The joblib wrapper instances of this run and how each was made: NEW_INSTANCE, UNKNOWN_INSTANCE or the __init__ args. */
   private java.util.IdentityHashMap<Sym, Object> wrappers;
 
@@ -274,6 +280,8 @@ final class PickleMachine {
     straddles = 0;
     frameReported = -1;
     sawWrapper = false;
+    wrapperImported = false;
+    wrapperClassBuilt = false;
     wrappers = null;
     rebuilt = null;
     error = null;
@@ -1357,6 +1365,7 @@ final class PickleMachine {
         throw broken("implausible global name");
       }
       r = new ImportRecord(module, name, opcode, at, analysis.classify(module, name, proto));
+      wrapperImported |= r.verdict.resolved().contains("NumpyArrayWrapper"); // the class, or its attributes
       imports.put(key, r);
       importOrder.add(r);
       analysis.imported(r);
@@ -1446,7 +1455,7 @@ final class PickleMachine {
       // Calling what a call returned (getattr(obj, "system")(...)): evidence for the inner callee.
       callee.ref.called(opcode + " on its result", at);
     }
-    Object made = wrapperConstruction(callee, args, opcode);
+    Object made = wrapperImported ? wrapperConstruction(callee, args, opcode) : null;
     if (made != null) {
       if (wrappers == null) {
         wrappers = new java.util.IdentityHashMap<>();
@@ -1486,13 +1495,14 @@ final class PickleMachine {
       }
     }
     if (classFirst || args != null && args.items != null && args.kind == Sym.TUPLE && mentionsWrapper(args)
-        || callee.kind == Sym.GLOBAL && callee.ref.verdict.resolved().startsWith(WRAPPER_CLASS + ".")) {
+        || callee.kind == Sym.GLOBAL && callee.ref.verdict.resolved().contains(WRAPPER_CLASS_ATTRIBUTE)) {
       return UNKNOWN_INSTANCE; // object.__new__(NumpyArrayWrapper), NumpyArrayWrapper.__new__, ...
     }
     return null;
   }
 
-  private static final String WRAPPER_CLASS = "joblib.numpy_pickle.NumpyArrayWrapper";
+  /** An attribute of the wrapper class (NumpyArrayWrapper.__new__ ...), under joblib or a vendored copy. */
+  private static final String WRAPPER_CLASS_ATTRIBUTE = "numpy_pickle.NumpyArrayWrapper.";
 
   private boolean mentionsWrapper(Sym tuple) {
     for (Sym item : tuple.items) {
@@ -1519,6 +1529,9 @@ final class PickleMachine {
     stack[top] = null;
     Sym target = get(top - 1);
     analysis.built(this, target, state, at);
+    if (target.kind == Sym.GLOBAL && analysis.isJoblibWrapper(target.ref)) {
+      wrapperClassBuilt = true;
+    }
     if (target.kind == Sym.CALL) {
       boolean again = target.state != null;
       if (again) {
@@ -1564,6 +1577,8 @@ final class PickleMachine {
       why = "it is made by a call joblib never writes";
     } else if (again) {
       why = "it is given state by a second BUILD";
+    } else if (wrapperClassBuilt) {
+      why = "a BUILD changed the NumpyArrayWrapper class itself, so its instances may not take state as joblib's do";
     } else if (frameEnd > bufBase + bufPos) {
       // joblib unpickles with Lib/pickle.py, whose _Unframer has read the whole frame: read_array reads the array from
       // the file after the frame, and the opcodes go on in the frame.
