@@ -380,9 +380,9 @@ final class PickleAnalysis {
    * Runs the other readings real loaders can take of the stream the main machine just ran from {@code start}: for
    * every read across a frame's end, the C unpickler's exact-frame reading that drops the rest of the frame
    * (PickleMachine.discardMask, each combination of those decisions in turn), and, when the stream builds a joblib
-   * array wrapper, the pickle.load reading that reads no array bytes. Findings of a reading that does not reach STOP
-   * are kept only when HIGH or worse, as for the junk search. At most MAX_READINGS runs; more leaves the result
-   * partial.
+   * array wrapper, the pickle.load reading that reads no array bytes. Findings of the pickle.load reading that does
+   * not reach STOP are kept only when HIGH or worse, as for the junk search. At most MAX_READINGS runs; more leaves
+   * the result partial.
    */
   private void otherReadings(long start, long end) {
     if (machine.straddles() == 0 && !machine.sawWrapper()) {
@@ -407,11 +407,13 @@ final class PickleAnalysis {
       alt.joblibArrays = r[1] == 1;
       alt.chargeLines = machine.chargeLines;
       trialBuffer = readingMap;
-      int o;
       try {
-        o = alt.run(start, end);
+        alt.run(start, end);
       } finally {
-        commitTrial(alt.error() == null);
+        // A frame reading is what a loader runs: all it found stands, up to where it broke. The pickle.load reading
+        // of a joblib file breaks on its first array as a rule, and may read array bytes as opcodes before that:
+        // only what is serious is kept from it unless it reaches STOP.
+        commitTrial(alt.error() == null || r[1] == 1);
       }
       children(queue, r[0], r[1], (int) r[2], alt.straddles());
     }
