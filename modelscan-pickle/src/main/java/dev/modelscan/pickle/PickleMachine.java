@@ -1931,7 +1931,8 @@ final class PickleMachine {
    */
   private boolean straddle(long p) {
     int k = straddles++;
-    analysis.frameDifferential(p, "a read at offset " + p + " runs past the end of the FRAME at offset " + frameEnd
+    frameReported = Math.max(frameReported, frameEnd); // one finding for this frame
+    analysis.frameDifferential(p, "a read at offset " + p + " runs past the FRAME that ends at offset " + frameEnd
         + "; pickle.load of a file (C unpickler, exact frame buffer) drops the rest of the frame there while"
         + " pickle.loads reads on");
     return k < 64 && (discardMask >>> k & 1) != 0;

@@ -75,6 +75,20 @@ class NumpyScannerTest {
   }
 
   @Test
+  void theHeaderIsReadAsPythonsLiteralEvalReadsIt() {
+    // a repeated key keeps its last value (np.load sees '|O' and unpickles the data); '(8)' is the int 8, not a tuple
+    byte[] payload = Fixtures.bytes("p4_eval.pkl");
+    byte[] repeated =
+        npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'descr': '|O', }", payload);
+    assertThat(Fixtures.operators(scan(repeated))).contains("builtins.eval");
+    RecordingScanContext parenthesised =
+        scan(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (8), }", new byte[8]));
+    assertThat(parenthesised.findings()).anySatisfy(f -> assertThat(f.message()).contains("shape is not a tuple"));
+    RecordingScanContext order = scan(npy("{'descr': '<f8', 'fortran_order': 0, 'shape': (1,), }", new byte[8]));
+    assertThat(order.findings()).anySatisfy(f -> assertThat(f.message()).contains("fortran_order is not a bool"));
+  }
+
+  @Test
   void aDescrNumpyRejectsIsMalformedNotClean() {
     RecordingScanContext ctx = Fixtures.scan(new NumpyScanner(), "npy_bad_descr.npy");
     assertThat(ctx.findings()).extracting(Finding::ruleId).contains("MODELSCAN-MALFORMED");
