@@ -1869,21 +1869,6 @@ final class PickleMachine {
     return OPAQUE;
   }
 
-  /** The value under a string key of a symbolic dict, or null. */
-  Sym dictGet(Sym dict, String key) {
-    if (dict == null || dict.kind != Sym.DICT || dict.items == null) {
-      return null;
-    }
-    int pairs = Math.min(dict.count, dict.items.length / 2);
-    for (int i = 0; i < pairs; i++) {
-      Sym k = dict.items[2 * i];
-      if (k != null && k.kind == Sym.STR && k.length == key.length() && key.equals(text(k))) {
-        return dict.items[2 * i + 1];
-      }
-    }
-    return null;
-  }
-
   // -------------------------------------------------------------------------------------------------------- frames
 
   /**
