@@ -31,6 +31,15 @@ final class NpyHeader {
     this.shape = shape;
   }
 
+  /**
+   * Parses a header as {@code numpy/lib/format.py} {@code _read_array_header} checks it: a dict literal whose keys are
+   * exactly descr, fortran_order and shape (a repeated key keeps its last value, as Python's dict literal does), shape
+   * a tuple of ints, fortran_order a bool. The descr is checked later, by {@link NumpyDtype#fromHeaderDescr}.
+   *
+   * @param text the header text
+   * @return the header
+   * @throws BadHeader when np.load would refuse the header
+   */
   static NpyHeader parse(String text) throws BadHeader {
     Parser p = new Parser(text);
     Object v = p.value(0);
@@ -46,17 +55,55 @@ final class NpyHeader {
       throw new BadHeader("the header does not hold exactly descr, fortran_order and shape: " + m.keySet());
     }
     Object shape = m.get("shape");
-    if (!(shape instanceof List)) {
+    if (!(shape instanceof NumpyDtype.Tuple)) {
       throw new BadHeader("shape is not a tuple");
     }
+    if (!(m.get("fortran_order") instanceof Boolean)) {
+      throw new BadHeader("fortran_order is not a bool");
+    }
     List<Object> dims = new ArrayList<>();
-    for (Object d : (List<?>) shape) {
+    for (Object d : ((NumpyDtype.Tuple) shape).items) {
+      if (d instanceof Boolean) {
+        d = (Boolean) d ? 1L : 0L; // isinstance(True, int) holds in Python
+      }
       if (!(d instanceof Long) || (Long) d < 0) {
         throw new BadHeader("shape holds something other than non-negative integers");
       }
       dims.add(d);
     }
     return new NpyHeader(m.get("descr"), dims);
+  }
+
+  /**
+   * One Python literal as {@code ast.literal_eval} reads it, where a bare comma-separated sequence is a tuple (the
+   * repeat counts of a dtype string such as {@code '2,3f4'} are read this way by {@code _internal._commastring}).
+   *
+   * @param text the literal
+   * @return the value
+   * @throws BadHeader when it is not a literal of the supported kinds
+   */
+  static Object literal(String text) throws BadHeader {
+    Parser p = new Parser(text);
+    Object v = p.value(0);
+    p.ws();
+    if (p.i < text.length() && text.charAt(p.i) == ',') {
+      List<Object> items = new ArrayList<>();
+      items.add(v);
+      while (p.i < text.length() && text.charAt(p.i) == ',') {
+        p.i++;
+        p.ws();
+        if (p.i == text.length()) {
+          break;
+        }
+        items.add(p.value(0));
+        p.ws();
+      }
+      v = new NumpyDtype.Tuple(items);
+    }
+    if (p.i != text.length()) {
+      throw new BadHeader("text after the literal");
+    }
+    return v;
   }
 
   /** The number of elements, or -1 on overflow. */
@@ -72,87 +119,10 @@ final class NpyHeader {
     return n;
   }
 
-  /**
-   * {itemsize, hasObject} of a descr (a dtype string or a list of fields), or null when it is not understood.
-   *
-   * @param descr the descr value
-   * @param depth nesting depth so far
-   * @return the size and the object flag, or null
-   */
-  static long[] dtype(Object descr, int depth) {
-    if (depth > MAX_DEPTH) {
-      return null;
-    }
-    if (descr instanceof String) {
-      String d = (String) descr;
-      while (!d.isEmpty() && "<>|=".indexOf(d.charAt(0)) >= 0) {
-        d = d.substring(1);
-      }
-      if (d.isEmpty()) {
-        return null;
-      }
-      char kind = d.charAt(0);
-      if (kind == 'O') {
-        return new long[] {8, 1};
-      }
-      long n = 0;
-      int i = 1;
-      while (i < d.length() && Character.isDigit(d.charAt(i)) && n < Integer.MAX_VALUE) {
-        n = n * 10 + (d.charAt(i) - '0');
-        i++;
-      }
-      if (i == 1) {
-        return kind == '?' || kind == 'b' ? new long[] {1, 0} : null;
-      }
-      if ("biufcSaUVMm".indexOf(kind) < 0) {
-        return null;
-      }
-      return new long[] {kind == 'U' ? n * 4 : n, 0};
-    }
-    if (descr instanceof List) {
-      long size = 0;
-      boolean object = false;
-      for (Object f : (List<?>) descr) {
-        if (!(f instanceof List) || ((List<?>) f).size() < 2) {
-          return null;
-        }
-        List<?> field = (List<?>) f;
-        long[] sub = dtype(field.get(1), depth + 1);
-        if (sub == null) {
-          return null;
-        }
-        long mult = 1;
-        if (field.size() > 2) {
-          if (!(field.get(2) instanceof List)) {
-            return null;
-          }
-          for (Object d : (List<?>) field.get(2)) {
-            if (!(d instanceof Long) || (Long) d < 0) {
-              return null;
-            }
-            try {
-              mult = Math.multiplyExact(mult, (Long) d);
-            } catch (ArithmeticException e) {
-              return null;
-            }
-          }
-        }
-        try {
-          size = Math.addExact(size, Math.multiplyExact(sub[0], mult));
-        } catch (ArithmeticException e) {
-          return null;
-        }
-        object |= sub[1] != 0;
-      }
-      return new long[] {size, object ? 1 : 0};
-    }
-    return null;
-  }
-
   /** A Python literal parser for the subset NumPy headers use. */
   private static final class Parser {
     private final String s;
-    private int i;
+    int i;
 
     Parser(String s) {
       this.s = s;
@@ -185,9 +155,11 @@ final class NpyHeader {
           ws();
           expect(':');
           Object v = value(depth + 1);
-          if (!(k instanceof String) || m.put(k, v) != null) {
-            throw new BadHeader("bad or repeated key in header");
+          if (!(k instanceof String)) {
+            throw new BadHeader("a header key is not a string");
           }
+          m.remove(k); // a repeated key keeps its last value, in its last place
+          m.put(k, v);
           ws();
           if (peek('}')) {
             return m;
@@ -199,30 +171,53 @@ final class NpyHeader {
         char close = c == '(' ? ')' : ']';
         i++;
         List<Object> l = new ArrayList<>();
+        boolean comma = false;
         for (; ; ) {
           ws();
           if (peek(close)) {
-            return l;
+            break;
           }
           l.add(value(depth + 1));
           ws();
           if (peek(close)) {
-            return l;
+            break;
           }
           expect(',');
+          comma = true;
         }
+        if (c == '[') {
+          return l;
+        }
+        if (l.size() == 1 && !comma) {
+          return l.get(0); // (x) is x: only a comma makes a tuple
+        }
+        return new NumpyDtype.Tuple(l);
       }
-      if (c == '\'' || c == '"') {
-        i++;
+      int q = i;
+      while (q < s.length() && q - i < 2 && "rRuUbB".indexOf(s.charAt(q)) >= 0) {
+        q++;
+      }
+      if (q < s.length() && (s.charAt(q) == '\'' || s.charAt(q) == '"')) {
         StringBuilder sb = new StringBuilder();
-        while (i < s.length() && s.charAt(i) != c) {
-          char x = s.charAt(i++);
-          if (x == '\\' && i < s.length()) {
-            x = s.charAt(i++);
+        // adjacent literals concatenate ('<' 'f4' is '<f4')
+        while (q < s.length() && (s.charAt(q) == '\'' || s.charAt(q) == '"' || "rRuUbB".indexOf(s.charAt(q)) >= 0)) {
+          String prefix = s.substring(i, q).toLowerCase(java.util.Locale.ROOT);
+          if (prefix.contains("b")) {
+            throw new BadHeader("a bytes literal in the header; np.load does not accept one there");
           }
-          sb.append(x);
+          i = q;
+          sb.append(string(prefix.contains("r")));
+          int save = i;
+          ws();
+          q = i;
+          while (q < s.length() && q - i < 2 && "rRuUbB".indexOf(s.charAt(q)) >= 0) {
+            q++;
+          }
+          if (q >= s.length() || s.charAt(q) != '\'' && s.charAt(q) != '"') {
+            i = save;
+            break;
+          }
         }
-        expect(c);
         return sb.toString();
       }
       int start = i;
@@ -245,6 +240,60 @@ final class NpyHeader {
           }
           return v;
       }
+    }
+
+    /** A quoted string at i; escapes as Python decodes them, for the ones a header can hold. */
+    private String string(boolean raw) throws BadHeader {
+      char quote = s.charAt(i++);
+      StringBuilder sb = new StringBuilder();
+      while (i < s.length() && s.charAt(i) != quote) {
+        char x = s.charAt(i++);
+        if (x == '\\' && i < s.length()) {
+          char e = s.charAt(i++);
+          if (raw) {
+            sb.append('\\');
+            x = e;
+          } else {
+            switch (e) {
+              case 'n':
+                x = '\n';
+                break;
+              case 't':
+                x = '\t';
+                break;
+              case 'r':
+                x = '\r';
+                break;
+              case '0':
+                x = 0;
+                break;
+              case 'x':
+              case 'u':
+                {
+                  int digits = e == 'x' ? 2 : 4;
+                  if (i + digits > s.length()) {
+                    throw new BadHeader("a truncated escape in a header string");
+                  }
+                  try {
+                    x = (char) Integer.parseInt(s.substring(i, i + digits), 16);
+                  } catch (NumberFormatException ex) {
+                    throw new BadHeader("a bad escape in a header string");
+                  }
+                  i += digits;
+                }
+                break;
+              default:
+                if (e != '\\' && e != '\'' && e != '"') {
+                  sb.append('\\'); // unknown escapes stay as written
+                }
+                x = e;
+            }
+          }
+        }
+        sb.append(x);
+      }
+      expect(quote);
+      return sb.toString();
     }
 
     private boolean peek(char c) {

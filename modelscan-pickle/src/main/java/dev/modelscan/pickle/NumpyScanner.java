@@ -99,9 +99,19 @@ public final class NumpyScanner implements ModelScanner {
       ctx.markPartial("unparseable .npy header");
       return;
     }
-    long[] dt = NpyHeader.dtype(header.descr, 0);
-    if (dt != null && dt[1] != 0) {
-      // np.load(allow_pickle=True) unpickles the data of object arrays: analyse it like any pickle.
+    NumpyDtype dtype;
+    try {
+      // np.load builds the dtype with numpy/lib/format.py descr_to_dtype; a descr it rejects makes np.load fail, and
+      // one this scanner does not model exactly is not guessed at: either way the content is not reported clean.
+      dtype = NumpyDtype.fromHeaderDescr(header.descr);
+    } catch (NumpyDtype.Malformed e) {
+      malformed(ctx, prefix, "the .npy descr " + header.descr + " is not a dtype np.load builds: " + e.getMessage());
+      ctx.markPartial("the .npy dtype is not understood; the array bytes were not checked");
+      return;
+    }
+    if (dtype.hasObject) {
+      // numpy/lib/format.py read_array: when dtype.hasobject (an 'O' anywhere: '<f4,|O', a structured field, a
+      // sub-array of objects), np.load(allow_pickle=True) unpickles the data: analyse it like any pickle.
       PickleAnalysis.forScan(ctx).scanStreams(dataStart, size, false);
       return;
     }
@@ -110,14 +120,9 @@ public final class NumpyScanner implements ModelScanner {
       malformed(ctx, prefix, "the .npy shape " + header.shape + " overflows; np.load fails on it");
       return;
     }
-    if (dt == null) {
-      ctx.markPartial(
-          "the .npy dtype " + header.descr + " or shape is not understood; the array bytes were not checked");
-      return;
-    }
     long nbytes;
     try {
-      nbytes = Math.multiplyExact(count, dt[0]);
+      nbytes = Math.multiplyExact(count, dtype.itemsize);
     } catch (ArithmeticException e) {
       nbytes = Long.MAX_VALUE;
     }

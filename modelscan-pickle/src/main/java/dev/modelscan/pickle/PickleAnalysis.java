@@ -184,7 +184,12 @@ final class PickleAnalysis {
       if (proto) {
         return Recognition.of("pickle", n >= 8 ? Recognition.STRONG : Recognition.PROBABLE);
       }
-      return n >= 16 ? Recognition.of("pickle", Recognition.PROBABLE) : Recognition.none();
+      // Without PROTO, a few opcodes are weak evidence, so short prefixes need 16 of them; but a prefix that is cut
+      // by the window inside a line that CPython would still accept (a protocol-0 pickle whose first
+      // string or GLOBAL line is longer than the head) is a valid pickle prefix up to the window's end. Declining
+      // it would let the text scanner claim a pickle that runs code (issue 16 item 2): recognition never depends on
+      // where the window ends.
+      return n >= 16 || m.openLinePlausible() ? Recognition.of("pickle", Recognition.PROBABLE) : Recognition.none();
     }
     if (m.truncated() && proto && n >= 8) {
       return Recognition.of("pickle", Recognition.PROBABLE); // a truncated pickle
@@ -295,6 +300,9 @@ final class PickleAnalysis {
     try {
       long pos = start;
       int o = machine.run(pos, end);
+      long firstEnd = machine.position();
+      otherReadings(pos, end);
+      machine.seek(firstEnd);
       if (o == PickleMachine.STOPPED && torchLegacyAllowed && machine.result() == PickleMachine.TORCH_MAGIC) {
         torchLegacy = true;
         scanTorchLegacy(machine.position(), end);
@@ -335,6 +343,9 @@ final class PickleAnalysis {
         commitTrial(machine.error() == null);
       }
       if (o == PickleMachine.STOPPED) {
+        long stopped = machine.position();
+        otherReadings(pos, end);
+        machine.seek(stopped);
         if (!inJunk && previousStopped && !stackedReported) {
           stackedReported = true;
           emit(
@@ -357,6 +368,61 @@ final class PickleAnalysis {
         }
       }
       pos = machine.skipNonOpcodes(pos + 1, end);
+    }
+  }
+
+  /** Readings of one stream analysed at most, counting the main one: each is a full run of the stream. */
+  static final int MAX_READINGS = 16;
+
+  private final Map<String, Finding> readingMap = new LinkedHashMap<>();
+
+  /**
+   * Runs the other readings real loaders can take of the stream the main machine just ran from {@code start}: for
+   * every read across a frame's end, the C unpickler's exact-frame reading that drops the rest of the frame
+   * (PickleMachine.discardMask, each combination of those decisions in turn), and, when the stream builds a joblib
+   * array wrapper, the pickle.load reading that reads no array bytes. Findings of the pickle.load reading that does
+   * not reach STOP are kept only when HIGH or worse, as for the junk search. At most MAX_READINGS runs; more leaves
+   * the result partial.
+   */
+  private void otherReadings(long start, long end) {
+    if (machine.straddles() == 0 && !machine.sawWrapper()) {
+      return;
+    }
+    java.util.ArrayDeque<long[]> queue = new java.util.ArrayDeque<>(); // {discard mask, joblib arrays, next bit}
+    children(queue, 0, 1, 0, machine.straddles());
+    if (machine.sawWrapper()) {
+      queue.add(new long[] {0, 0, 0});
+    }
+    int runs = 1;
+    while (!queue.isEmpty()) {
+      if (runs >= MAX_READINGS) {
+        readingsNotExplored("the pickle at offset " + start + " has more than " + MAX_READINGS + " readings (frames"
+            + " that end inside opcodes, joblib arrays); not all were analysed");
+        return;
+      }
+      long[] r = queue.poll();
+      runs++;
+      PickleMachine alt = new PickleMachine(this, src, 64 * 1024, 0);
+      alt.discardMask = r[0];
+      alt.joblibArrays = r[1] == 1;
+      alt.chargeLines = machine.chargeLines;
+      trialBuffer = readingMap;
+      try {
+        alt.run(start, end);
+      } finally {
+        // A frame reading is what a loader runs: all it found stands, up to where it broke. The pickle.load reading
+        // of a joblib file breaks on its first array as a rule, and may read array bytes as opcodes before that:
+        // only what is serious is kept from it unless it reaches STOP.
+        commitTrial(alt.error() == null || r[1] == 1);
+      }
+      children(queue, r[0], r[1], (int) r[2], alt.straddles());
+    }
+  }
+
+  /** Queues the readings that take the dropping reading at one more frame decision, from bit {@code from} on. */
+  private static void children(java.util.ArrayDeque<long[]> queue, long mask, long joblib, int from, int straddles) {
+    for (int k = from; k < Math.min(straddles, 63); k++) {
+      queue.add(new long[] {mask | 1L << k, joblib, k + 1});
     }
   }
 
@@ -672,26 +738,54 @@ final class PickleAnalysis {
     }
   }
 
+  /** The names under which joblib's NumpyUnpickler.load_build finds its NumpyArrayWrapper class (isinstance). */
+  private static final Set<String> JOBLIB_WRAPPERS =
+      Set.of("joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper");
+
   boolean isJoblibWrapper(ImportRecord r) {
-    return r.verdict.resolved().endsWith("numpy_pickle.NumpyArrayWrapper");
+    return JOBLIB_WRAPPERS.contains(r.verdict.resolved());
   }
 
-  void sawJoblib() {
-    joblib = true;
-  }
-
-  void joblibUnresolved(long at, String why) {
+  /** A joblib array wrapper that joblib would not read exactly as it is modelled: reported, and read as opcodes. */
+  void joblibDifferential(long at, String why) {
     if (ctx == null) {
       return;
     }
     emit(
-        finding(PickleRules.MALFORMED)
+        finding(PickleRules.LOADER_DIFFERENTIAL)
             .offset(at)
             .message(
-                "A joblib NumpyArrayWrapper is built at offset " + at + " but " + why + ", so the size of the raw array"
-                    + " bytes that follow cannot be known; the rest of the content was searched for pickles.")
+                "A joblib NumpyArrayWrapper is built at offset " + at + " but " + why + ". joblib.load would read"
+                    + " the bytes after it in a way this scan cannot follow, while pickle.load reads them as"
+                    + " opcodes; they were analysed as opcodes.")
             .build());
-    ctx.markPartial("joblib array at offset " + at + " could not be located: " + why);
+    ctx.markPartial("joblib array at offset " + at + " is not read the way joblib reads it: " + why);
+  }
+
+  /** A FRAME whose end falls inside an opcode: loaders read different opcodes after it. */
+  void frameDifferential(long at, String why) {
+    if (ctx == null) {
+      return;
+    }
+    emit(
+        finding(PickleRules.LOADER_DIFFERENTIAL)
+            .offset(at)
+            .message(
+                "Pickle frames are misaligned: " + why + ". Picklers end frames between opcodes only; here"
+                    + " pickle.load of a file, torch.load and pickle.loads read different opcodes. Each reading was"
+                    + " analysed.")
+            .build());
+  }
+
+  /** Some readings of a stream were not analysed: the result is not complete. */
+  void readingsNotExplored(String why) {
+    if (ctx != null) {
+      ctx.markPartial(why);
+    }
+  }
+
+  void sawJoblib() {
+    joblib = true;
   }
 
   void opaqueData(String name, long offset, long length) {

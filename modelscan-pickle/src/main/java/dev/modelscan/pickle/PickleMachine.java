@@ -108,6 +108,62 @@ final class PickleMachine {
   private int memoKeyCount;
   private int proto;
   private long frameEnd = -1;
+
+  // ------------------------------------------------------------------- readings (issue 16 items 3 and 5)
+
+  /**
+   * Which reading of frames this run takes. CPython's C unpickler reading a file without peek() (io.BytesIO, as
+   * torch.load hands it data.pkl), or a frame of 8 KiB or more read with read(n) (Modules/_pickle.c
+   * _Unpickler_ReadFromFile), holds exactly the frame in its buffer; a read that runs past the frame's end then drops
+   * the rest of the frame and reads on from the file after it (_Unpickler_ReadImpl). pickle.loads, pickletools and
+   * a peeked buffer read on across the frame's end instead. Bit k set makes the k-th such read take the dropping
+   * reading; 0 is the contiguous reading.
+   */
+  long discardMask;
+
+  /**
+   * Whether a BUILD of joblib's NumpyArrayWrapper reads the raw array bytes after it, as joblib.load does; without
+   * it the bytes after the BUILD are opcodes, as pickle.load reads the same file. Only the top-level stream: the
+   * nested pickle of an object array is read by pickle.load, whose BUILD reads no array.
+   */
+  boolean joblibArrays = true;
+
+  /** Reads across a frame's end in this run: the decision points of {@link #discardMask}. */
+  private int straddles;
+
+  /** The end of the last frame reported as not ending between opcodes (one finding per frame). */
+  private long frameReported = -1;
+
+  /** Whether this run built a joblib NumpyArrayWrapper (then the pickle.load reading differs). */
+  private boolean sawWrapper;
+
+  /** Whether this run imported the wrapper class or one of its attributes: only then can a call make a wrapper. */
+  private boolean wrapperImported;
+
+  /** Whether a BUILD set attributes on the wrapper class itself (a planted __setstate__ changes what BUILD does). */
+  private boolean wrapperClassBuilt;
+
+  /** The joblib wrapper instances of this run and how each was made: NEW_INSTANCE, UNKNOWN_INSTANCE or the __init__ args. */
+  private java.util.IdentityHashMap<Sym, Object> wrappers;
+
+  /** Call results given state by more than one BUILD (a dtype or wrapper whose attributes a second BUILD changed). */
+  private java.util.Set<Sym> rebuilt;
+
+  /** Construction by cls.__new__(cls) (NEWOBJ, copyreg.__newobj__, object.__new__): no __init__, no attributes. */
+  private static final Object NEW_INSTANCE = new Object();
+
+  /** A construction this machine does not model: whatever the BUILD does is a differential. */
+  private static final Object UNKNOWN_INSTANCE = new Object();
+
+  /** Reads across a frame's end in the last run. */
+  int straddles() {
+    return straddles;
+  }
+
+  /** Whether the last run built a joblib NumpyArrayWrapper. */
+  boolean sawWrapper() {
+    return sawWrapper;
+  }
   private final Map<String, ImportRecord> imports = new HashMap<>();
   private final List<ImportRecord> importOrder = new ArrayList<>();
 
@@ -220,6 +276,14 @@ final class PickleMachine {
     }
     proto = 0;
     frameEnd = -1;
+    openLinePlausible = false;
+    straddles = 0;
+    frameReported = -1;
+    sawWrapper = false;
+    wrapperImported = false;
+    wrapperClassBuilt = false;
+    wrappers = null;
+    rebuilt = null;
     error = null;
     truncated = false;
     pastEnd = false;
@@ -294,6 +358,13 @@ final class PickleMachine {
     final int maxStack = analysis.maxStack();
     final boolean fast = analysis.fastPath();
     for (; ; ) {
+      if (frameEnd > lastOpcodeOffset && frameEnd < bufBase + bufPos && frameEnd > frameReported) {
+        // The previous opcode (never one of the fast path, which stops at a frame's end) began inside the frame and
+        // ended after it. CPython's framer ends frames between opcodes only.
+        frameReported = frameEnd;
+        analysis.frameDifferential(lastOpcodeOffset, "the FRAME that ends at offset " + frameEnd + " ends inside the"
+            + " opcode at offset " + lastOpcodeOffset + ", not between opcodes");
+      }
       if (fast) {
         fastRun();
       }
@@ -742,7 +813,10 @@ final class PickleMachine {
     final Sym[] st = stack;
     final long[] auxOffset = auxA;
     final int[] auxLength = auxB;
-    final int lim = (int) Math.min(bufLen, end - bufBase);
+    // Never past the end of the current frame: reads across it are decision points of the frame readings, which
+    // only the general loop takes (see discardMask).
+    final int lim = (int) Math.min(Math.min(bufLen, end - bufBase),
+        frameEnd > bufBase + bufPos ? frameEnd - bufBase : Long.MAX_VALUE);
     // An opcode that starts below this has all of a fixed-width argument buffered: only strings check their length.
     final int safeEnd = lim - MAX_FIXED_OPCODE_BYTES;
     // The general loop counts opcodes down in budget and checks the deadline and the opcode limit when the count
@@ -1061,6 +1135,7 @@ final class PickleMachine {
   }
 
   private void pushLazy(int kind, long length) {
+    frameRead(length);
     long at = bufBase + bufPos;
     if (length < 0 || length > end - at) {
       throw eof("argument of " + length + " bytes runs past the end of the content");
@@ -1290,6 +1365,7 @@ final class PickleMachine {
         throw broken("implausible global name");
       }
       r = new ImportRecord(module, name, opcode, at, analysis.classify(module, name, proto));
+      wrapperImported |= r.verdict.resolved().contains("NumpyArrayWrapper"); // the class, or its attributes
       imports.put(key, r);
       importOrder.add(r);
       analysis.imported(r);
@@ -1380,7 +1456,62 @@ final class PickleMachine {
       // Calling what a call returned (getattr(obj, "system")(...)): evidence for the inner callee.
       callee.ref.called(opcode + " on its result", at);
     }
+    Object made = wrapperImported ? wrapperConstruction(callee, args, opcode) : null;
+    if (made != null) {
+      if (wrappers == null) {
+        wrappers = new java.util.IdentityHashMap<>();
+      }
+      wrappers.put(c, made);
+    }
     return c;
+  }
+
+  /**
+   * How a call makes an instance of joblib's NumpyArrayWrapper, or null when it makes none: the class called directly
+   * runs its __init__ (attributes from the arguments and defaults, numpy_array_alignment_bytes=16); NEWOBJ and
+   * NEWOBJ_EX (Lib/pickle.py load_newobj: cls.__new__), copyreg.__newobj__ / __newobj_ex__, copyreg._reconstructor
+   * with object, and INST or OBJ without arguments (Lib/pickle.py _instantiate) make a bare instance. Any other call
+   * given the class is not modelled.
+   */
+  private Object wrapperConstruction(Sym callee, Sym args, String opcode) {
+    if (callee.kind == Sym.GLOBAL && analysis.isJoblibWrapper(callee.ref)) {
+      boolean noArgs = args == null || args.kind == Sym.TUPLE && args.count == 0;
+      if (opcode.equals("NEWOBJ") || opcode.equals("NEWOBJ_EX")
+          || noArgs && (opcode.equals("INST") || opcode.equals("OBJ"))) {
+        return NEW_INSTANCE;
+      }
+      return args == null ? UNKNOWN_INSTANCE : args;
+    }
+    Sym first = args == null ? null : args.item(0);
+    boolean classFirst = first != null && first.kind == Sym.GLOBAL && analysis.isJoblibWrapper(first.ref);
+    if (callee.kind == Sym.GLOBAL && classFirst) {
+      String name = callee.ref.verdict.resolved();
+      if (name.equals("copyreg.__newobj__") || name.equals("copyreg.__newobj_ex__")) {
+        return NEW_INSTANCE;
+      }
+      Sym base = args.item(1);
+      if (name.equals("copyreg._reconstructor") && base != null && base.kind == Sym.GLOBAL
+          && (base.ref.verdict.resolved().equals("builtins.object"))) {
+        return NEW_INSTANCE;
+      }
+    }
+    if (classFirst || args != null && args.items != null && args.kind == Sym.TUPLE && mentionsWrapper(args)
+        || callee.kind == Sym.GLOBAL && callee.ref.verdict.resolved().contains(WRAPPER_CLASS_ATTRIBUTE)) {
+      return UNKNOWN_INSTANCE; // object.__new__(NumpyArrayWrapper), NumpyArrayWrapper.__new__, ...
+    }
+    return null;
+  }
+
+  /** An attribute of the wrapper class (NumpyArrayWrapper.__new__ ...), under joblib or a vendored copy. */
+  private static final String WRAPPER_CLASS_ATTRIBUTE = "numpy_pickle.NumpyArrayWrapper.";
+
+  private boolean mentionsWrapper(Sym tuple) {
+    for (Sym item : tuple.items) {
+      if (item != null && item.kind == Sym.GLOBAL && analysis.isJoblibWrapper(item.ref)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void mutate(Sym target, Sym value, String opcode, long at) {
@@ -1399,12 +1530,27 @@ final class PickleMachine {
     stack[top] = null;
     Sym target = get(top - 1);
     analysis.built(this, target, state, at);
+    if (target.kind == Sym.GLOBAL && analysis.isJoblibWrapper(target.ref)) {
+      wrapperClassBuilt = true;
+    }
     if (target.kind == Sym.CALL) {
+      boolean again = target.state != null;
+      if (again) {
+        if (rebuilt == null) {
+          rebuilt = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        }
+        rebuilt.add(target);
+      }
       target.state = state;
       if (target.ref != null) {
         target.ref.called("BUILD", at);
-        if (analysis.isJoblibWrapper(target.ref)) {
-          joblibArray(target, at);
+      }
+      Object made = wrappers == null ? null : wrappers.get(target);
+      if (made != null && depth == 0) {
+        sawWrapper = true;
+        analysis.sawJoblib();
+        if (joblibArrays) {
+          joblibArray(target, made, again, at);
         }
       }
     }
@@ -1414,36 +1560,103 @@ final class PickleMachine {
 
   /**
    * joblib writes the bytes of a NumPy array right after the BUILD of its NumpyArrayWrapper, outside the pickle
-   * opcodes: a padding length byte and that many padding bytes (when the wrapper has numpy_array_alignment_bytes),
-   * then prod(shape) * itemsize bytes; or, for object dtypes, a complete nested pickle. Skip them exactly as joblib
-   * reads them, so that the opcodes after the array are analysed and the array is never read as opcodes.
+   * opcodes, and reads them back exactly as joblib/numpy_pickle.py NumpyUnpickler.load_build and
+   * NumpyArrayWrapper.read_array do: when the wrapper's dtype.hasobject, a complete nested pickle (pickle.load on the
+   * same file); otherwise, when getattr(wrapper, 'numpy_array_alignment_bytes', None) is not None, a padding length
+   * byte and that many padding bytes, then prod(shape) * dtype.itemsize bytes. Those bytes are skipped exactly, so
+   * that the opcodes after the array are analysed and the array is never read as opcodes.
+   *
+   * <p>When the wrapper is not exactly what joblib would read this way (a construction or state not modelled, a
+   * second BUILD, a FRAME that runs past the BUILD, a shape or dtype that is not a literal), the bytes after the
+   * BUILD are read on as opcodes and the differential is reported: failing closed, never skipping what joblib might
+   * run.
    */
-  private void joblibArray(Sym wrapper, long at) {
-    Sym state = wrapper.state;
-    Sym shape = dictGet(state, "shape");
-    Sym dtype = dictGet(state, "dtype");
-    boolean aligned = dictGet(state, "numpy_array_alignment_bytes") != null;
-    analysis.sawJoblib();
+  private void joblibArray(Sym wrapper, Object made, boolean again, long at) {
+    String why = null;
+    Map<String, Sym> attrs = new HashMap<>();
+    if (made == UNKNOWN_INSTANCE) {
+      why = "it is made by a call joblib never writes";
+    } else if (again) {
+      why = "it is given state by a second BUILD";
+    } else if (wrapperClassBuilt) {
+      why = "a BUILD changed the NumpyArrayWrapper class itself, so its instances may not take state as joblib's do";
+    } else if (frameEnd > bufBase + bufPos) {
+      // joblib unpickles with Lib/pickle.py, whose _Unframer has read the whole frame: read_array reads the array from
+      // the file after the frame, and the opcodes go on in the frame.
+      why = "the FRAME it is in runs on to offset " + frameEnd + ", past the BUILD, so joblib reads the array from"
+          + " there";
+    } else if (made != NEW_INSTANCE) {
+      why = initAttributes((Sym) made, attrs);
+    }
+    if (why == null) {
+      why = stateAttributes(wrapper.state, attrs);
+    }
     long count = 1;
-    if (shape == null || shape.kind != Sym.TUPLE || shape.items == null || shape.items.length != shape.count) {
-      throw unresolvedArray(at, "its shape is not a literal tuple");
-    }
-    for (Sym d : shape.items) {
-      if (d.kind != Sym.INT || !d.exact || d.intValue < 0) {
-        throw unresolvedArray(at, "its shape holds something other than non-negative integers");
+    NumpyDtype dtype = null;
+    boolean aligned = false;
+    if (why == null) {
+      Sym shape = attrs.get("shape");
+      if (shape == null || (shape.kind != Sym.TUPLE && shape.kind != Sym.LIST) || shape.count > 0
+          && (shape.items == null || shape.items.length < shape.count)) {
+        why = "its shape is not a literal tuple";
+      } else {
+        for (int i = 0; i < shape.count && why == null; i++) {
+          Sym d = shape.items[i];
+          long v = d == Sym.TRUE ? 1 : d == Sym.FALSE ? 0 : d.kind == Sym.INT && d.exact ? d.intValue : -1;
+          if (v < 0) {
+            why = "its shape holds something other than non-negative integers";
+          } else {
+            try {
+              count = Math.multiplyExact(count, v);
+            } catch (ArithmeticException e) {
+              why = "its shape overflows, which joblib fails on";
+            }
+          }
+        }
       }
+    }
+    if (why == null) {
       try {
-        count = Math.multiplyExact(count, d.intValue);
-      } catch (ArithmeticException e) {
-        throw broken("joblib array shape overflows");
+        dtype = dtypeOf(attrs.get("dtype"));
+      } catch (NumpyDtype.Malformed e) {
+        why = "its dtype is not one joblib would read: " + e.getMessage();
       }
     }
-    long[] itemsizeAndObject = dtypeInfo(dtype);
-    if (itemsizeAndObject == null) {
-      throw unresolvedArray(at, "its dtype is not a literal numpy.dtype");
+    if (why == null) {
+      Sym a = attrs.get("numpy_array_alignment_bytes");
+      if (a != null && a != Sym.NONE_VALUE) {
+        switch (a.kind) {
+          case Sym.NONE:
+            break;
+          case Sym.INT:
+          case Sym.STR:
+          case Sym.BYTES:
+          case Sym.BOOL:
+          case Sym.FLOAT:
+          case Sym.TUPLE:
+          case Sym.LIST:
+          case Sym.DICT:
+          case Sym.SET:
+          case Sym.FROZENSET:
+            aligned = true; // read_array reads the padding for any value that is not None
+            break;
+          default:
+            why = "its numpy_array_alignment_bytes is only known while loading";
+        }
+      }
     }
-    if (itemsizeAndObject[1] != 0) {
-      // Object arrays: joblib calls pickle.load on the same stream; the nested pickle runs in full.
+    if (why == null && !dtype.hasObject && dtype.itemsize == 0) {
+      why = "its dtype has item size 0, on which read_array fails"; // BUFFER_SIZE // min(BUFFER_SIZE, itemsize)
+    }
+    if (why != null) {
+      analysis.joblibDifferential(at, why);
+      return; // read on as opcodes
+    }
+    stack[top - 1] = Sym.OTHER_VALUE; // load_build replaces the wrapper with the array it read
+    // The frame ends at or before the end of this BUILD (checked above): the array bytes after it are no opcode.
+    frameReported = Math.max(frameReported, frameEnd);
+    if (dtype.hasObject) {
+      // Object arrays: joblib calls pickle.load on the same file; the nested pickle runs in full.
       if (depth >= analysis.maxNesting()) {
         throw limit(LimitType.NESTING_DEPTH, analysis.maxNesting(), "pickles nested in joblib object arrays");
       }
@@ -1456,6 +1669,10 @@ final class PickleMachine {
       } finally {
         budget = analysis.takeBudget();
       }
+      if (nested.straddles() > 0) {
+        analysis.readingsNotExplored("the nested pickle of the joblib object array at offset " + pos
+            + " has frames that loaders read differently; only its contiguous reading was analysed");
+      }
       if (outcome != STOPPED) {
         lastOpcodeOffset = nested.errorOffset();
         throw broken("nested pickle of a joblib object array broke: " + nested.error());
@@ -1465,7 +1682,7 @@ final class PickleMachine {
     }
     long nbytes;
     try {
-      nbytes = Math.multiplyExact(count, itemsizeAndObject[0]);
+      nbytes = Math.multiplyExact(count, dtype.itemsize);
     } catch (ArithmeticException e) {
       throw broken("joblib array size overflows");
     }
@@ -1484,95 +1701,182 @@ final class PickleMachine {
     }
   }
 
-  private Broken unresolvedArray(long at, String why) {
-    analysis.joblibUnresolved(at, why);
-    return broken("the joblib array built at offset " + at + " cannot be located: " + why);
+  /**
+   * The attributes NumpyArrayWrapper.__init__(subclass, shape, order, dtype, allow_mmap=False,
+   * numpy_array_alignment_bytes=16) sets, or why they are not known.
+   */
+  private String initAttributes(Sym args, Map<String, Sym> attrs) {
+    if (args.kind != Sym.TUPLE || args.items == null || args.items.length < args.count) {
+      return "its __init__ arguments are not a literal tuple";
+    }
+    if (args.count < 4 || args.count > 6) {
+      return "its __init__ gets " + args.count + " arguments, on which it fails";
+    }
+    String[] names = {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"};
+    for (int i = 0; i < args.count; i++) {
+      attrs.put(names[i], args.items[i]);
+    }
+    attrs.putIfAbsent("allow_mmap", Sym.FALSE);
+    attrs.putIfAbsent("numpy_array_alignment_bytes", Sym.ofInt(16));
+    return null;
   }
 
-  /** {itemsize, hasObject} of a numpy.dtype(...) call (with its BUILD state), or null when unknown. */
-  private long[] dtypeInfo(Sym dtype) {
-    if (dtype == null
-        || dtype.kind != Sym.CALL
-        || dtype.ref == null
-        || !dtype.ref.verdict.resolved().endsWith("dtype")) {
-      return null;
+  /**
+   * Lib/pickle.py load_build on an object without __setstate__: a (state, slotstate) pair splits, a truthy state dict
+   * updates __dict__ and a truthy slotstate dict is set with setattr, later keys over earlier ones.
+   */
+  private String stateAttributes(Sym state, Map<String, Sym> attrs) {
+    Sym dict = state;
+    Sym slots = null;
+    if (state.kind == Sym.TUPLE && state.count == 2 && state.items != null && state.items.length == 2) {
+      dict = state.items[0];
+      slots = state.items[1];
     }
-    Sym descrSym = dtype.args == null ? null : dtype.args.item(0);
-    String descr = descrSym == null ? null : text(descrSym);
-    if (descr == null) {
-      return null;
-    }
-    Sym st = dtype.state;
-    long elsize = -1;
-    boolean structured = false;
-    if (st != null && st.kind == Sym.TUPLE) {
-      Sym e = st.item(5);
-      if (e != null && e.kind == Sym.INT && e.exact) {
-        elsize = e.intValue;
-      }
-      Sym names = st.item(3);
-      structured = names != null && names.kind != Sym.NONE;
-    }
-    String d = descr;
-    while (!d.isEmpty() && "<>|=".indexOf(d.charAt(0)) >= 0) {
-      d = d.substring(1);
-    }
-    if (d.isEmpty()) {
-      return null;
-    }
-    char kind = d.charAt(0);
-    if (kind == 'O') {
-      return new long[] {8, 1};
-    }
-    if (structured) {
-      Sym fields = st.item(4);
-      if (fields == null || fields.kind != Sym.DICT || fields.items == null || fields.count * 2 > fields.items.length) {
-        return null;
-      }
-      for (int i = 1; i < fields.count * 2; i += 2) {
-        Sym f = fields.items[i];
-        Sym fd = f == null ? null : f.item(0);
-        long[] sub = fd == null ? null : dtypeInfo(fd);
-        if (sub == null) {
-          return null;
-        }
-        if (sub[1] != 0) {
-          return new long[] {8, 1};
-        }
-      }
-    }
-    if (elsize > 0) {
-      return new long[] {elsize, 0};
-    }
-    long n = 0;
-    int i = 1;
-    while (i < d.length() && Character.isDigit(d.charAt(i)) && n < Integer.MAX_VALUE) {
-      n = n * 10 + (d.charAt(i) - '0');
-      i++;
-    }
-    if (i == 1) {
-      return kind == '?' || kind == 'b' ? new long[] {1, 0} : null;
-    }
-    return new long[] {kind == 'U' ? n * 4 : n, 0};
+    String why = mergeDict(dict, attrs);
+    return why != null || slots == null ? why : mergeDict(slots, attrs);
   }
 
-  /** The value under a string key of a symbolic dict, or null. */
-  Sym dictGet(Sym dict, String key) {
-    if (dict == null || dict.kind != Sym.DICT || dict.items == null) {
+  private String mergeDict(Sym dict, Map<String, Sym> attrs) {
+    if (dict.kind == Sym.NONE) {
       return null;
     }
-    int pairs = Math.min(dict.count, dict.items.length / 2);
-    for (int i = 0; i < pairs; i++) {
+    if (dict.kind != Sym.DICT) {
+      return "its BUILD state is not a literal dict";
+    }
+    if (dict.count > 0 && (dict.items == null || dict.items.length < 2 * dict.count)) {
+      return "its BUILD state has more keys than are remembered";
+    }
+    for (int i = 0; i < dict.count; i++) {
       Sym k = dict.items[2 * i];
-      if (k != null && k.kind == Sym.STR && k.length == key.length() && key.equals(text(k))) {
-        return dict.items[2 * i + 1];
+      String key = k != null && k.kind == Sym.STR ? text(k) : null;
+      if (key == null) {
+        return "its BUILD state has a key that is not a string literal";
       }
+      attrs.put(key, dict.items[2 * i + 1]); // a repeated key keeps the last value, as the dict does
     }
     return null;
   }
 
+  /** The callables that make a numpy.dtype when a pickle calls them. */
+  private static final java.util.Set<String> DTYPE_CLASSES =
+      java.util.Set.of(
+          "numpy.dtype",
+          "numpy.core.multiarray.dtype",
+          "numpy.core._multiarray_umath.dtype",
+          "numpy._core.multiarray.dtype",
+          "numpy._core._multiarray_umath.dtype");
+
+  /**
+   * The dtype a pickled numpy.dtype(spec, align, copy) call with its BUILD state stands for (NumpyDtype.of and
+   * withState), or Malformed when it is anything else.
+   */
+  private NumpyDtype dtypeOf(Sym d) throws NumpyDtype.Malformed {
+    if (d == null || d.kind != Sym.CALL || d.ref == null || !DTYPE_CLASSES.contains(d.ref.verdict.resolved())) {
+      throw new NumpyDtype.Malformed("it is not a numpy.dtype(...) call");
+    }
+    if (rebuilt != null && rebuilt.contains(d)) {
+      throw new NumpyDtype.Malformed("the dtype is given state by more than one BUILD");
+    }
+    Sym args = d.args;
+    if (args == null || args.kind != Sym.TUPLE || args.items == null || args.items.length < args.count
+        || args.count < 1 || args.count > 3) {
+      throw new NumpyDtype.Malformed("its arguments are not a literal tuple");
+    }
+    Object spec = literal(args.items[0], 0, true);
+    boolean align = args.count > 1 && truthy(args.items[1]);
+    boolean copy = args.count > 2 && truthy(args.items[2]);
+    if (align && !(spec instanceof String && !NumpyDtype.isCommastring((String) spec))) {
+      throw new NumpyDtype.Malformed("an aligned structured dtype is not modelled");
+    }
+    NumpyDtype t = NumpyDtype.of(spec);
+    if (copy) {
+      t = t.copied();
+    }
+    return d.state == null ? t : t.withState(literal(d.state, 0, false));
+  }
+
+  private static boolean truthy(Sym v) throws NumpyDtype.Malformed {
+    if (v == Sym.TRUE || v == Sym.FALSE || v.kind == Sym.INT && v.exact) {
+      return v == Sym.TRUE || v.kind == Sym.INT && v.intValue != 0;
+    }
+    if (v.kind == Sym.NONE) {
+      return false;
+    }
+    throw new NumpyDtype.Malformed("a dtype flag is not a literal bool");
+  }
+
+  /** Stands for a value of a dtype state that is not a literal (a nested dtype); only its presence matters there. */
+  private static final Object OPAQUE = new Object();
+
+  /**
+   * A symbolic value as a Python literal for NumpyDtype (String, Long, Boolean, null, List, Tuple, Map); in strict
+   * mode anything else is Malformed, otherwise it stands as OPAQUE and containers may be partial.
+   */
+  private Object literal(Sym v, int level, boolean strict) throws NumpyDtype.Malformed {
+    if (level > NumpyDtype.MAX_DEPTH) {
+      throw new NumpyDtype.Malformed("the value is nested too deeply");
+    }
+    switch (v.kind) {
+      case Sym.STR:
+        {
+          String t = text(v);
+          if (t == null) {
+            throw new NumpyDtype.Malformed("a string is too long");
+          }
+          return t;
+        }
+      case Sym.INT:
+        if (v.exact) {
+          return v.intValue;
+        }
+        break;
+      case Sym.BOOL:
+        return v == Sym.TRUE;
+      case Sym.NONE:
+        return null;
+      case Sym.TUPLE:
+      case Sym.LIST:
+        {
+          boolean whole = v.count == 0 || v.items != null && v.items.length >= v.count;
+          if (!whole && strict) {
+            break;
+          }
+          List<Object> out = new ArrayList<>();
+          for (int i = 0; i < Math.min(v.count, v.items == null ? 0 : v.items.length); i++) {
+            out.add(literal(v.items[i], level + 1, strict));
+          }
+          return v.kind == Sym.TUPLE ? new NumpyDtype.Tuple(out) : out;
+        }
+      case Sym.DICT:
+        {
+          boolean whole = v.count == 0 || v.items != null && v.items.length >= 2 * v.count;
+          if (!whole && strict) {
+            break;
+          }
+          Map<Object, Object> out = new java.util.LinkedHashMap<>();
+          for (int i = 0; whole && i < v.count; i++) {
+            Object k = literal(v.items[2 * i], level + 1, strict);
+            out.remove(k);
+            out.put(k, literal(v.items[2 * i + 1], level + 1, strict));
+          }
+          return out;
+        }
+      default:
+        break;
+    }
+    if (strict) {
+      throw new NumpyDtype.Malformed("a value that is not a literal");
+    }
+    return OPAQUE;
+  }
+
   // -------------------------------------------------------------------------------------------------------- frames
 
+  /**
+   * FRAME. Modules/_pickle.c load_frame asks _Unpickler_Read for the frame's bytes and rewinds: when the buffer
+   * already holds them nothing happens; otherwise the buffer is refilled with exactly the frame, read from the file
+   * where the buffer ended. Lib/pickle.py _Unframer.load_frame raises when the previous frame has bytes left.
+   */
   private void frame(long length, long at) {
     long after = bufBase + bufPos;
     if (length < 0 || length > end - after) {
@@ -1581,12 +1885,49 @@ final class PickleMachine {
     } else if (frameEnd > after) {
       analysis.frameAnomaly(at, "FRAME starts before the previous frame ends at offset " + frameEnd);
     }
-    frameEnd = length < 0 ? end : after + length;
+    long len = length < 0 ? end - after : length;
+    if (frameEnd > after && len > frameEnd - after) {
+      // A frame that does not fit the rest of the current one: with the exact-frame buffer the C unpickler drops the
+      // rest of the current frame and reads the new one from where the current one ends.
+      if (straddle(at)) {
+        long from = frameEnd;
+        seek(Math.min(from, end));
+        frameEnd = from + len;
+        return;
+      }
+    }
+    if (frameEnd > after && len <= frameEnd - after) {
+      return; // inside the buffered frame: the C unpickler changes nothing, the buffer still ends where it did
+    }
+    frameEnd = after + len;
+  }
+
+  /** Before reading n bytes at the cursor: a read across the current frame's end is a decision point. */
+  private void frameRead(long n) {
+    long p = bufBase + bufPos;
+    if (frameEnd > p && n > frameEnd - p && straddle(p)) {
+      seek(Math.min(frameEnd, end)); // the C unpickler drops [p, frameEnd) and reads the n bytes from the file
+      frameEnd = -1; // its buffer now holds exactly those bytes
+    }
+  }
+
+  /**
+   * A read across the current frame's end at {@code p}: reports it, and returns whether this reading drops the rest
+   * of the frame (bit {@code straddles} of {@link #discardMask}).
+   */
+  private boolean straddle(long p) {
+    int k = straddles++;
+    frameReported = Math.max(frameReported, frameEnd); // one finding for this frame
+    analysis.frameDifferential(p, "a read at offset " + p + " runs past the FRAME that ends at offset " + frameEnd
+        + "; pickle.load of a file (C unpickler, exact frame buffer) drops the rest of the frame there while"
+        + " pickle.loads reads on");
+    return k < 64 && (discardMask >>> k & 1) != 0;
   }
 
   // ------------------------------------------------------------------------------------------------------- numbers
 
   private Sym long1(int n) {
+    frameRead(n);
     long at = bufBase + bufPos;
     if (n > end - at) {
       throw eof("LONG argument runs past the end of the content");
@@ -1851,6 +2192,20 @@ final class PickleMachine {
    * buf[lineStart, lineStart + n) until the next read.
    */
   private int line(String opcode) {
+    long p = bufBase + bufPos;
+    long fe = frameEnd;
+    int n = lineRaw(opcode);
+    if (fe > p && p + n + 1 > fe && straddle(p)) {
+      // Modules/_pickle.c _Unpickler_Readline finds no newline in a buffer that holds exactly the frame: it drops the
+      // partial line and reads a whole line from the file, where the frame ends.
+      seek(Math.min(fe, end));
+      frameEnd = -1;
+      n = lineRaw(opcode);
+    }
+    return n;
+  }
+
+  private int lineRaw(String opcode) {
     int max = analysis.maxLine();
     long from = bufBase + bufPos;
     if (from >= noNewlineFrom && end == noNewlineEnd) {
@@ -1892,6 +2247,7 @@ final class PickleMachine {
       int before = bufLen - bufPos;
       if (!fill(have + 1)) {
         if (bufLen - bufPos == before && bufLen < buf.length) {
+          openLinePlausible = plausibleLinePrefix(opcode, buf, bufPos, bufLen);
           throw sourceEnd();
         }
         // the buffer is full of one line: grow it, bounded by the line limit
@@ -1905,6 +2261,60 @@ final class PickleMachine {
     }
   }
 
+  /**
+   * Whether the last run broke at the end of the readable bytes (recognition reads only the head) inside a line whose
+   * start CPython's unpickler could still accept. Reset by every run.
+   */
+  private boolean openLinePlausible;
+
+  /** See {@link #openLinePlausible}. */
+  boolean openLinePlausible() {
+    return openLinePlausible;
+  }
+
+  /**
+   * Whether {@code buf[from, to)} can start the line argument of {@code opcode} as CPython's unpickler parses it
+   * ({@code Modules/_pickle.c} load_global / load_string / load_int / load_float / load_persid): a module or
+   * attribute path for GLOBAL and INST, a quoted literal for STRING, a number for INT, LONG, FLOAT, GET and PUT, ASCII
+   * for PERSID, anything for UNICODE (raw-unicode-escape decodes any bytes).
+   */
+  private static boolean plausibleLinePrefix(String opcode, byte[] buf, int from, int to) {
+    if (from >= to) {
+      return true;
+    }
+    switch (opcode) {
+      case "UNICODE":
+        return true;
+      case "STRING":
+        return buf[from] == '\'' || buf[from] == '"';
+      case "PERSID":
+        for (int i = from; i < to; i++) {
+          if (buf[i] < 0x20 || buf[i] > 0x7e) {
+            return false;
+          }
+        }
+        return true;
+      case "GLOBAL":
+      case "INST":
+        for (int i = from; i < to; i++) {
+          int c = buf[i];
+          if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.')) {
+            return false;
+          }
+        }
+        return true;
+      default: // INT, LONG, FLOAT, GET, PUT: digits, sign, base prefixes, underscores, exponents, inf/nan, blanks
+        for (int i = from; i < to; i++) {
+          int c = buf[i];
+          if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.'
+              || c == '+' || c == '-' || c == ' ' || c == '\t')) {
+            return false;
+          }
+        }
+        return true;
+    }
+  }
+
   private int u8() {
     return bufPos < bufLen ? buf[bufPos++] & 0xFF : u8Slow();
   }
@@ -1915,6 +2325,7 @@ final class PickleMachine {
   }
 
   private int u16() {
+    frameRead(2);
     if (bufLen - bufPos < 2) {
       ensure(2);
     }
@@ -1924,6 +2335,7 @@ final class PickleMachine {
   }
 
   private int s32() {
+    frameRead(4);
     if (bufLen - bufPos < 4) {
       ensure(4);
     }
@@ -1942,6 +2354,7 @@ final class PickleMachine {
 
   /** u64; values above Long.MAX_VALUE come back negative and are rejected by the callers. */
   private long u64() {
+    frameRead(8);
     if (bufLen - bufPos < 8) {
       ensure(8);
     }
@@ -1954,6 +2367,7 @@ final class PickleMachine {
   }
 
   private void skipArg(long n) {
+    frameRead(n);
     long at = bufBase + bufPos;
     if (n < 0 || n > end - at) {
       throw eof("argument runs past the end of the content");

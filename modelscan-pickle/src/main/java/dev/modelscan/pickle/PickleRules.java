@@ -169,6 +169,24 @@ public final class PickleRules {
           Severity.LOW,
           ThreatType.OBFUSCATION);
 
+  /**
+   * Bytes that real loaders read in different ways: a FRAME whose end falls inside an opcode (CPython's C unpickler
+   * reading a file drops the rest of the frame, pickle.loads reads on), or a joblib array wrapper that joblib would
+   * read differently from how it is written. A payload can be visible to one reading only; every reading modelled was
+   * analysed.
+   *
+   * @since 0.2
+   */
+  public static final Rule LOADER_DIFFERENTIAL =
+      Rule.of(
+          "PICKLE-LOADER-DIFFERENTIAL",
+          "Loaders read the pickle differently",
+          "The stream is built so that different loaders (pickle.loads, pickle.load of a file, torch.load, joblib.load)"
+              + " read different opcodes from it, which hides a payload from tools that follow one reading. No"
+              + " pickler writes this; each modelled reading was analysed.",
+          Severity.HIGH,
+          ThreatType.OBFUSCATION);
+
   /** Frame and stream structure that loaders read differently. */
   public static final Rule MALFORMED = StandardRules.MALFORMED_CONTENT;
 
@@ -188,6 +206,7 @@ public final class PickleRules {
           BUILD_GADGET,
           TRAILING_DATA,
           STACKED_PICKLES,
+          LOADER_DIFFERENTIAL,
           StandardRules.MALFORMED_CONTENT,
           StandardRules.LIMIT_REACHED);
 

@@ -13,16 +13,28 @@ import org.junit.jupiter.api.Test;
 /** joblib's raw array bytes between opcodes, written the way joblib writes them (see numpy_pickle.write_array). */
 class JoblibArrayTest {
 
+  /**
+   * A wrapper of a 2-element array of dtype descr, pickled as NumPy pickles a dtype (descriptor.c arraydescr_reduce):
+   * numpy.dtype(descr, False, True) with the state (3, byteorder, None, None, None, elsize, alignment, flags), where
+   * elsize and alignment are -1 except for flexible types and flags is 63 for objects.
+   */
   private static Ops wrapper(String descr, boolean aligned) {
     Ops o = new Ops().proto(4).su("joblib.numpy_pickle").su("NumpyArrayWrapper").raw(0x93).raw(')').raw(0x81);
     o.raw('}').raw('(').su("shape").raw('K', 2).raw(0x85);
     o.su("dtype").su("numpy").su("dtype").raw(0x93).su(descr).raw(0x89, 0x88, 0x87).raw('R');
-    o.raw('(').raw('K', 3).su("<").text("NNN").raw('J', 0xff, 0xff, 0xff, 0xff).raw('J', 0xff, 0xff, 0xff, 0xff)
-        .raw('K', 0).raw('t').raw('b');
+    boolean flexible = "SUV".indexOf(descr.charAt(0)) >= 0;
+    boolean object = descr.charAt(0) == 'O';
+    int elsize = flexible ? Integer.parseInt(descr.substring(1)) : -1;
+    o.raw('(').raw('K', 3).su(flexible || object ? "|" : "<").text("NNN").raw('J').raw(le32(elsize))
+        .raw('J').raw(le32(flexible ? 1 : -1)).raw('K', object ? 63 : 0).raw('t').raw('b');
     if (aligned) {
       o.su("numpy_array_alignment_bytes").raw('K', 16);
     }
     return o.raw('u').raw('b');
+  }
+
+  private static byte[] le32(int v) {
+    return new byte[] {(byte) v, (byte) (v >> 8), (byte) (v >> 16), (byte) (v >> 24)};
   }
 
   private static byte[] ffs(int n) {

@@ -45,6 +45,57 @@ class NumpyScannerTest {
     assertThat(ctx.members()).isEmpty();
   }
 
+  /**
+   * Issue 16 item 4: np.load(allow_pickle=True) unpickles the data whenever dtype.hasobject, and an object field can
+   * hide in a comma string, a structure, a nested structure or a sub-array; each fixture is an .npy header written by
+   * NumPy followed by a hand-written posix.system pickle.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "npy_commastring_object_payload.npy",
+        "npy_struct_object_payload.npy",
+        "npy_nested_object_payload.npy",
+        "npy_subarray_object_payload.npy",
+        "npy_tuple_object_payload.npy"
+      })
+  void objectFieldsAnywhereInTheDtypeMakeTheDataAPickle(String fixture) {
+    RecordingScanContext ctx = Fixtures.scan(new NumpyScanner(), fixture);
+    assertThat(Fixtures.operators(ctx)).as(ctx.toString()).contains("posix.system");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"npy_struct_object.npy", "npy_struct_nested.npy", "npy_object_padding_raw.npy"})
+  void realStructuredArraysAreCompleteAndClean(String fixture) {
+    // a real np.save of an object-holding structure (its pickle is analysed and benign), nested plain structures,
+    // and an unnamed void padding field of objects, which descr_to_dtype drops so the bytes are raw data
+    RecordingScanContext ctx = Fixtures.scan(new NumpyScanner(), fixture);
+    assertThat(ctx.findings()).as(ctx.toString()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void theHeaderIsReadAsPythonsLiteralEvalReadsIt() {
+    // a repeated key keeps its last value (np.load sees '|O' and unpickles the data); '(8)' is the int 8, not a tuple
+    byte[] payload = Fixtures.bytes("p4_eval.pkl");
+    byte[] repeated =
+        npy("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), 'descr': '|O', }", payload);
+    assertThat(Fixtures.operators(scan(repeated))).contains("builtins.eval");
+    RecordingScanContext parenthesised =
+        scan(npy("{'descr': '<f8', 'fortran_order': False, 'shape': (8), }", new byte[8]));
+    assertThat(parenthesised.findings()).anySatisfy(f -> assertThat(f.message()).contains("shape is not a tuple"));
+    RecordingScanContext order = scan(npy("{'descr': '<f8', 'fortran_order': 0, 'shape': (1,), }", new byte[8]));
+    assertThat(order.findings()).anySatisfy(f -> assertThat(f.message()).contains("fortran_order is not a bool"));
+  }
+
+  @Test
+  void aDescrNumpyRejectsIsMalformedNotClean() {
+    RecordingScanContext ctx = Fixtures.scan(new NumpyScanner(), "npy_bad_descr.npy");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("MODELSCAN-MALFORMED");
+    assertThat(ctx.findings()).anySatisfy(f -> assertThat(f.message()).contains("not understood"));
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
   @Test
   void objectArrayPickleIsAnalysed() {
     RecordingScanContext ctx = Fixtures.scan(new NumpyScanner(), "numpy_object_payload.npy");

@@ -38,6 +38,19 @@ class PickleEndToEndTest {
     assertThat(r.status()).as(r.toString()).isEqualTo(ScanStatus.COMPLETE);
   }
 
+  /**
+   * Issue 16 item 2: the first line of these protocol-0 pickles is longer than the 8 KiB head; they used to be claimed
+   * as text and reported clean although pickle.load runs os.system('echo hi').
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"p0_long_unicode_line.pkl", "p0_long_string_line.pkl"})
+  void aPickleWithAFirstLineLongerThanTheHeadIsScannedAsAPickle(String fixture) {
+    FileResult r = ENGINE.scanBytes(Fixtures.bytes(fixture), "notes.txt");
+    assertThat(r.format()).as(r.toString()).isEqualTo("pickle");
+    assertThat(r.findings()).extracting(f -> f.module() + "." + f.operator()).contains("os.system");
+    assertThat(r.hasFindingAtLeast(Severity.CRITICAL)).isTrue();
+  }
+
   @Test
   void legacyCheckpointIsRecognisedByContentWhateverItsName() {
     FileResult r = ENGINE.scanBytes(Fixtures.bytes("torch_legacy_payload_end.pt"), "weights.safetensors");

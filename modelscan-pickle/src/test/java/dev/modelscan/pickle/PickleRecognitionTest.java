@@ -87,6 +87,36 @@ class PickleRecognitionTest {
     assertThat(recognize(lying, "model.pkl").confidence()).isEqualTo(dev.modelscan.api.spi.Recognition.WEAK);
   }
 
+  /**
+   * Issue 16 item 2: a protocol-0 pickle has no magic, and its first line may be longer than the 8 KiB head. The head
+   * is then a valid pickle prefix up to the window's end, and must be claimed above the text scanner's weak claim.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"p0_long_unicode_line.pkl", "p0_long_string_line.pkl"})
+  void aFirstLineLongerThanTheHeadIsStillAPickle(String fixture) {
+    byte[] b = Fixtures.bytes(fixture);
+    assertThat(b.length).isGreaterThan(ContentHead.HEAD_SIZE);
+    Recognition r = recognize(b, "notes.txt");
+    assertThat(r.format()).isEqualTo("pickle");
+    assertThat(r.confidence()).isGreaterThan(Recognition.WEAK);
+  }
+
+  @Test
+  void aGlobalLineLongerThanTheHeadIsStillAPickle() {
+    byte[] b = new Ops().text("c").repeat("os.path.", 1200).text("\nsystem\n.").bytes();
+    assertThat(recognize(b, "").confidence()).isGreaterThan(Recognition.WEAK);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"S", "c", "I", "F", "(S", "P"})
+  void aLongLineThatCPythonWouldRejectIsNotClaimed(String start) {
+    // unquoted STRING, a module name with spaces, non-numeric INT and FLOAT: CPython fails on these lines
+    byte[] b = (start + " is not quoted, not a name and not a number \u00e9".repeat(300) + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+    assertThat(b.length).isGreaterThan(ContentHead.HEAD_SIZE);
+    assertThat(recognize(b, "notes.txt").recognised()).isFalse();
+  }
+
   @Test
   void otherFormatsAreNotClaimed() {
     assertThat(recognize(Fixtures.bytes("numpy_float.npy"), "x.pkl").recognised()).isFalse();
