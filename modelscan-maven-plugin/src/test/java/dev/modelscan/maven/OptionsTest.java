@@ -73,6 +73,11 @@ class OptionsTest {
     assertThat(Options.duration("p", "1h")).isEqualTo(Duration.ofHours(1));
     assertThat(Options.duration("p", "PT2M30S")).isEqualTo(Duration.ofSeconds(150));
     assertThatThrownBy(() -> Options.duration("scanTimeout", "soon")).hasMessageContaining("scanTimeout");
+    // The plugin shares the CLI's grammar: an unknown unit is an error, not some other duration.
+    assertThatThrownBy(() -> Options.duration("scanTimeout", "5d"))
+        .hasMessageContaining("scanTimeout")
+        .hasMessageContaining("'5d' is not a duration");
+    assertThatThrownBy(() -> Options.size("maxMemberBytes", "2P")).hasMessageContaining("'2P' is not a size");
   }
 
   @Test
