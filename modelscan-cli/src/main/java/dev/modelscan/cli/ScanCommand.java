@@ -127,14 +127,19 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--max-json-depth", paramLabel = "N", description = "Deepest JSON nesting.")
   Integer maxJsonDepth;
 
-  @Option(names = "--max-pickle-stack-size", paramLabel = "N", description = "Largest simulated pickle stack.")
+  @Option(names = "--max-pickle-stack-size", paramLabel = "N",
+      description = "Largest simulated pickle stack (default: from the heap, at most 1000000).")
   Integer maxPickleStackSize;
 
-  @Option(names = "--max-pickle-memo-size", paramLabel = "N", description = "Largest simulated pickle memo.")
+  @Option(names = "--max-pickle-memo-size", paramLabel = "N",
+      description = "Largest simulated pickle memo (default: from the heap, at most 1000000).")
   Integer maxPickleMemoSize;
 
   @Option(names = "--max-pickle-opcodes", paramLabel = "N", description = "Opcodes interpreted per pickle.")
   Long maxPickleOpcodes;
+
+  @Option(names = "--max-hdf5-objects", paramLabel = "N", description = "Groups and datasets walked per HDF5 file.")
+  Integer maxHdf5Objects;
 
   @Option(names = "--scan-timeout", paramLabel = "DURATION", description = "Deadline per input file.",
       converter = DurationConverter.class)
@@ -319,7 +324,7 @@ final class ScanCommand implements Callable<Integer> {
     }
   }
 
-  private ScanSettings settings() {
+  ScanSettings settings() {
     ScanLimits.Builder l = ScanLimits.builder();
     if (maxNestingDepth != null) {
       l.maxNestingDepth(maxNestingDepth);
@@ -353,6 +358,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (maxPickleOpcodes != null) {
       l.maxPickleOpcodes(maxPickleOpcodes);
+    }
+    if (maxHdf5Objects != null) {
+      l.maxHdf5Objects(maxHdf5Objects);
     }
     if (scanTimeout != null) {
       l.scanTimeout(scanTimeout);

@@ -29,6 +29,7 @@ final class Options {
       String maxMemberBytes,
       String maxTotalDecompressedBytes,
       Integer maxCompressionRatio,
+      Integer maxHdf5Objects,
       String scanTimeout,
       String maxFileSize,
       List<String> allowGlobals,
@@ -50,6 +51,9 @@ final class Options {
     }
     if (v.maxCompressionRatio() != null) {
       limits.maxCompressionRatio(v.maxCompressionRatio());
+    }
+    if (v.maxHdf5Objects() != null) {
+      limits.maxHdf5Objects(v.maxHdf5Objects());
     }
     if (given(v.scanTimeout())) {
       limits.scanTimeout(duration("scanTimeout", v.scanTimeout()));
