@@ -36,26 +36,29 @@ import java.util.Objects;
  *       <td>memo explosion</td></tr>
  *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
  *       <td>endless opcode streams; quadratic searches of junk</td></tr>
- *   <tr><td>{@code maxHdf5Objects}</td><td>{@value #DEFAULT_MAX_HDF5_OBJECTS}</td>
+ *   <tr><td>{@code maxHdf5Objects}</td><td>from the heap, at most {@value #DEFAULT_MAX_HDF5_OBJECTS}</td>
  *       <td>HDF5 files with millions of groups and datasets to walk</td></tr>
  *   <tr><td>{@code scanTimeout}</td><td>10 minutes</td>
  *       <td>anything else that is slow: the deadline of one input file</td></tr>
  * </table>
  *
  * <p><b>Limits that fit the heap.</b> A limit on how many values are held in memory is useless if the heap runs out
- * first: the scan then fails instead of stopping at the limit. So the defaults of the two limits that hold one object
- * per counted item, {@code maxPickleStackSize} and {@code maxPickleMemoSize}, are derived from the heap of the running
- * JVM ({@link Runtime#maxMemory()}) unless set explicitly:
+ * first: the scan then fails instead of stopping at the limit. So the defaults of the limits that hold one object
+ * per counted item, {@code maxPickleStackSize}, {@code maxPickleMemoSize} and {@code maxHdf5Objects}, are derived
+ * from the heap of the running JVM ({@link Runtime#maxMemory()}) unless set explicitly:
  *
  * <pre>
- *   default = min(1,000,000, max(4,096, maxMemory / {@value #HEAP_BYTES_PER_PICKLE_ENTRY}))
+ *   maxPickleStackSize, maxPickleMemoSize = min(1,000,000, max(4,096, maxMemory / {@value #HEAP_BYTES_PER_PICKLE_ENTRY}))
+ *   maxHdf5Objects                        = min(  200,000, max(4,096, maxMemory / {@value #HEAP_BYTES_PER_HDF5_OBJECT}))
  * </pre>
  *
  * <p>{@value #HEAP_BYTES_PER_PICKLE_ENTRY} bytes of heap per entry is several times what one simulated value costs (a
  * vocabulary pickle of short strings takes about 90 bytes per memo entry), which leaves room for the stack, the memo
  * and a second file scanned on another thread. Heaps of 512 MiB and more get the full 1,000,000; {@code -Xmx64m} gets
- * 131,072, so a 3,000,000-entry vocabulary stops there as a partial result instead of exhausting the heap. Set a
- * larger value explicitly (and give the JVM the heap for it) to scan such pickles completely.
+ * 131,072, so a 3,000,000-entry vocabulary stops there as a partial result instead of exhausting the heap. jHDF keeps
+ * every group's children while a file is open, about a kilobyte per object walked: {@code -Xmx64m} walks 32,768
+ * objects (a Keras model of 8,000 layers), 400 MiB and more the full 200,000. Set a larger value explicitly (and give
+ * the JVM the heap for it) to scan such files completely.
  *
  * @since 0.1
  */
@@ -100,14 +103,17 @@ public final class ScanLimits {
   /** Heap bytes budgeted per pickle stack or memo entry when their defaults are derived from the heap. */
   public static final int HEAP_BYTES_PER_PICKLE_ENTRY = 512;
 
-  /** The smallest heap-derived default of the pickle stack and memo sizes, whatever the heap. */
-  static final int MIN_HEAP_DERIVED_PICKLE_ENTRIES = 4096;
+  /** The smallest heap-derived default, whatever the heap. */
+  static final int MIN_HEAP_DERIVED = 4096;
 
   /**
-   * Default of {@link #maxHdf5Objects()}: a Keras model with 10,000 layers has about 50,000 groups and datasets, and
-   * walking one costs jHDF a few hundred bytes of heap.
+   * The largest default of {@link #maxHdf5Objects()}, reached with 400 MiB of heap (see the class description): a
+   * Keras model stores four HDF5 objects per layer, so this walks models of 50,000 layers.
    */
   public static final int DEFAULT_MAX_HDF5_OBJECTS = 200_000;
+
+  /** Heap bytes budgeted per HDF5 object walked when the default of {@link #maxHdf5Objects()} is derived. */
+  public static final int HEAP_BYTES_PER_HDF5_OBJECT = 2048;
 
   /** Default of {@link #maxPickleOpcodes()}. */
   public static final long DEFAULT_MAX_PICKLE_OPCODES = 200_000_000L;
@@ -148,21 +154,22 @@ public final class ScanLimits {
   }
 
   /**
-   * The default of a pickle stack or memo limit for a heap of {@code maxMemory} bytes: {@code min(cap, max(4096,
-   * maxMemory / HEAP_BYTES_PER_PICKLE_ENTRY))}.
+   * The default of a count limit for a heap of {@code maxMemory} bytes: {@code min(cap, max(4096, maxMemory /
+   * bytesPerItem))}.
    *
    * @param maxMemory the heap, as {@link Runtime#maxMemory()} reports it ({@link Long#MAX_VALUE} when unbounded)
    * @param cap the largest default
+   * @param bytesPerItem heap bytes budgeted per counted item
    * @return the default
    */
-  static int heapDerived(long maxMemory, int cap) {
-    long fit = Math.max(MIN_HEAP_DERIVED_PICKLE_ENTRIES, maxMemory / HEAP_BYTES_PER_PICKLE_ENTRY);
+  static int heapDerived(long maxMemory, int cap, int bytesPerItem) {
+    long fit = Math.max(MIN_HEAP_DERIVED, maxMemory / bytesPerItem);
     return (int) Math.min(cap, fit);
   }
 
   /**
-   * The default limits: the values of the {@code DEFAULT_*} constants, with the pickle stack and memo sizes fitted to
-   * this JVM's heap (see the class description).
+   * The default limits: the values of the {@code DEFAULT_*} constants, with the pickle stack and memo sizes and the
+   * HDF5 object count fitted to this JVM's heap (see the class description).
    *
    * @return the shared default instance
    */
@@ -296,7 +303,7 @@ public final class ScanLimits {
   /**
    * How many groups, datasets and links of one HDF5 file (a Keras {@code .h5}, the weights of a {@code .keras}) are
    * walked. Separate from {@link #maxArchiveMembers()}: a large Keras model has far more HDF5 objects than an archive
-   * has members.
+   * has members. The default depends on the heap (see the class description).
    *
    * @return the maximum count
    */
@@ -402,10 +409,12 @@ public final class ScanLimits {
     private int maxStringBytes = DEFAULT_MAX_STRING_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private int maxPickleStackSize =
-        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_STACK_SIZE);
-    private int maxPickleMemoSize = heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_MEMO_SIZE);
+        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_STACK_SIZE, HEAP_BYTES_PER_PICKLE_ENTRY);
+    private int maxPickleMemoSize =
+        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_MEMO_SIZE, HEAP_BYTES_PER_PICKLE_ENTRY);
     private long maxPickleOpcodes = DEFAULT_MAX_PICKLE_OPCODES;
-    private int maxHdf5Objects = DEFAULT_MAX_HDF5_OBJECTS;
+    private int maxHdf5Objects =
+        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_HDF5_OBJECTS, HEAP_BYTES_PER_HDF5_OBJECT);
     private Duration scanTimeout = DEFAULT_SCAN_TIMEOUT;
 
     private Builder() {}

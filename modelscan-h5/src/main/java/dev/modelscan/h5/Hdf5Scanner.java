@@ -221,10 +221,15 @@ public final class Hdf5Scanner implements ModelScanner {
     } catch (ScanLimitExceededException | MalformedContentException e) {
       throw e;
     } catch (OutOfMemoryError e) {
-      // Only reachable on the file-channel path (> 2 GiB on disk), where jHDF allocates what a size field claims.
-      ctx.markPartial("HDF5 structure claims more memory than is available: " + e.getMessage());
+      // On the file-channel path (> 2 GiB on disk) jHDF allocates what a size field claims; on every path it keeps the
+      // children of each group walked, so a walk of very many objects on a small heap ends here too.
+      ctx.markPartial("HDF5 structure needs more memory than is available: " + e.getMessage());
       ctx.report(
-          ctx.finding(StandardRules.LIMIT_REACHED).message("HDF5 structure claims a huge allocation").build());
+          ctx.finding(StandardRules.LIMIT_REACHED)
+              .message(
+                  "HDF5 structure needs more memory than the heap has (a huge allocation, or too many objects for"
+                      + " this heap); give the JVM more heap or lower maxHdf5Objects")
+              .build());
     } catch (StackOverflowError e) {
       // jHDF follows B-tree and heap addresses recursively; a cycle in them recurses until the stack ends.
       malformed(ctx, "HDF5 structure is cyclic or too deep to read");
