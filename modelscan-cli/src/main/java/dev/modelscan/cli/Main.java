@@ -21,7 +21,14 @@ public final class Main {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // Standard output straight to the file descriptor, not through System.out: a PrintStream swallows write errors
+    // (a closed pipe, a full disk behind a redirect), so the PrintWriter over it could never report them.
+    PrintWriter out =
+        new PrintWriter(
+            new java.io.OutputStreamWriter(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), java.nio.charset.Charset.defaultCharset()),
+            true);
+    System.exit(run(args, out, new PrintWriter(System.err, true)));
   }
 
   /**
