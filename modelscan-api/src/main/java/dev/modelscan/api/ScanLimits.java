@@ -48,8 +48,8 @@ import java.util.Objects;
  * from the heap of the running JVM ({@link Runtime#maxMemory()}) unless set explicitly:
  *
  * <pre>
- *   maxPickleStackSize, maxPickleMemoSize = min(1,000,000, max(4,096, maxMemory / {@value #HEAP_BYTES_PER_PICKLE_ENTRY}))
- *   maxHdf5Objects                        = min(  200,000, max(4,096, maxMemory / {@value #HEAP_BYTES_PER_HDF5_OBJECT}))
+ *   maxPickleStackSize = maxPickleMemoSize = min(1,000,000, max(4,096, maxMemory / 512))
+ *   maxHdf5Objects                        = min(  200,000, max(4,096, maxMemory / 2048))
  * </pre>
  *
  * <p>{@value #HEAP_BYTES_PER_PICKLE_ENTRY} bytes of heap per entry is several times what one simulated value costs (a

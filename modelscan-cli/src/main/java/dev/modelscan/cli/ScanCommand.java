@@ -238,7 +238,8 @@ final class ScanCommand implements Callable<Integer> {
           cl, "--output " + output + ": the folder " + parent + " does not exist");
     }
     if (!Files.isWritable(parent)) {
-      throw new CommandLine.ParameterException(cl, "--output " + output + ": the folder " + parent + " is not writable");
+      throw new CommandLine.ParameterException(
+          cl, "--output " + output + ": the folder " + parent + " is not writable");
     }
   }
 

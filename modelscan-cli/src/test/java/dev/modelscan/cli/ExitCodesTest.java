@@ -89,7 +89,8 @@ class ExitCodesTest {
       out.getBuffer().setLength(0);
       err.getBuffer().setLength(0);
       String[] args =
-          Stream.concat(Stream.of("scan", "--no-progress"), Stream.concat(Stream.of(option), Stream.of(model.toString())))
+          Stream.of(Stream.of("scan", "--no-progress"), Stream.of(option), Stream.of(model.toString()))
+              .flatMap(s -> s)
               .toArray(String[]::new);
       assertThat(run(args)).as(String.join(" ", option)).isEqualTo(4);
       // Detected before the scan: no report at all, and the error names what is wrong.
@@ -151,7 +152,9 @@ class ExitCodesTest {
 
   private int runInto(Writer sink, Path model) {
     return Main.run(
-        new String[] {"scan", "--no-progress", model.toString()}, new PrintWriter(sink, true), new PrintWriter(err, true));
+        new String[] {"scan", "--no-progress", model.toString()},
+        new PrintWriter(sink, true),
+        new PrintWriter(err, true));
   }
 
   /** Standard output behind a closed pipe or a full disk. */

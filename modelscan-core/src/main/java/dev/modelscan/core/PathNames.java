@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * Exact names for files whose names Java cannot show. A Linux file name is bytes; {@link Path#toString()} decodes them
- * with the platform encoding and turns every byte that does not decode into U+FFFD, so {@code a\xff.pkl} and {@code
- * a\xfe.pkl} both print as {@code a?.pkl} with U+FFFD for the {@code ?}. A report that said "clean" about one of them would say it about both.
- * The bytes survive in {@link Path#toUri()}, which percent-encodes them (JDK {@code sun.nio.fs.UnixUriUtils.toUri}).
+ * with the platform encoding and turns every byte that does not decode into U+FFFD, so the files {@code a<0xff>.pkl}
+ * and {@code a<0xfe>.pkl} print alike, and a report that said "clean" about one of them would say it about both. The
+ * bytes survive in {@link Path#toUri()}, which percent-encodes them (JDK {@code sun.nio.fs.UnixUriUtils.toUri}).
  */
 final class PathNames {
 
@@ -100,7 +100,7 @@ final class PathNames {
     return n == b.length ? b : java.util.Arrays.copyOf(b, n);
   }
 
-  /** Valid UTF-8 as characters, every other byte as {@code \xNN}, and a backslash as two, so that no two differ alike. */
+  /** Valid UTF-8 as characters, every other byte as {@code \xNN} and a backslash as two: no two names alike. */
   static String escapeBytes(byte[] raw) {
     CharsetDecoder dec =
         StandardCharsets.UTF_8

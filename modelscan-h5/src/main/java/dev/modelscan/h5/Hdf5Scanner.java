@@ -63,9 +63,10 @@ import java.util.Set;
  * {@code model.weights.h5} of a {@code .keras}) is copied to the heap up to {@link #MAX_IN_MEMORY_BYTES} or an eighth
  * of the heap, whichever is less, and larger nested content is spooled to a temporary file that is memory-mapped in
  * turn, so that its size is bounded by {@code maxMemberBytes} (which does change it) and never by the heap. In memory,
- * jHDF's reads are views of the buffer, so a hostile size field fails with an exception instead of allocating. Files on disk above 2 GiB are read through jHDF's file
- * channel, where a hostile size field can make it allocate up to 2 GiB; that case catches {@link OutOfMemoryError}
- * and marks the result partial. Every jHDF call is wrapped: what it throws becomes a finding and a partial status.
+ * jHDF's reads are views of the buffer, so a hostile size field fails with an exception instead of allocating.
+ * Files above 2 GiB are read through jHDF's file channel, where a hostile size field can make it allocate up to
+ * 2 GiB; that case catches {@link OutOfMemoryError} and marks the result partial. Every jHDF call is wrapped: what it
+ * throws becomes a finding and a partial status.
  *
  * @since 0.1
  */
