@@ -190,6 +190,9 @@ final class ScanCommand implements Callable<Integer> {
       settings = settings();
       builder.settings(settings);
       if (threads != null) {
+        if (threads < 1) {
+          throw new IllegalArgumentException("-j/--threads must be at least 1, was " + threads);
+        }
         builder.parallelism(threads);
       }
     } catch (IllegalArgumentException e) {

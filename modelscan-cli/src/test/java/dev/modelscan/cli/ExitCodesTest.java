@@ -99,6 +99,8 @@ class ExitCodesTest {
     }
     assertThat(run("scan", "--scan-timeout", "5d", model.toString())).isEqualTo(4);
     assertThat(err.toString()).contains("'5d' is not a duration");
+    assertThat(run("scan", "-j", "0", model.toString())).isEqualTo(4);
+    assertThat(err.toString()).contains("-j/--threads must be at least 1, was 0");
     assertThat(run("scan", "--max-string-bytes", "3G", model.toString())).isEqualTo(4);
     assertThat(err.toString()).contains("'3G' is too large");
   }
