@@ -21,7 +21,14 @@ public final class Main {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // Standard output straight to the file descriptor, not through System.out: a PrintStream swallows write errors
+    // (a closed pipe, a full disk behind a redirect), so the PrintWriter over it could never report them.
+    PrintWriter out =
+        new PrintWriter(
+            new java.io.OutputStreamWriter(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), java.nio.charset.Charset.defaultCharset()),
+            true);
+    System.exit(run(args, out, new PrintWriter(System.err, true)));
   }
 
   /**
@@ -30,8 +37,8 @@ public final class Main {
    * @param args command-line arguments
    * @param out standard output
    * @param err standard error
-   * @return the exit code: 0 clean, 1 findings at or above the threshold, 2 incomplete scan, 3 nothing scanned, 4
-   *     usage error
+   * @return the exit code: 0 clean, 1 findings at or above the threshold, 2 incomplete scan (a file partial or
+   *     failed, the process out of memory, or the report not written), 3 no model content found, 4 usage error
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new RootCommand());
@@ -48,6 +55,19 @@ public final class Main {
           c.getErr().println("modelscan: " + ex);
           return ScanCommand.EXIT_SCAN_ERROR;
         });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
+      // picocli hands errors through. Left alone, the JVM would exit 1, which reads as "findings": an out-of-memory of
+      // the whole process is "not fully scanned" (2), with a message that says how to give it room.
+      try {
+        err.println("modelscan: the scan ran out of resources (" + e + "); nothing is known to be clean."
+            + (e instanceof OutOfMemoryError ? " Give the JVM more heap (MODELSCAN_JAVA_OPTS=-Xmx...)." : ""));
+        err.flush();
+      } catch (Throwable ignored) {
+        // even the message may not fit; the exit code still says it
+      }
+      return ScanCommand.EXIT_SCAN_ERROR;
+    }
   }
 }

@@ -73,6 +73,8 @@ class SamplesTest {
     Files.writeString(dir.resolve("vocab.txt"), "[PAD]\n[UNK]\nhello\n", StandardCharsets.UTF_8);
     ScanReport report = ModelScan.builder().build().scan(dir);
     assertThat(report.findings()).isEmpty();
-    assertThat(report.verdict()).isEqualTo(Verdict.CLEAN);
+    assertThat(report.results()).allMatch(r -> r.status() == dev.modelscan.api.ScanStatus.COMPLETE);
+    // Seen and clean, but no model among them: NOTHING_SCANNED (exit 3), as for a folder of README and LICENSE.
+    assertThat(report.verdict()).isEqualTo(Verdict.NOTHING_SCANNED);
   }
 }

@@ -170,6 +170,21 @@ class LimitCoverageTest {
   }
 
   @Test
+  @RequiresScanner("hdf5")
+  void maxHdf5ObjectsOnAKerasH5() {
+    byte[] h5 =
+        Fixtures.of("modelscan-h5").stream()
+            .filter(f -> f.relative().equals("keras/clean_dense.h5"))
+            .findFirst()
+            .orElseThrow()
+            .bytes();
+    assertThat(with(b -> b).scanBytes(h5, "model.h5").status()).isEqualTo(ScanStatus.COMPLETE);
+    assertLimit(with(b -> b.maxHdf5Objects(2)).scanBytes(h5, "model.h5"), "maxHdf5Objects");
+    // The walk has its own limit: the archive-member limit does not stop it.
+    assertThat(with(b -> b.maxArchiveMembers(1)).scanBytes(h5, "model.h5").status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
   @RequiresScanner("pickle")
   void maxPickleStackSize() {
     byte[] p = Pickles.ascii("\u0080\u0002" + "N".repeat(100) + ".");
