@@ -17,6 +17,12 @@ import java.util.Optional;
  * @param statusReason why the status is not {@link ScanStatus#COMPLETE}, or empty when it is
  * @param findings every finding, in the order they were made
  * @param members every nested item seen, in the order they were visited
+ * @param target when {@code path} is a symbolic link (or one of several names of the same file), the file that was
+ *     actually read, as a real path; empty when {@code path} itself was read. A file reached under several names is
+ *     read once per scan and reported under each name, all with the same target.
+ * @param origin where the file comes from, for files whose place says more than their path: {@code
+ *     org/name@revision/path} for a file of a Hugging Face cache snapshot, or a note such as {@code org/name (orphan
+ *     blob: no snapshot links to it)} for a cache blob that no scanned snapshot names; empty otherwise
  * @since 0.1
  */
 public record FileResult(
@@ -26,7 +32,9 @@ public record FileResult(
     ScanStatus status,
     String statusReason,
     List<Finding> findings,
-    List<MemberResult> members) {
+    List<MemberResult> members,
+    String target,
+    String origin) {
 
   /**
    * Validates the components and copies the lists.
@@ -38,14 +46,40 @@ public record FileResult(
    * @param statusReason reason, not null
    * @param findings findings, not null
    * @param members members, not null
+   * @param target resolved file, not null; empty when the path itself was read
+   * @param origin origin, not null; empty when there is none
    */
   public FileResult {
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(statusReason, "statusReason");
     findings = List.copyOf(findings);
     members = List.copyOf(members);
+  }
+
+  /**
+   * A result for a file read under its own name, with no {@link #target()} and no {@link #origin()}.
+   *
+   * @param path path, not null
+   * @param size size in bytes, or -1
+   * @param format format id, not null
+   * @param status status, not null
+   * @param statusReason reason, not null
+   * @param findings findings, not null
+   * @param members members, not null
+   */
+  public FileResult(
+      String path,
+      long size,
+      String format,
+      ScanStatus status,
+      String statusReason,
+      List<Finding> findings,
+      List<MemberResult> members) {
+    this(path, size, format, status, statusReason, findings, members, "", "");
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.modelscan.core.report;
 
+import dev.modelscan.api.ExcludedPath;
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.MemberResult;
@@ -42,7 +43,14 @@ public final class TextReportWriter implements ReportWriter {
       if (!interesting && !verbose) {
         continue;
       }
-      sb.append(r.path()).append("  [").append(r.format()).append(", ").append(status(r.status())).append(']');
+      sb.append(r.path());
+      if (!r.target().isEmpty()) {
+        sb.append(" -> ").append(r.target());
+      }
+      if (!r.origin().isEmpty()) {
+        sb.append("  (").append(r.origin()).append(')');
+      }
+      sb.append("  [").append(r.format()).append(", ").append(status(r.status())).append(']');
       if (!r.statusReason().isEmpty()) {
         sb.append("  ").append(r.statusReason());
       }
@@ -75,6 +83,11 @@ public final class TextReportWriter implements ReportWriter {
         }
       }
     }
+    if (verbose) {
+      for (ExcludedPath e : report.excluded()) {
+        sb.append(e.path()).append("  [excluded]  ").append(e.reason()).append('\n');
+      }
+    }
     Map<Severity, Long> counts = report.findingsBySeverity();
     sb.append("\nScanned ")
         .append(report.filesScanned())
@@ -86,7 +99,14 @@ public final class TextReportWriter implements ReportWriter {
         .append(report.count(ScanStatus.SKIPPED))
         .append(" skipped, ")
         .append(report.count(ScanStatus.FAILED))
-        .append(" failed); findings: ");
+        .append(" failed");
+    if (!report.excluded().isEmpty()) {
+      sb.append("; ").append(report.excluded().size()).append(" excluded");
+      if (!verbose) {
+        sb.append(", listed in the verbose report");
+      }
+    }
+    sb.append("); findings: ");
     boolean first = true;
     for (Severity s : Severity.values()) {
       sb.append(first ? "" : ", ").append(counts.get(s)).append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT));
