@@ -36,7 +36,8 @@ PICKLE = (b'\x80\x02' + b'cos\nsystem\n' + b'X\x0a\x00\x00\x00echo pwned' + b'\x
 def zip_with_pickle():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, 'w') as z:
-        z.writestr('archive/data.pkl', PICKLE)
+        # A fixed timestamp keeps the fixture byte-identical across runs.
+        z.writestr(zipfile.ZipInfo('archive/data.pkl', date_time=(2020, 1, 1, 0, 0, 0)), PICKLE)
     return buf.getvalue()
 
 
@@ -85,3 +86,13 @@ with open(os.path.join(HERE, 'chart_script.svg'), 'w') as f:
             '<rect width="10" height="10"/><script>alert(1)</script></svg>\n')
 with open(os.path.join(HERE, 'chart_onload.svg'), 'w') as f:
     f.write('<svg xmlns="http://www.w3.org/2000/svg" onload = "alert(1)"><rect width="1" height="1"/></svg>\n')
+
+# Text companions: a label table, a notebook as Jupyter writes it (code cell with an output) and a training config.
+with open(os.path.join(HERE, 'labels.csv'), 'w') as f:
+    f.write('id,label\n1,"cat, small"\n2,dog\n')
+with open(os.path.join(HERE, 'train.ipynb'), 'w') as f:
+    f.write('{\n "cells": [\n  {\n   "cell_type": "code",\n   "execution_count": 1,\n   "metadata": {},\n'
+            '   "outputs": [{"name": "stdout", "output_type": "stream", "text": ["2\\n"]}],\n'
+            '   "source": ["print(1 + 1)"]\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n')
+with open(os.path.join(HERE, 'train.yaml'), 'w') as f:
+    f.write('model:\n  lr: 0.001\n  layers: [64, 64]\ndata:\n  path: ./data\n')

@@ -29,6 +29,17 @@ final class FuzzTargets {
           Map.entry("tf-keras-metadata", "FormatsFuzzTest#tfKerasMetadata"),
           Map.entry("sentencepiece", "FormatsFuzzTest#sentencepiece"),
           Map.entry("flax-msgpack", "FormatsFuzzTest#flaxMsgpack"),
+          Map.entry("png", "MediaFuzzTest#png"),
+          Map.entry("jpeg", "MediaFuzzTest#jpeg"),
+          Map.entry("gif", "MediaFuzzTest#gif"),
+          Map.entry("riff", "MediaFuzzTest#riff"),
+          Map.entry("bmp", "MediaFuzzTest#bmp"),
+          Map.entry("tiff", "MediaFuzzTest#tiff"),
+          Map.entry("pdf", "MediaFuzzTest#pdf"),
+          Map.entry("svg", "MediaFuzzTest#svg"),
+          Map.entry("csv", "MediaFuzzTest#csv"),
+          Map.entry("json", "MediaFuzzTest#json"),
+          Map.entry("yaml", "MediaFuzzTest#yaml"),
           Map.entry("text", "EngineFuzzTest#engine"));
 
   private FuzzTargets() {}
