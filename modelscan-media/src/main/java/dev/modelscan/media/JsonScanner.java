@@ -62,10 +62,32 @@ public final class JsonScanner implements ModelScanner {
   @Override
   public Recognition recognize(ContentHead head) {
     int first = Text.firstSignificant(head);
-    if (first != '{' && first != '[' || head.name().endsWith(".safetensors.index.json") || !Text.headIsText(head)) {
+    String ext = head.extension();
+    if (first != '{' && first != '[' || head.name().endsWith(".safetensors.index.json")
+        // A vocabulary line such as "[UNK]" is text: .txt and .md stay the text scanner's, or the engine would call
+        // the name a disguise.
+        || ext.equals("txt") || ext.equals("md")
+        || !plausibleStart(head) || !Text.headIsText(head)) {
       return Recognition.none();
     }
     return Recognition.of(FORMAT, Recognition.WEAK + 1);
+  }
+
+  /** Whether what follows the opening bracket can continue a JSON document. */
+  private static boolean plausibleStart(ContentHead head) {
+    int i = head.startsWith((byte) 0xEF, (byte) 0xBB, (byte) 0xBF) ? 3 : 0;
+    while (i < head.headLength() && head.headByte(i) != '{' && head.headByte(i) != '[') {
+      i++;
+    }
+    for (i++; i < head.headLength(); i++) {
+      int b = head.headByte(i);
+      if (b == ' ' || b == '\t' || b == '\r' || b == '\n') {
+        continue;
+      }
+      return b == '"' || b == '{' || b == '[' || b == ']' || b == '}' || b == '-' || b >= '0' && b <= '9'
+          || b == 't' || b == 'f' || b == 'n' || b == 'N' || b == 'I';
+    }
+    return !head.isComplete() || head.headLength() > 0;
   }
 
   @Override

@@ -206,6 +206,15 @@ class MediaScannersTest {
   }
 
   @Test
+  void aVocabularyStartingWithABracketIsTextNotJson() {
+    // BERT's vocab.txt starts with "[PAD]": a bracket that no JSON value can follow, in a file named .txt.
+    FileResult r = scan(utf8("[PAD]\n[UNK]\nhello\n"), "vocab.txt");
+    assertThat(r.format()).isEqualTo("text");
+    assertThat(r.findings()).isEmpty();
+    assertThat(scan(utf8("[UNK]\nhello\n"), "vocab").format()).isEqualTo("text");
+  }
+
+  @Test
   void jsonThatDoesNotParseIsReportedAsText() {
     FileResult r = scan(utf8("{\"a\": 1,, }"), "x.json");
     assertThat(r.format()).isEqualTo("text");
