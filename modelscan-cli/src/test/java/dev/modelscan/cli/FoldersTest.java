@@ -206,6 +206,30 @@ class FoldersTest {
   }
 
   @Test
+  void aShardIndexInTheCacheMayNameShardsThatAreLinksIntoTheRepositorysBlobs() throws IOException {
+    // transformers' sharded checkpoints: model.safetensors.index.json names its shards; in the cache both are links
+    // into blobs/, which is outside the snapshot folder but inside the repository folder that huggingface_hub owns.
+    Path files = folder("hf-repo", Map.of());
+    Files.writeString(files.resolve("model.safetensors.index.json"), "{\"metadata\": {\"total_size\": 40},"
+        + " \"weight_map\": {\"linear.weight\": \"model.safetensors\", \"linear.bias\": \"model.safetensors\"}}");
+    Path hub = Files.createDirectories(tmp.resolve("hub"));
+    Path repo = cacheRepo(hub, "models--org--sharded", files, Map.of());
+    JsonNode report = scanJson(hub.toString());
+    assertAllComplete(report);
+    assertThat(result(report, repo.resolve("snapshots/" + REV + "/model.safetensors.index.json")).get("format")
+        .asText()).isEqualTo("safetensors-index");
+    // A shard that links out of the repository folder is still an escape.
+    Path outside = Files.write(tmp.resolve("elsewhere.safetensors"),
+        Files.readAllBytes(files.resolve("model.safetensors")));
+    Path shard = repo.resolve("snapshots/" + REV + "/model.safetensors");
+    Files.delete(shard);
+    Files.createSymbolicLink(shard, outside);
+    JsonNode escaped = scanJson(hub.toString());
+    assertThat(result(escaped, repo.resolve("snapshots/" + REV + "/model.safetensors.index.json")).get("findings"))
+        .anySatisfy(f -> assertThat(f.get("message").asText()).contains("outside the model directory"));
+  }
+
+  @Test
   void anOrphanBlobIsScannedAndReportedAsAnOrphan() throws IOException {
     Path hub = hub(false);
     Path repo = hub.resolve("models--org--tiny-model");

@@ -165,6 +165,15 @@ class LinksAndCacheTest {
   }
 
   @Test
+  void theLinkBoundaryOfASnapshotFileIsItsRepositoryFolder() {
+    Path snap = Path.of("/c/hub/models--org--name/snapshots/abc/sub/model.onnx");
+    assertThat(FileScan.linkBoundary(snap)).isEqualTo(Path.of("/c/hub/models--org--name"));
+    assertThat(FileScan.linkBoundary(Path.of("/work/models/model.onnx"))).isEqualTo(Path.of("/work/models"));
+    assertThat(FileScan.linkBoundary(Path.of("/c/hub/models--org--name/blobs/abc")))
+        .isEqualTo(Path.of("/c/hub/models--org--name/blobs"));
+  }
+
+  @Test
   void directoryLinksAreFollowedOnRequestAndALoopIsWalkedOnce(@TempDir Path dir) throws IOException {
     Path tree = Files.createDirectories(dir.resolve("tree"));
     Path outside = Files.createDirectories(dir.resolve("outside"));
