@@ -188,14 +188,23 @@ public final class ModelScan {
   }
 
   /**
-   * Scans one file (not a directory).
+   * Scans one file (not a directory). A symbolic link is followed, and its {@link FileResult#target()} names the file
+   * read; a Hugging Face cache snapshot file gets its {@link FileResult#origin()}.
    *
    * @param file the file
    * @return its result; {@link ScanStatus#FAILED} when it cannot be read
    */
   public FileResult scanFile(Path file) {
     Objects.requireNonNull(file, "file");
-    return scanOne(new Input(file, file.toString(), sizeOf(file), null));
+    FileResult r = scanOne(new Input(file, file.toString(), sizeOf(file), null));
+    HubCache.Place place = HubCache.of(absolute(file));
+    String origin = place == null || place.blob() ? "" : place.origin();
+    String target = Files.isSymbolicLink(file) ? realPathText(file) : "";
+    if (target.isEmpty() && origin.isEmpty()) {
+      return r;
+    }
+    return new FileResult(r.path(), r.size(), r.format(), r.status(), r.statusReason(), r.findings(), r.members(),
+        target, origin);
   }
 
   /**

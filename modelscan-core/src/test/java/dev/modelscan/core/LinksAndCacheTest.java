@@ -77,6 +77,16 @@ class LinksAndCacheTest {
   }
 
   @Test
+  void scanFileOfASnapshotLinkNamesItsTargetAndOrigin(@TempDir Path dir) throws IOException {
+    Path repo = hubRepo(dir.resolve("hub"), "models--org--name", "5f3e0a", "MARK EVIL");
+    Path link = repo.resolve("snapshots/0123abcd/pytorch_model.bin");
+    FileResult r = scanner().scanFile(link);
+    assertThat(r.target()).isEqualTo(repo.resolve("blobs/5f3e0a").toRealPath().toString());
+    assertThat(r.origin()).isEqualTo("org/name@0123abcd/pytorch_model.bin");
+    assertThat(r.findings()).hasSize(1);
+  }
+
+  @Test
   void aDanglingLinkAndALinkToAPipeGetAStatusAndAreNotOpened(@TempDir Path dir) throws IOException {
     Files.createSymbolicLink(dir.resolve("gone.bin"), dir.resolve("missing.bin"));
     ScanReport report = scanner().scan(dir);
