@@ -126,6 +126,24 @@ class FoldersTest {
     assertCriticalOn(scanJson(repo.toString()), repo.resolve("pytorch_model.bin"), "PICKLE-DANGEROUS-GLOBAL");
   }
 
+  @Test
+  void aPickleAfterTheEndOfTheReadmeImageIsCaughtThroughTheEnginesSecondReading() throws IOException {
+    Path repo = folder("hf-repo", Map.of());
+    // Protocol 2, os.system('echo pwned'), written opcode by opcode after the PNG's IEND chunk.
+    byte[] pickle = ("\u0080\u0002cos\nsystem\nX\n\u0000\u0000\u0000echo pwned\u0085R.")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Files.write(repo.resolve("assets/arch.png"), pickle, java.nio.file.StandardOpenOption.APPEND);
+    assertThat(run("scan", "--no-progress", repo.toString())).isEqualTo(1);
+    JsonNode png = result(scanJson(repo.toString()), repo.resolve("assets/arch.png"));
+    assertThat(png.get("format").asText()).isEqualTo("png");
+    assertThat(png.get("findings")).anySatisfy(f -> {
+      assertThat(f.get("ruleId").asText()).isEqualTo("PICKLE-DANGEROUS-GLOBAL");
+      assertThat(f.get("location").get("entry").asText()).isEqualTo("after-IEND");
+    });
+    assertThat(png.get("findings")).anySatisfy(f -> assertThat(f.get("ruleId").asText())
+        .isEqualTo("MEDIA-APPENDED-DATA"));
+  }
+
   // ---- the Hugging Face hub cache
 
   private static String sha256(byte[] b) {
