@@ -36,7 +36,7 @@ seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name '*keras_me
 seed FormatsFuzzTestInputs/sentencepiece modelscan-tokenizers -name '*.model'
 seed FormatsFuzzTestInputs/flaxMsgpack modelscan-flax -name '*.msgpack'
 seed MediaFuzzTestInputs/png modelscan-media -name '*.png'
-seed MediaFuzzTestInputs/jpeg modelscan-media -name '*.jpg'
+seed MediaFuzzTestInputs/jpeg modelscan-media -name '*.jpg' -o -name '*.mpo'
 seed MediaFuzzTestInputs/gif modelscan-media -name '*.gif'
 seed MediaFuzzTestInputs/riff modelscan-media -name '*.webp'
 seed MediaFuzzTestInputs/bmp modelscan-media -name '*.bmp'

@@ -21,6 +21,7 @@ class JpegScannerContractTest extends ScannerContractTest {
   protected List<Sample> samples() {
     return List.of(
         Sample.benign("photo.jpg", fixture("photo.jpg")),
+        Sample.benign("stereo.mpo", fixture("stereo.mpo")),
         Sample.hostile("appended.jpg", appended("photo.jpg", JUNK)),
         Sample.hostile("truncated.jpg", truncated("photo.jpg", 3)));
   }

@@ -59,6 +59,17 @@ class MediaScannersTest {
   }
 
   @Test
+  void theFurtherPicturesOfAMultiPictureFileAreWalkedNotReported() {
+    assertClean(scan(fixture("stereo.mpo"), "stereo.mpo"), "jpeg");
+    FileResult r = scan(appended("stereo.mpo", JUNK), "stereo.mpo");
+    assertThat(r.findings()).extracting(Finding::ruleId).contains(MediaRules.APPENDED_DATA.id());
+    // Without the MPF segment a second picture after EOI is appended data like any other.
+    byte[] photo = fixture("photo.jpg");
+    FileResult two = scan(appended("photo.jpg", photo), "photo.jpg");
+    assertThat(two.findings()).extracting(Finding::ruleId).contains(MediaRules.APPENDED_DATA.id());
+  }
+
+  @Test
   void zeroPaddingAfterTheEndIsNotContent() {
     assertClean(scan(appended("photo.jpg", new byte[64]), "photo.jpg"), "jpeg");
   }

@@ -96,3 +96,10 @@ with open(os.path.join(HERE, 'train.ipynb'), 'w') as f:
             '   "source": ["print(1 + 1)"]\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n')
 with open(os.path.join(HERE, 'train.yaml'), 'w') as f:
     f.write('model:\n  lr: 0.001\n  layers: [64, 64]\ndata:\n  path: ./data\n')
+
+# A multi-picture file (MPO, as stereo cameras and phones with depth maps write it): PIL writes the MPF APP2 segment
+# and stores the second picture after the first EOI.
+frames = [Image.new('RGB', (8, 6), c) for c in ((20, 120, 200), (200, 120, 20))]
+buf = io.BytesIO()
+frames[0].save(buf, 'MPO', save_all=True, append_images=frames[1:])
+out('stereo.mpo', buf.getvalue())
