@@ -36,7 +36,18 @@ seed FormatsFuzzTestInputs/tfKerasMetadata modelscan-tensorflow -name '*keras_me
 seed FormatsFuzzTestInputs/sentencepiece modelscan-tokenizers -name '*.model'
 seed FormatsFuzzTestInputs/flaxMsgpack modelscan-flax -name '*.msgpack'
 seed FormatsFuzzTestInputs/jinjaTemplate modelscan-tokenizers -name '*.jinja' -o -name '*.j2' -o -name '*.jinja2' -o -name '*.template'
+seed MediaFuzzTestInputs/png modelscan-media -name '*.png'
+seed MediaFuzzTestInputs/jpeg modelscan-media -name '*.jpg' -o -name '*.mpo'
+seed MediaFuzzTestInputs/gif modelscan-media -name '*.gif'
+seed MediaFuzzTestInputs/riff modelscan-media -name '*.webp'
+seed MediaFuzzTestInputs/bmp modelscan-media -name '*.bmp'
+seed MediaFuzzTestInputs/tiff modelscan-media -name '*.tiff'
+seed MediaFuzzTestInputs/pdf modelscan-media -name '*.pdf'
+seed MediaFuzzTestInputs/svg modelscan-media -name '*.svg'
+seed MediaFuzzTestInputs/csv modelscan-media -name '*.csv'
+seed MediaFuzzTestInputs/json modelscan-media -name '*.ipynb'
+seed MediaFuzzTestInputs/yaml modelscan-media -name '*.yaml'
 for m in modelscan-pickle modelscan-core modelscan-safetensors modelscan-h5 modelscan-onnx modelscan-gguf modelscan-tensorflow \
-    modelscan-tokenizers modelscan-flax; do
+    modelscan-tokenizers modelscan-flax modelscan-media; do
   seed EngineFuzzTestInputs/engine "$m" -size -4k ! -name '*.py' ! -name '*.properties' ! -name '*.txt' ! -path '*META-INF*'
 done

@@ -15,4 +15,5 @@ module dev.modelscan.jpms.it {
   requires dev.modelscan.tensorflow;
   requires dev.modelscan.tokenizers;
   requires dev.modelscan.flax;
+  requires dev.modelscan.media;
 }

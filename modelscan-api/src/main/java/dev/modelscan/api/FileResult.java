@@ -21,6 +21,12 @@ import java.util.Optional;
  *     name is bytes, and Java shows bytes that are not UTF-8 (in the platform's encoding) as U+FFFD, so two files can
  *     have the same {@code path}. Here valid UTF-8 stays as it is, every other byte is written {@code \xNN} and a
  *     backslash {@code \\}. Empty when {@code path} is exact.
+ * @param target when {@code path} is a symbolic link (or one of several names of the same file), the file that was
+ *     actually read, as a real path; empty when {@code path} itself was read. A file reached under several names is
+ *     read once per scan and reported under each name, all with the same target.
+ * @param origin where the file comes from, for files whose place says more than their path: {@code
+ *     org/name@revision/path} for a file of a Hugging Face cache snapshot, or a note such as {@code org/name (orphan
+ *     blob: no snapshot links to it)} for a cache blob that no scanned snapshot names; empty otherwise
  * @since 0.1
  */
 public record FileResult(
@@ -31,7 +37,9 @@ public record FileResult(
     String statusReason,
     List<Finding> findings,
     List<MemberResult> members,
-    String exactPath) {
+    String exactPath,
+    String target,
+    String origin) {
 
   /**
    * Validates the components and copies the lists.
@@ -44,9 +52,13 @@ public record FileResult(
    * @param findings findings, not null
    * @param members members, not null
    * @param exactPath exact form of the path, or empty; not null
+   * @param target resolved file, not null; empty when the path itself was read
+   * @param origin origin, not null; empty when there is none
    */
   public FileResult {
     Objects.requireNonNull(path, "path");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(statusReason, "statusReason");
@@ -56,7 +68,19 @@ public record FileResult(
   }
 
   /**
-   * A result whose path is exact (no {@link #exactPath()}).
+   * The same result read through a link or under another name, and with its origin.
+   *
+   * @param resolved see {@link #target()}
+   * @param from see {@link #origin()}
+   * @return a copy
+   */
+  public FileResult withTargetAndOrigin(String resolved, String from) {
+    return new FileResult(path, size, format, status, statusReason, findings, members, exactPath, resolved, from);
+  }
+
+  /**
+   * A result for a file read under its own name, whose path is exact: no {@link #exactPath()}, no {@link #target()}
+   * and no {@link #origin()}.
    *
    * @param path path, not null
    * @param size size in bytes, or -1
@@ -74,7 +98,7 @@ public record FileResult(
       String statusReason,
       List<Finding> findings,
       List<MemberResult> members) {
-    this(path, size, format, status, statusReason, findings, members, "");
+    this(path, size, format, status, statusReason, findings, members, "", "", "");
   }
 
   /**
@@ -84,7 +108,7 @@ public record FileResult(
    * @return a copy
    */
   public FileResult withExactPath(String exact) {
-    return new FileResult(path, size, format, status, statusReason, findings, members, exact);
+    return new FileResult(path, size, format, status, statusReason, findings, members, exact, target, origin);
   }
 
   /**

@@ -13,10 +13,18 @@ import java.util.Objects;
  * @param severityThreshold the threshold the verdict was judged against
  * @param results one result per input file, in a deterministic order (sorted by path within a directory)
  * @param elapsed how long the scan took
+ * @param excluded what a directory walk left out on purpose (files outside the include patterns or matching an
+ *     exclude pattern, directories pruned by a pattern, directory links that loop back), each with the reason, so that
+ *     nothing disappears silently. These entries do not count as scanned and do not make the scan incomplete: leaving
+ *     them out was asked for.
  * @since 0.1
  */
 public record ScanReport(
-    String toolVersion, Severity severityThreshold, List<FileResult> results, Duration elapsed) {
+    String toolVersion,
+    Severity severityThreshold,
+    List<FileResult> results,
+    Duration elapsed,
+    List<ExcludedPath> excluded) {
 
   /**
    * Validates the components and copies the list.
@@ -25,12 +33,26 @@ public record ScanReport(
    * @param severityThreshold threshold, not null
    * @param results results, not null
    * @param elapsed duration, not null
+   * @param excluded excluded paths, not null
    */
   public ScanReport {
     Objects.requireNonNull(toolVersion, "toolVersion");
     Objects.requireNonNull(severityThreshold, "severityThreshold");
     results = List.copyOf(results);
     Objects.requireNonNull(elapsed, "elapsed");
+    excluded = List.copyOf(excluded);
+  }
+
+  /**
+   * A report with nothing excluded.
+   *
+   * @param toolVersion version, not null
+   * @param severityThreshold threshold, not null
+   * @param results results, not null
+   * @param elapsed duration, not null
+   */
+  public ScanReport(String toolVersion, Severity severityThreshold, List<FileResult> results, Duration elapsed) {
+    this(toolVersion, severityThreshold, results, elapsed, List.of());
   }
 
   /**

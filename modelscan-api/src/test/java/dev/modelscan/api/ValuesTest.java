@@ -146,4 +146,21 @@ class ValuesTest {
     assertThatThrownBy(() -> ScanSettings.builder().maxFileSize(0)).hasMessageContaining("maxFileSize");
     assertThatThrownBy(() -> s.allowedGlobals().add("x")).isInstanceOf(UnsupportedOperationException.class);
   }
+
+  @Test
+  void targetOriginAndExcludedPathsDefaultToEmptyAndAreNeverNull() {
+    FileResult plain = new FileResult("f", 1, "x", ScanStatus.COMPLETE, "", List.of(), List.of());
+    assertThat(plain.target()).isEmpty();
+    assertThat(plain.origin()).isEmpty();
+    assertThatThrownBy(() -> new FileResult("f", 1, "x", ScanStatus.COMPLETE, "", List.of(), List.of(), null, ""))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new ExcludedPath("p", null)).isInstanceOf(NullPointerException.class);
+    ScanReport report = new ScanReport("1", Severity.MEDIUM, List.of(plain), Duration.ZERO);
+    assertThat(report.excluded()).isEmpty();
+    // Excluded paths are not scanned: a report with nothing but exclusions has scanned nothing.
+    ScanReport onlyExcluded =
+        new ScanReport("1", Severity.MEDIUM, List.of(), Duration.ZERO, List.of(new ExcludedPath("a.png", "why")));
+    assertThat(onlyExcluded.verdict()).isEqualTo(Verdict.NOTHING_SCANNED);
+    assertThat(onlyExcluded.excluded()).extracting(ExcludedPath::path).containsExactly("a.png");
+  }
 }

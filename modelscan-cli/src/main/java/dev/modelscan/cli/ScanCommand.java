@@ -10,6 +10,7 @@ import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.options.OptionValues;
 import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
@@ -158,6 +159,20 @@ final class ScanCommand implements Callable<Integer> {
       converter = SeverityConverter.class)
   Severity unknownGlobalSeverity;
 
+  @Option(names = "--include", paramLabel = "GLOB",
+      description = "In directories, scan only files matching GLOB (gitignore-style, ** spans directories;"
+          + " repeatable). Files left out are listed as excluded.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(names = "--exclude", paramLabel = "GLOB",
+      description = "In directories, do not scan files or directories matching GLOB (gitignore-style; repeatable)."
+          + " They are listed as excluded in the verbose and JSON reports.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(names = "--follow-dir-links",
+      description = "Walk symbolic links to directories (loops are detected). Links to files are always followed.")
+  boolean followDirLinks;
+
   @Option(names = {"-j", "--threads"}, paramLabel = "N", description = "Files scanned at once (default: cores).")
   Integer threads;
 
@@ -195,6 +210,12 @@ final class ScanCommand implements Callable<Integer> {
         }
         builder.parallelism(threads);
       }
+      builder.walkOptions(
+          WalkOptions.builder()
+              .include(includes.toArray(String[]::new))
+              .exclude(excludes.toArray(String[]::new))
+              .followDirectoryLinks(followDirLinks)
+              .build());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage(), e);
     }

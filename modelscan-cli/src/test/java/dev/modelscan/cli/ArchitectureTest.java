@@ -29,7 +29,8 @@ class ArchitectureTest {
           "dev.modelscan.gguf..",
           "dev.modelscan.tensorflow..",
           "dev.modelscan.tokenizers..",
-          "dev.modelscan.flax..");
+          "dev.modelscan.flax..",
+          "dev.modelscan.media..");
 
   @BeforeAll
   static void importClasses() {

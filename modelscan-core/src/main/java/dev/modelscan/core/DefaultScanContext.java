@@ -110,6 +110,11 @@ final class DefaultScanContext implements ScanContext {
   }
 
   @Override
+  public Optional<Path> linkBoundary() {
+    return inputFile().map(FileScan::linkBoundary);
+  }
+
+  @Override
   public Optional<Path> inputFile() {
     return depth == 0 ? fs.inputFile : Optional.empty();
   }

@@ -32,6 +32,13 @@ final class FileScan {
     this.deadlineNanos = System.nanoTime() + settings.limits().scanTimeout().toNanos();
   }
 
+  /** See {@link dev.modelscan.api.spi.ScanContext#linkBoundary()}. */
+  static Path linkBoundary(Path inputFile) {
+    Path abs = inputFile.toAbsolutePath().normalize();
+    HubCache.Place place = HubCache.of(abs);
+    return place != null && !place.blob() ? place.repoDir() : abs.getParent();
+  }
+
   void checkDeadline(String what) {
     if (System.nanoTime() - deadlineNanos > 0) {
       throw new ScanLimitExceededException(

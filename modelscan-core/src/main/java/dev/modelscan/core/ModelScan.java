@@ -1,5 +1,6 @@
 package dev.modelscan.core;
 
+import dev.modelscan.api.ExcludedPath;
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.LimitType;
@@ -13,18 +14,18 @@ import dev.modelscan.api.io.ByteSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -56,6 +57,7 @@ public final class ModelScan {
   private final ScanSettings settings;
   private final ScanListener listener;
   private final int parallelism;
+  private final WalkOptions walkOptions;
   private final ScanEngine engine;
 
   private ModelScan(Builder b) {
@@ -63,6 +65,7 @@ public final class ModelScan {
     this.settings = b.settings;
     this.listener = b.listener;
     this.parallelism = b.parallelism;
+    this.walkOptions = b.walkOptions;
     this.engine = new ScanEngine(registry, settings);
   }
 
@@ -85,6 +88,15 @@ public final class ModelScan {
   }
 
   /**
+   * How this instance walks directories.
+   *
+   * @return the walk options
+   */
+  public WalkOptions walkOptions() {
+    return walkOptions;
+  }
+
+  /**
    * The settings this instance scans with.
    *
    * @return the settings
@@ -103,10 +115,19 @@ public final class ModelScan {
   }
 
   /**
-   * Scans files and directories. Directories are walked recursively without following symbolic links (a link inside
-   * a scanned tree is reported as skipped); the files are scanned in parallel and reported sorted by path. A path that
-   * does not exist or cannot be read gives a {@link ScanStatus#FAILED} result, not an exception. A file that no
-   * scanner recognises but that another input of the same scan declared as its data ({@link
+   * Scans files and directories. Directories are walked recursively as {@link WalkOptions} say (by default every file,
+   * symbolic links to regular files followed, links to directories reported as skipped); what the options leave out
+   * is listed in {@link ScanReport#excluded()}. The files are scanned in parallel and reported sorted by path within
+   * each directory. A path that does not exist or cannot be read gives a {@link ScanStatus#FAILED} result, not an
+   * exception.
+   *
+   * <p>Each real file is read once per scan, however many names lead to it (links, hard links, a directory given
+   * twice); the result is reported under every name, with {@link FileResult#target()} naming the file read. In a
+   * Hugging Face cache the snapshot names are reported (with {@link FileResult#origin()} {@code org/name@commit/path})
+   * and the blobs they link to are not reported again under their hash; a blob that no snapshot of a walked repository
+   * links to is reported under its own name as an orphan.
+   *
+   * <p>A file that no scanner recognises but that another input of the same scan declared as its data ({@link
    * dev.modelscan.api.spi.ScanContext#declareCompanion}) is reported complete with format {@value
    * dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}; the listener has seen it finish as skipped, because which
    * input declares which is known only once both are scanned.
@@ -116,10 +137,20 @@ public final class ModelScan {
    */
   public ScanReport scan(Collection<Path> paths) {
     long start = System.nanoTime();
-    List<Input> inputs = new ArrayList<>();
+    List<DirectoryWalk.Found> found = new ArrayList<>();
+    List<ExcludedPath> excluded = new ArrayList<>();
     for (Path p : paths) {
-      collect(p, inputs);
+      collect(p, found, excluded);
     }
+    Set<Path> walkedRepos = new HashSet<>();
+    for (DirectoryWalk.Found f : found) {
+      HubCache.Place place = HubCache.of(absolute(f.file()));
+      if (place != null && !place.blob()) {
+        walkedRepos.add(place.repoDir());
+      }
+    }
+    List<Group> groups = group(found, walkedRepos);
+    List<Input> inputs = groups.stream().map(g -> g.primary).toList();
     long total = inputs.stream().mapToLong(i -> Math.max(0, i.size)).sum();
     try {
       listener.scanStarted(inputs.size(), total);
@@ -127,10 +158,27 @@ public final class ModelScan {
       // a listener's failure must not change the scan (ScanListener's contract)
     }
     java.util.Queue<Path> companions = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    List<FileResult> results = coverCompanions(inputs, runAll(inputs, companions), companions);
-    results = PathNames.withExactPaths(inputs.stream().map(Input::file).toList(), results);
+    List<FileResult> scanned = coverCompanions(inputs, runAll(inputs, companions), companions);
+    List<FileResult> results = new ArrayList<>(found.size());
+    List<Path> names = new ArrayList<>(found.size());
+    Map<DirectoryWalk.Found, Named> byFound = new IdentityHashMap<>();
+    for (int i = 0; i < groups.size(); i++) {
+      for (Named n : groups.get(i).reported) {
+        n.result = scanned.get(i);
+        byFound.put(n.found, n);
+      }
+    }
+    for (DirectoryWalk.Found f : found) {
+      Named n = byFound.get(f);
+      if (n != null) {
+        results.add(n.relabel());
+        names.add(f.file());
+      }
+    }
+    // A name that is not valid UTF-8 is shown lossily; the exact form goes beside it (see FileResult#exactPath).
+    results = PathNames.withExactPaths(names, results);
     return new ScanReport(
-        version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
+        version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start), excluded);
   }
 
   /**
@@ -144,7 +192,8 @@ public final class ModelScan {
   }
 
   /**
-   * Scans one file (not a directory).
+   * Scans one file (not a directory). A symbolic link is followed, and its {@link FileResult#target()} names the file
+   * read; a Hugging Face cache snapshot file gets its {@link FileResult#origin()}.
    *
    * @param file the file
    * @return its result; {@link ScanStatus#FAILED} when it cannot be read
@@ -152,7 +201,14 @@ public final class ModelScan {
   public FileResult scanFile(Path file) {
     Objects.requireNonNull(file, "file");
     FileResult r = scanOne(new Input(file, file.toString(), sizeOf(file), null));
-    return PathNames.withExactPaths(List.of(file), List.of(r)).get(0);
+    HubCache.Place place = HubCache.of(absolute(file));
+    String origin = place == null || place.blob() ? "" : place.origin();
+    String target = Files.isSymbolicLink(file) ? realPathText(file) : "";
+    r = PathNames.withExactPaths(List.of(file), List.of(r)).get(0);
+    if (target.isEmpty() && origin.isEmpty()) {
+      return r;
+    }
+    return r.withTargetAndOrigin(target, origin);
   }
 
   /**
@@ -206,61 +262,134 @@ public final class ModelScan {
     Input(Path file, String display, long size, String skipReason) {
       this(file, display, size, skipReason, null);
     }
+
+    static Input of(DirectoryWalk.Found f) {
+      return new Input(f.file(), f.display(), f.size(), f.skipReason(), f.failReason());
+    }
   }
 
-  private void collect(Path p, List<Input> inputs) {
-    if (Files.isDirectory(p)) {
-      List<Input> found = new ArrayList<>();
-      try {
-        Files.walkFileTree(p, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new Collector(found));
-      } catch (IOException | UncheckedIOException e) {
-        found.add(new Input(p, p.toString(), -1, "could not walk the directory: " + e.getMessage()));
-      }
-      found.sort(Comparator.comparing(Input::file));
-      inputs.addAll(found);
-    } else {
-      inputs.add(new Input(p, p.toString(), sizeOf(p), null));
+  /** One name under which a file was found, and the result to report under it once the file is scanned. */
+  private static final class Named {
+    final DirectoryWalk.Found found;
+    String target;
+    String origin;
+    FileResult result;
+
+    Named(DirectoryWalk.Found found, String origin) {
+      this.found = found;
+      this.target = found.target();
+      this.origin = origin;
     }
+
+    /** The scan's result under this name: the path, the findings' locations, the target and the origin. */
+    FileResult relabel() {
+      String path = found.display();
+      if (path.equals(result.path()) && target.isEmpty() && origin.isEmpty()) {
+        return result;
+      }
+      List<Finding> findings = new ArrayList<>(result.findings().size());
+      for (Finding f : result.findings()) {
+        Location l = f.location();
+        Location moved = l.path().equals(result.path()) ? new Location(path, l.entry(), l.offset()) : l;
+        findings.add(
+            new Finding(f.rule(), f.severity(), f.module(), f.operator(), moved, f.message(), f.scanner()));
+      }
+      return new FileResult(
+          path, result.size(), result.format(), result.status(), result.statusReason(), findings, result.members(),
+          result.exactPath(), target, origin);
+    }
+  }
+
+  /** The names of one real file: scanned once (as {@code primary}), reported under each of {@code reported}. */
+  private static final class Group {
+    final List<Named> reported = new ArrayList<>();
+    final List<Named> blobs = new ArrayList<>();
+    Input primary;
   }
 
   /**
-   * Collects the files of a tree from the attributes the walk already read (one lstat per entry), instead of asking
-   * the file system again for type, link status and size of every file: on a directory of many small files those
-   * calls were a large part of the cost. Links are not followed, so their attributes are the link's own.
+   * Groups the names found by the identity of the file they lead to, so that each real file is read once. Cache blobs
+   * are reported under the snapshot names that link to them; a blob without one is reported under its own name.
    */
-  private static final class Collector extends SimpleFileVisitor<Path> {
-    private final List<Input> found;
-
-    Collector(List<Input> found) {
-      this.found = found;
-    }
-
-    @Override
-    public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
-      if (attrs.isSymbolicLink()) {
-        found.add(new Input(f, f.toString(), -1, "symbolic link inside a scanned directory, not followed"));
-      } else if (attrs.isRegularFile()) {
-        found.add(new Input(f, f.toString(), attrs.size(), null));
+  private static List<Group> group(List<DirectoryWalk.Found> found, Set<Path> walkedRepos) {
+    Map<Object, Group> byKey = new LinkedHashMap<>();
+    List<Group> groups = new ArrayList<>();
+    for (DirectoryWalk.Found f : found) {
+      HubCache.Place place = HubCache.of(absolute(f.file()));
+      Group g;
+      if (f.key() == null) {
+        g = new Group();
+        groups.add(g);
       } else {
-        // A FIFO or device would block or never end when opened; a model repository has no reason to hold one.
-        found.add(new Input(f, f.toString(), -1, "not a regular file (pipe, socket or device), not opened"));
+        g = byKey.get(f.key());
+        if (g == null) {
+          g = new Group();
+          byKey.put(f.key(), g);
+          groups.add(g);
+        }
       }
-      return FileVisitResult.CONTINUE;
-    }
-
-    @Override
-    public FileVisitResult visitFileFailed(Path f, IOException e) {
-      // An entry that cannot be read (an unreadable subdirectory, a file that vanished) fails; it is never a gap.
-      found.add(new Input(f, f.toString(), -1, null, "could not read: " + e.getMessage()));
-      return FileVisitResult.CONTINUE;
-    }
-
-    @Override
-    public FileVisitResult postVisitDirectory(Path dir, IOException e) {
-      if (e != null) {
-        found.add(new Input(dir, dir.toString(), -1, "could not walk the directory: " + e.getMessage()));
+      if (place != null && place.blob()) {
+        Named n = new Named(f, "");
+        String name = f.file().getFileName().toString();
+        if (name.endsWith(".incomplete")) {
+          n.origin = place.repoId() + " (unfinished download)";
+        } else if (walkedRepos.contains(place.repoDir())) {
+          n.origin = place.repoId() + " (orphan blob: no scanned snapshot links to it)";
+        }
+        g.blobs.add(n);
+      } else {
+        g.reported.add(new Named(f, place == null ? "" : place.origin()));
       }
-      return FileVisitResult.CONTINUE;
+    }
+    for (Group g : groups) {
+      if (g.reported.isEmpty()) {
+        g.reported.addAll(g.blobs);
+      } else {
+        // The blob is read under its snapshot name and reported there; its hash name is nobody's name for it.
+        for (Named n : g.reported) {
+          if (n.target.isEmpty() && !g.blobs.isEmpty()) {
+            n.target = g.blobs.get(0).found.file().toString();
+          }
+        }
+      }
+      Named first = g.reported.get(0);
+      g.primary = Input.of(first.found);
+      if (g.reported.size() > 1) {
+        // Several names of one file (hard links, a path given twice): every other name says which file was read.
+        for (Named n : g.reported.subList(1, g.reported.size())) {
+          if (n.target.isEmpty()) {
+            n.target = realPathText(first.found.file());
+          }
+        }
+      }
+    }
+    return groups;
+  }
+
+  private void collect(Path p, List<DirectoryWalk.Found> found, List<ExcludedPath> excluded) {
+    if (Files.isDirectory(p)) {
+      // A directory named on the command line is walked even when it is a link to one: the user named it.
+      DirectoryWalk walk = new DirectoryWalk(walkOptions);
+      walk.walk(p);
+      List<DirectoryWalk.Found> mine = new ArrayList<>(walk.found());
+      mine.sort(Comparator.comparing(DirectoryWalk.Found::file));
+      found.addAll(mine);
+      excluded.addAll(walk.excluded());
+    } else {
+      String target = Files.isSymbolicLink(p) ? realPathText(p) : "";
+      found.add(new DirectoryWalk.Found(p, p.toString(), sizeOf(p), null, null, DirectoryWalk.keyOf(p), target));
+    }
+  }
+
+  private static Path absolute(Path p) {
+    return p.toAbsolutePath().normalize();
+  }
+
+  private static String realPathText(Path p) {
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 
@@ -428,8 +557,21 @@ public final class ModelScan {
     private ScanSettings settings = ScanSettings.defaults();
     private ScanListener listener = ScanListener.NONE;
     private int parallelism = Runtime.getRuntime().availableProcessors();
+    private WalkOptions walkOptions = WalkOptions.defaults();
 
     private Builder() {}
+
+    /**
+     * Sets how directories are walked: include and exclude patterns, whether links to directories are followed; by
+     * default {@link WalkOptions#defaults()}.
+     *
+     * @param value the options
+     * @return this builder
+     */
+    public Builder walkOptions(WalkOptions value) {
+      walkOptions = Objects.requireNonNull(value, "walkOptions");
+      return this;
+    }
 
     /**
      * Sets the scanners to dispatch to; by default those on the class path ({@link ScannerRegistry#loadDefault()}).

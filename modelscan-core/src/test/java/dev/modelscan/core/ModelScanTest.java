@@ -300,13 +300,16 @@ class ModelScanTest {
   }
 
   @Test
-  void symbolicLinksInsideADirectoryAreNotFollowed(@TempDir Path dir) throws IOException {
+  void symbolicLinksToFilesInsideADirectoryAreScannedAsLoadersFollowThem(@TempDir Path dir) throws IOException {
+    // Issue 15: a link to a regular file is what every loader opens (a Hugging Face snapshot holds nothing else), so
+    // it is scanned under its own name with its target named; links to directories are still not walked.
     Path outside = Files.write(dir.resolve("outside.mark"), ascii("MARK EVIL"));
     Path tree = Files.createDirectories(dir.resolve("tree"));
     Files.createSymbolicLink(tree.resolve("link.mark"), outside);
     ScanReport report = scanner().scan(tree);
-    assertThat(report.results()).singleElement().extracting(FileResult::status).isEqualTo(ScanStatus.SKIPPED);
-    assertThat(report.results().get(0).statusReason()).contains("symbolic link");
+    assertThat(report.results()).singleElement().extracting(FileResult::status).isEqualTo(ScanStatus.COMPLETE);
+    assertThat(report.results().get(0).target()).isEqualTo(outside.toRealPath().toString());
+    assertThat(report.verdict()).isEqualTo(Verdict.UNSAFE);
   }
 
   @Test

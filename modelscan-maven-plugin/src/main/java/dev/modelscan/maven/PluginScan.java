@@ -11,6 +11,7 @@ import dev.modelscan.api.Verdict;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportWriter;
@@ -52,17 +53,24 @@ final class PluginScan {
   private final ScanSettings settings;
   private final boolean failOnIncomplete;
   private final Path basedir;
+  private final WalkOptions walk;
 
   PluginScan(ScannerRegistry registry, ScanSettings settings, boolean failOnIncomplete, Path basedir) {
+    this(registry, settings, failOnIncomplete, basedir, WalkOptions.defaults());
+  }
+
+  PluginScan(
+      ScannerRegistry registry, ScanSettings settings, boolean failOnIncomplete, Path basedir, WalkOptions walk) {
     this.registry = registry;
     this.settings = settings;
     this.failOnIncomplete = failOnIncomplete;
     this.basedir = basedir.toAbsolutePath().normalize();
+    this.walk = walk;
   }
 
   Outcome run(List<Path> targets, Path reportDirectory, Set<ReportFormat> formats, Consumer<String> log)
       throws IOException {
-    ModelScan scan = ModelScan.builder().registry(registry).settings(settings).build();
+    ModelScan scan = ModelScan.builder().registry(registry).settings(settings).walkOptions(walk).build();
     ScanReport report = scan.scan(targets);
     List<Path> written = new ArrayList<>();
     if (!formats.isEmpty()) {
@@ -119,6 +127,7 @@ final class PluginScan {
         + " file(s), "
         + report.filesScanned()
         + " scanned, "
+        + (report.excluded().isEmpty() ? "" : report.excluded().size() + " excluded (listed in the reports), ")
         + report.findings().size()
         + " finding(s), verdict "
         + report.verdict();

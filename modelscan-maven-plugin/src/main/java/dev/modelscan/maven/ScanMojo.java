@@ -3,6 +3,7 @@ package dev.modelscan.maven;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.report.ReportFormat;
 import java.io.File;
 import java.io.IOException;
@@ -107,6 +108,25 @@ public class ScanMojo extends AbstractMojo {
   @Parameter
   private List<String> denyGlobals;
 
+  /**
+   * Within the scanned directories, scan only files matching one of these gitignore-style patterns ({@code **} spans
+   * directories, a pattern without {@code /} matches at any depth). Files left out are listed as excluded in the
+   * reports. Default: every file.
+   */
+  @Parameter
+  private List<String> includes;
+
+  /**
+   * Within the scanned directories, do not scan files or directories matching these gitignore-style patterns (such as
+   * {@code *.png} or {@code docs/}). They are listed as excluded in the reports, never dropped silently.
+   */
+  @Parameter
+  private List<String> excludes;
+
+  /** Walk symbolic links to directories (loops are detected). Links to files are always followed. */
+  @Parameter(property = "modelscan.followDirectoryLinks", defaultValue = "false")
+  private boolean followDirectoryLinks;
+
   /** Where the reports go. */
   @Parameter(property = "modelscan.reportDirectory", defaultValue = "${project.build.directory}/modelscan")
   private File reportDirectory;
@@ -130,6 +150,7 @@ public class ScanMojo extends AbstractMojo {
     }
     ScanSettings settings;
     Set<ReportFormat> formats;
+    WalkOptions walk;
     try {
       settings =
           Options.settings(
@@ -147,6 +168,12 @@ public class ScanMojo extends AbstractMojo {
                   allowGlobals,
                   denyGlobals));
       formats = Options.reportFormats(reports);
+      walk =
+          WalkOptions.builder()
+              .include(includes == null ? new String[0] : includes.toArray(String[]::new))
+              .exclude(excludes == null ? new String[0] : excludes.toArray(String[]::new))
+              .followDirectoryLinks(followDirectoryLinks)
+              .build();
     } catch (IllegalArgumentException e) {
       throw new MojoExecutionException("modelscan: " + e.getMessage(), e);
     }
@@ -173,7 +200,7 @@ public class ScanMojo extends AbstractMojo {
     PluginScan.Outcome outcome;
     try {
       outcome =
-          new PluginScan(registry, settings, failOnIncomplete, basedir.toPath())
+          new PluginScan(registry, settings, failOnIncomplete, basedir.toPath(), walk)
               .run(targets, reportDirectory.toPath(), formats, getLog()::info);
     } catch (IOException e) {
       throw new MojoExecutionException("modelscan: could not write the reports: " + e.getMessage(), e);

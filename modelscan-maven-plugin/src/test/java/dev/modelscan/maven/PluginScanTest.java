@@ -13,6 +13,7 @@ import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.text.TextScanner;
 import java.io.IOException;
@@ -130,6 +131,29 @@ class PluginScanTest {
         .contains("Reports: ")
         .contains("target/modelscan/modelscan.sarif");
     assertThat(Files.readString(reports.resolve("modelscan.sarif"))).contains("evil.toy");
+  }
+
+  @Test
+  void excludesKeepALogoFromFailingTheBuildAndListItInTheReports() throws IOException {
+    write("evil.toy", "TOYM\nexec echo pwned\n");
+    Files.write(models.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2});
+
+    PluginScan.Outcome all = scan(true, ScanSettings.defaults());
+    assertThat(all.report().verdict()).isEqualTo(Verdict.UNSAFE);
+
+    WalkOptions walk = WalkOptions.builder().include("**/*.png", "**/*.toy").exclude("*.toy").build();
+    PluginScan.Outcome o =
+        new PluginScan(registry, ScanSettings.defaults(), false, project, walk)
+            .run(List.of(project.resolve("src/main/resources")), reports, EnumSet.of(ReportFormat.JSON), log::add);
+    assertThat(o.report().results()).singleElement()
+        .satisfies(r -> assertThat(r.path()).endsWith("logo.png"));
+    assertThat(o.failure()).isNull();
+    assertThat(o.report().excluded()).singleElement().satisfies(e -> {
+      assertThat(e.path()).endsWith("evil.toy");
+      assertThat(e.reason()).contains("'*.toy'");
+    });
+    assertThat(Files.readString(reports.resolve("modelscan.json"))).contains("\"excluded\"").contains("evil.toy");
+    assertThat(log).anyMatch(l -> l.contains("1 excluded (listed in the reports)"));
   }
 
   @Test

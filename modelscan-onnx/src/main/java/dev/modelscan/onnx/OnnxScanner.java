@@ -471,7 +471,8 @@ public final class OnnxScanner implements ModelScanner {
         if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
           return;
         }
-        Path realDir = dir.toRealPath();
+        // In a Hugging Face cache the boundary is the repository folder: snapshot files are links into its blobs/.
+        Path realDir = ctx.linkBoundary().orElse(dir).toRealPath();
         Path real = target.toRealPath();
         if (!real.startsWith(realDir)) {
           report(EXTERNAL_DATA_TRAVERSAL, offset, location, "tensor " + tensor + " reads its data from " + q(location)

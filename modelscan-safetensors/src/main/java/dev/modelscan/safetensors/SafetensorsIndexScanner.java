@@ -352,7 +352,8 @@ public final class SafetensorsIndexScanner implements ModelScanner {
       return;
     }
     Path dir = input.get().toAbsolutePath().normalize().getParent();
-    Path realDir = dir.toRealPath();
+    // In a Hugging Face cache the boundary is the repository folder: snapshot files are links into its blobs/.
+    Path realDir = ctx.linkBoundary().orElse(dir).toRealPath();
     long totalBytes = 0;
     boolean allShardsRead = true;
     for (Map.Entry<String, String> e : safeNames.entrySet()) {

@@ -51,6 +51,11 @@ public class ForwardingScanContext implements ScanContext {
   }
 
   @Override
+  public java.util.Optional<java.nio.file.Path> linkBoundary() {
+    return d.linkBoundary();
+  }
+
+  @Override
   public void declareEmbedded(String otherFormat) {
     d.declareEmbedded(otherFormat);
   }

@@ -95,6 +95,22 @@ public interface ScanContext {
    */
   default void declareCompanion(Path file) {}
 
+  /**
+   * The folder that the input file's neighbours may resolve into through symbolic links, for scanners that check that
+   * a file the content names (ONNX external data, SafeTensors shards) does not escape the model through a link. It is
+   * the input file's own directory, except for a file of a Hugging Face cache snapshot ({@code
+   * models--org--name/snapshots/<commit>/...}): every file there is a link into the repository's {@code blobs/}
+   * folder, as {@code huggingface_hub} writes the cache, so the boundary is the repository folder ({@code
+   * models--org--name}). Present exactly when {@link #inputFile()} is. Compare real paths against the boundary's real
+   * path; the lexical check against the input file's own directory stays as it is.
+   *
+   * @return the boundary, or empty
+   * @since 0.1
+   */
+  default Optional<Path> linkBoundary() {
+    return inputFile().map(f -> f.toAbsolutePath().normalize().getParent());
+  }
+
   /** The format reported for a declared companion file that no scanner recognises; see {@link #declareCompanion}. */
   String COMPANION_FORMAT = "model-data";
 

@@ -2,6 +2,7 @@ package dev.modelscan.core.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.modelscan.api.ExcludedPath;
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.MemberResult;
@@ -19,16 +20,23 @@ import java.util.Map;
  * <pre>
  * { "schemaVersion", "tool": {"name","version"},
  *   "summary": {"verdict","severityThreshold","filesScanned","filesComplete","filesPartial","filesSkipped",
- *               "filesFailed","findings": {"total","CRITICAL","HIGH","MEDIUM","LOW"},"elapsedMillis"},
- *   "results": [ {"path",("exactPath"),"size","format","status","statusReason",
+ *               "filesFailed","filesExcluded","findings": {"total","CRITICAL","HIGH","MEDIUM","LOW"},
+ *               "elapsedMillis"},
+ *   "results": [ {"path",("exactPath"),"size","format","status","statusReason","target","origin",
  *                 "findings": [ {"ruleId","severity","threatType","module","operator","cwe": {"id","name"},
  *                                "owasp": {"id","name"},"location": {"path","entry","offset"},"message","scanner"} ],
- *                 "members": [ {"entry","format","status","statusReason","scanner"} ] } ] }
+ *                 "members": [ {"entry","format","status","statusReason","scanner"} ] } ],
+ *   "excluded": [ {"path","reason"} ] }
  * </pre>
  *
  * <p>Strings are written exactly (JSON escapes every control character). {@code exactPath} is present only when
  * {@code path} lost bytes of a file name that is not UTF-8 (see {@link FileResult#exactPath()}): two such files then
  * still differ.
+ *
+ * <p>{@code target} is the file actually read when {@code path} is a symbolic link or another name of a file read
+ * once for several names (empty otherwise); {@code origin} is {@code org/name@commit/path} for a Hugging Face cache
+ * snapshot file, or says that a cache blob is an orphan (empty otherwise). {@code excluded} lists what include and
+ * exclude patterns left out of a directory walk; those paths are neither scanned nor counted as incomplete.
  *
  * @since 0.1
  */
@@ -59,6 +67,14 @@ public final class JsonReportWriter implements ReportWriter {
         writeResult(g, r);
       }
       g.writeEndArray();
+      g.writeArrayFieldStart("excluded");
+      for (ExcludedPath e : report.excluded()) {
+        g.writeStartObject();
+        g.writeStringField("path", e.path());
+        g.writeStringField("reason", e.reason());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeEndObject();
     }
     out.write('\n');
@@ -74,6 +90,7 @@ public final class JsonReportWriter implements ReportWriter {
     g.writeNumberField("filesPartial", report.count(ScanStatus.PARTIAL));
     g.writeNumberField("filesSkipped", report.count(ScanStatus.SKIPPED));
     g.writeNumberField("filesFailed", report.count(ScanStatus.FAILED));
+    g.writeNumberField("filesExcluded", report.excluded().size());
     g.writeObjectFieldStart("findings");
     Map<Severity, Long> counts = report.findingsBySeverity();
     g.writeNumberField("total", counts.values().stream().mapToLong(Long::longValue).sum());
@@ -95,6 +112,8 @@ public final class JsonReportWriter implements ReportWriter {
     g.writeStringField("format", r.format());
     g.writeStringField("status", r.status().name());
     g.writeStringField("statusReason", r.statusReason());
+    g.writeStringField("target", r.target());
+    g.writeStringField("origin", r.origin());
     g.writeArrayFieldStart("findings");
     for (Finding f : r.findings()) {
       writeFinding(g, f);

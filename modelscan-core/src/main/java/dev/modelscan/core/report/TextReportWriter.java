@@ -1,5 +1,6 @@
 package dev.modelscan.core.report;
 
+import dev.modelscan.api.ExcludedPath;
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.MemberResult;
@@ -48,7 +49,14 @@ public final class TextReportWriter implements ReportWriter {
         continue;
       }
       String path = r.exactPath().isEmpty() ? r.path() : r.exactPath();
-      sb.append(esc(path)).append("  [").append(esc(r.format())).append(", ").append(status(r.status())).append(']');
+      sb.append(esc(path));
+      if (!r.target().isEmpty()) {
+        sb.append(" -> ").append(esc(r.target()));
+      }
+      if (!r.origin().isEmpty()) {
+        sb.append("  (").append(esc(r.origin())).append(')');
+      }
+      sb.append("  [").append(esc(r.format())).append(", ").append(status(r.status())).append(']');
       if (!r.statusReason().isEmpty()) {
         sb.append("  ").append(esc(r.statusReason()));
       }
@@ -81,6 +89,11 @@ public final class TextReportWriter implements ReportWriter {
         }
       }
     }
+    if (verbose) {
+      for (ExcludedPath e : report.excluded()) {
+        sb.append(esc(e.path())).append("  [excluded]  ").append(esc(e.reason())).append('\n');
+      }
+    }
     Map<Severity, Long> counts = report.findingsBySeverity();
     sb.append("\nScanned ")
         .append(report.filesScanned())
@@ -92,7 +105,14 @@ public final class TextReportWriter implements ReportWriter {
         .append(report.count(ScanStatus.SKIPPED))
         .append(" skipped, ")
         .append(report.count(ScanStatus.FAILED))
-        .append(" failed); findings: ");
+        .append(" failed");
+    if (!report.excluded().isEmpty()) {
+      sb.append("; ").append(report.excluded().size()).append(" excluded");
+      if (!verbose) {
+        sb.append(", listed in the verbose report");
+      }
+    }
+    sb.append("); findings: ");
     boolean first = true;
     for (Severity s : Severity.values()) {
       sb.append(first ? "" : ", ").append(counts.get(s)).append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT));

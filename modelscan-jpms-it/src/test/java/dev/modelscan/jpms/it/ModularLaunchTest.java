@@ -38,7 +38,8 @@ class ModularLaunchTest {
           "gguf",
           "tf-savedmodel", "tflite", "tf-keras-metadata",
           "sentencepiece", "jinja-template",
-          "flax-msgpack");
+          "flax-msgpack",
+          "png", "jpeg", "gif", "riff", "bmp", "tiff", "pdf", "svg", "csv", "json", "yaml");
 
   /** Exit code and merged stdout/stderr of one CLI run. */
   private record Run(int exitCode, String output) {}

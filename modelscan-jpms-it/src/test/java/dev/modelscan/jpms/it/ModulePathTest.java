@@ -56,7 +56,9 @@ class ModulePathTest {
           "dev.modelscan.tokenizers",
           Set.of("sentencepiece", "jinja-template"),
           "dev.modelscan.flax",
-          Set.of("flax-msgpack"));
+          Set.of("flax-msgpack"),
+          "dev.modelscan.media",
+          Set.of("png", "jpeg", "gif", "riff", "bmp", "tiff", "pdf", "svg", "csv", "json", "yaml"));
 
   @Test
   void theTestsReallyRunOnTheModulePath() {

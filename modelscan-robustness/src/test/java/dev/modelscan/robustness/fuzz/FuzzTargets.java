@@ -30,6 +30,17 @@ final class FuzzTargets {
           Map.entry("sentencepiece", "FormatsFuzzTest#sentencepiece"),
           Map.entry("flax-msgpack", "FormatsFuzzTest#flaxMsgpack"),
           Map.entry("jinja-template", "FormatsFuzzTest#jinjaTemplate"),
+          Map.entry("png", "MediaFuzzTest#png"),
+          Map.entry("jpeg", "MediaFuzzTest#jpeg"),
+          Map.entry("gif", "MediaFuzzTest#gif"),
+          Map.entry("riff", "MediaFuzzTest#riff"),
+          Map.entry("bmp", "MediaFuzzTest#bmp"),
+          Map.entry("tiff", "MediaFuzzTest#tiff"),
+          Map.entry("pdf", "MediaFuzzTest#pdf"),
+          Map.entry("svg", "MediaFuzzTest#svg"),
+          Map.entry("csv", "MediaFuzzTest#csv"),
+          Map.entry("json", "MediaFuzzTest#json"),
+          Map.entry("yaml", "MediaFuzzTest#yaml"),
           Map.entry("text", "EngineFuzzTest#engine"));
 
   private FuzzTargets() {}
