@@ -731,7 +731,8 @@ final class PickleAnalysis {
   }
 
   void imported(ImportRecord r) {
-    if (isGetattr(r) && getattrs.size() < MAX_IMPORTS_PER_STREAM) {
+    // getattr imports are a subset of the imports, which PickleMachine bounds by the same share of the memo limit.
+    if (isGetattr(r) && getattrs.size() < Math.max(1, maxMemo() / MEMO_ENTRIES_PER_IMPORT)) {
       getattrs.add(r);
     }
     String m = r.verdict.resolved();
