@@ -152,7 +152,7 @@ class ValuesTest {
     FileResult plain = new FileResult("f", 1, "x", ScanStatus.COMPLETE, "", List.of(), List.of());
     assertThat(plain.target()).isEmpty();
     assertThat(plain.origin()).isEmpty();
-    assertThatThrownBy(() -> new FileResult("f", 1, "x", ScanStatus.COMPLETE, "", List.of(), List.of(), null, ""))
+    assertThatThrownBy(() -> new FileResult("f", 1, "x", ScanStatus.COMPLETE, "", List.of(), List.of(), "", null, ""))
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new ExcludedPath("p", null)).isInstanceOf(NullPointerException.class);
     ScanReport report = new ScanReport("1", Severity.MEDIUM, List.of(plain), Duration.ZERO);
