@@ -32,8 +32,8 @@ import java.util.Objects;
  *       <td>deeply nested JSON configurations (stack exhaustion)</td></tr>
  *   <tr><td>{@code maxPickleStackSize}</td><td>{@value #DEFAULT_MAX_PICKLE_STACK_SIZE}</td>
  *       <td>pickles that push without end</td></tr>
- *   <tr><td>{@code maxPickleMemoSize}</td><td>{@value #DEFAULT_MAX_PICKLE_MEMO_SIZE}</td>
- *       <td>memo explosion</td></tr>
+ *   <tr><td>{@code maxPickleMemoSize}</td><td>256 MiB</td>
+ *       <td>memo explosion (counted in bytes of the scanner's representation)</td></tr>
  *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
  *       <td>endless opcode streams; quadratic searches of junk</td></tr>
  *   <tr><td>{@code scanTimeout}</td><td>10 minutes</td>
@@ -71,8 +71,11 @@ public final class ScanLimits {
   /** Default of {@link #maxPickleStackSize()}. */
   public static final int DEFAULT_MAX_PICKLE_STACK_SIZE = 1_000_000;
 
-  /** Default of {@link #maxPickleMemoSize()}. */
-  public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 1_000_000;
+  /**
+   * Default of {@link #maxPickleMemoSize()}: 256 MiB, about 67 million entries of numbers, short strings or small
+   * literal tuples (4 bytes each), or 2.8 million other values (96 bytes each).
+   */
+  public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 256 << 20;
 
   /** Default of {@link #maxPickleOpcodes()}. */
   public static final long DEFAULT_MAX_PICKLE_OPCODES = 200_000_000L;
@@ -220,9 +223,13 @@ public final class ScanLimits {
   }
 
   /**
-   * How many memo entries a simulated pickle may store.
+   * How many bytes the memo of a simulated pickle may take, counted in the scanner's compact representation: every
+   * store of a number, None, a boolean, a string or bytes of at most 255 bytes, or a literal tuple of such values
+   * written in at most 255 bytes of opcodes counts 4 bytes; every store of any other value (a list, a dict, the
+   * result of a call, a global) counts 96 bytes. A pickle's memo therefore needs memory in proportion to this
+   * count, not to the number of entries, and real files whose memo holds millions of records complete.
    *
-   * @return the maximum size
+   * @return the maximum size in bytes
    */
   public int maxPickleMemoSize() {
     return maxPickleMemoSize;

@@ -122,7 +122,7 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--max-pickle-stack-size", paramLabel = "N", description = "Largest simulated pickle stack.")
   Integer maxPickleStackSize;
 
-  @Option(names = "--max-pickle-memo-size", paramLabel = "N", description = "Largest simulated pickle memo.")
+  @Option(names = "--max-pickle-memo-size", paramLabel = "N", description = "Largest simulated pickle memo, in bytes.")
   Integer maxPickleMemoSize;
 
   @Option(names = "--max-pickle-opcodes", paramLabel = "N", description = "Opcodes interpreted per pickle.")

@@ -92,10 +92,27 @@ final class PickleAnalysis {
   /** Whether machines run the common opcodes through their fast path; off only for the tests that compare the two. */
   private final boolean fastPath;
 
+  /**
+   * Whether machines keep memo entries in their compact representation (codes in primitive arrays; see {@code
+   * PickleMachine.memoPut}); off only for the tests that compare it with the full one (every value an object).
+   */
+  private final boolean compactValues;
+
   private PickleAnalysis(
       ScanContext ctx, ScanSettings settings, ByteSource src, int bufferSize, boolean fastPath) {
+    this(ctx, settings, src, bufferSize, fastPath, true);
+  }
+
+  private PickleAnalysis(
+      ScanContext ctx,
+      ScanSettings settings,
+      ByteSource src,
+      int bufferSize,
+      boolean fastPath,
+      boolean compactValues) {
     this.ctx = ctx;
     this.fastPath = fastPath;
+    this.compactValues = compactValues;
     this.settings = settings;
     this.src = src;
     this.policy = GlobalsPolicy.builtin();
@@ -130,6 +147,23 @@ final class PickleAnalysis {
    */
   static PickleAnalysis forScan(ScanContext ctx, boolean fastPath) {
     return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath);
+  }
+
+  /**
+   * An analysis for the tests that compare the compact and the full representation of values.
+   *
+   * @param ctx the scan context; its source is analysed
+   * @param fastPath whether the fast path runs
+   * @param compactValues whether memo entries are kept as compact codes (the default) or all as objects
+   * @return the analysis
+   */
+  static PickleAnalysis forScan(ScanContext ctx, boolean fastPath, boolean compactValues) {
+    return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath, compactValues);
+  }
+
+  /** Whether machines of this analysis keep compact memo codes. */
+  boolean compactValues() {
+    return compactValues;
   }
 
   /** Makes the top-level machine log the end state of every run into {@code sink} (for tests). */
