@@ -161,6 +161,19 @@ final class PickleAnalysis {
     return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath, compactValues);
   }
 
+  /**
+   * For tests: makes the top-level machine check every compact memo read against the value stored (see {@code
+   * PickleMachine.shadow}), and returns its counts of compact stores and reads through {@code counts}.
+   */
+  void checkCompactValues() {
+    machine.shadow = new HashMap<>();
+  }
+
+  /** Compact memo stores and reads of the top-level machine so far (for tests). */
+  long[] compactCounts() {
+    return new long[] {machine.compactStores, machine.compactReads};
+  }
+
   /** Whether machines of this analysis keep compact memo codes. */
   boolean compactValues() {
     return compactValues;

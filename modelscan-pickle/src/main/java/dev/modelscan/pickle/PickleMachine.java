@@ -807,6 +807,10 @@ final class PickleMachine {
     final long[] sts = starts;
     final long bb = bufBase;
     long impure = lastImpure;
+    // With the test shadow on, compact stores and reads take the general loop, which checks them.
+    final boolean checking = shadow != null;
+    int stored = 0;
+    int read = 0;
     final long[] auxOffset = auxA;
     final int[] auxLength = auxB;
     final int lim = (int) Math.min(bufLen, end - bufBase);
@@ -970,11 +974,12 @@ final class PickleMachine {
               st[t] = Sym.shared(code - 2);
             } else if (code == 1) {
               st[t] = memoObjects[page][(int) index & MEMO_MASK];
-            } else if (code < 0 && (code & STRING_CODE) != 0) {
+            } else if (code < 0 && (code & STRING_CODE) != 0 && !checking) {
               // A compact string comes back as the pending value it was: nothing is allocated until it is read.
               auxOffset[t] = memoBases[(int) (index >>> MEMO_BLOCK_BITS)] + compactDelta(code);
               auxLength[t] = code & 0xFF;
               st[t] = (code & BYTES_CODE) != 0 ? Sym.PENDING_BYTES : Sym.PENDING_STR;
+              read++;
             } else {
               break loop; // empty (a break) or a value to re-parse: the general loop does both
             }
@@ -1014,7 +1019,7 @@ final class PickleMachine {
               long from = sts[t - 1];
               code = from > impure ? rangeCode(index, from, bb + p - from) : 0;
             }
-            if (code == 0) {
+            if (code == 0 || code < 0 && checking) {
               break loop;
             }
             int i = (int) index;
@@ -1034,6 +1039,9 @@ final class PickleMachine {
               memoSize++;
             }
             memoUsed += COMPACT_COST;
+            if (code < 0) {
+              stored++;
+            }
             p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
           }
           break;
@@ -1098,6 +1106,8 @@ final class PickleMachine {
     lastImpure = impure;
     budget = startBudget - ran;
     fastOpcodes += ran;
+    compactStores += stored;
+    compactReads += read;
   }
 
   /** Free stack slots the fast path makes before a run (if the stack limit allows), so runs are rarely cut short. */
@@ -1454,6 +1464,12 @@ final class PickleMachine {
           memoObjects[page][o] = null;
         }
         codes[o] = code;
+        if (code < 0) {
+          compactStores++;
+          if (shadow != null) {
+            shadow.put(index, get(slot));
+          }
+        }
       } else {
         Sym v = get(slot);
         if (memoObjects[page] == null) {
@@ -1496,6 +1512,27 @@ final class PickleMachine {
     }
   }
 
+  /** Memo stores and reads of compact codes (tests check that the compact representation is used at all). */
+  long compactStores;
+
+  /** See {@link #compactStores}. */
+  long compactReads;
+
+  /**
+   * For tests: when set, every compact store also keeps the value it stands for, and every compact read checks that
+   * the value it recomputes is the same in everything a check can read ({@link Sym#describe}).
+   */
+  Map<Long, Sym> shadow;
+
+  private void checkShadow(long index, Sym decoded) {
+    Sym kept = shadow.get(index);
+    String want = Sym.describe(kept, 4);
+    String got = Sym.describe(decoded, 4);
+    if (!want.equals(got)) {
+      throw new AssertionError("memo " + index + ": compact value " + got + " differs from the stored " + want);
+    }
+  }
+
   /** Records a fresh dense slot above the entry count (see memoKeys). */
   private void memoKeep(int slot) {
     if (memoKeyCount == memoKeys.length) {
@@ -1516,6 +1553,10 @@ final class PickleMachine {
         v = Sym.shared(code - 2);
       } else if (code < 0) {
         v = decode(index, code);
+        compactReads++;
+        if (shadow != null) {
+          checkShadow(index, v);
+        }
       }
     }
     if (v == null && memoSparse != null) {

@@ -176,6 +176,33 @@ final class Sym {
     return s;
   }
 
+  /**
+   * A description of everything a check can read from this value, items included (to a depth of 4): the tests that
+   * compare the compact and the full representation compare these.
+   */
+  static String describe(Sym s, int depth) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(s.kind).append('/').append(s.shared).append('/').append(s.offset).append('/').append(s.length)
+        .append('/').append(s.intValue).append('/').append(s.exact).append('/').append(s.count);
+    if (s.ref != null) {
+      b.append("/ref=").append(s.ref.module).append('.').append(s.ref.name);
+    }
+    if (s.items != null && depth > 0) {
+      b.append('[');
+      for (Sym i : s.items) {
+        b.append(describe(i, depth - 1)).append(',');
+      }
+      b.append(']');
+    }
+    if (s.args != null || s.state != null || s.pid != null) {
+      b.append("/call");
+    }
+    return b.toString();
+  }
+
   /** The item of a tuple, or null. */
   Sym item(int i) {
     return items != null && i < items.length && kind == TUPLE ? items[i] : null;
