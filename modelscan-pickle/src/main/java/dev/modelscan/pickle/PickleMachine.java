@@ -492,7 +492,7 @@ final class PickleMachine {
               throw broken("odd number of items for DICT");
             }
             for (int i = b; i + 1 < top; i += 2) {
-              d.dictPut(get(i), get(i + 1));
+              putPair(d, i);
             }
             top = b;
             push(d);
@@ -585,10 +585,13 @@ final class PickleMachine {
         case 't': // TUPLE
           {
             int b = popMarkBase();
-            Sym t = sliceTuple(b);
-            top = b;
-            push(t);
-            starts[b] = markAt[markTop]; // the tuple's bytes start at its MARK
+            long from = markAt[markTop]; // the tuple's bytes start at its MARK
+            if (!pendingTuple(b, from, at)) {
+              Sym t = sliceTuple(b);
+              top = b;
+              push(t);
+            }
+            starts[b] = from;
           }
           break;
         case 'u': // SETITEMS
@@ -603,7 +606,7 @@ final class PickleMachine {
             }
             if (target.kind == Sym.DICT) {
               for (int i = 0; i + 1 < n; i += 2) {
-                target.dictPut(get(b + i), get(b + i + 1));
+                putPair(target, b + i);
               }
             } else {
               mutate(target, null, "SETITEMS", at);
@@ -645,11 +648,16 @@ final class PickleMachine {
           break;
         case 0x85: // TUPLE1
           need(1, "TUPLE1");
-          stack[top - 1] = smallTuple(1, get(top - 1), null, null);
+          if (!pendingTuple(top - 1, starts[top - 1], at)) {
+            stack[top - 1] = smallTuple(1, get(top - 1), null, null);
+          }
           break;
         case 0x86: // TUPLE2
           {
             need(2, "TUPLE2");
+            if (pendingTuple(top - 2, starts[top - 2], at)) {
+              break;
+            }
             Sym t = smallTuple(2, get(top - 2), get(top - 1), null);
             top--;
             stack[top] = null;
@@ -659,6 +667,9 @@ final class PickleMachine {
         case 0x87: // TUPLE3
           {
             need(3, "TUPLE3");
+            if (pendingTuple(top - 3, starts[top - 3], at)) {
+              break;
+            }
             Sym t = smallTuple(3, get(top - 3), get(top - 2), get(top - 1));
             top -= 2;
             stack[top] = null;
@@ -1051,13 +1062,20 @@ final class PickleMachine {
               break loop;
             }
             int from = marks[mt - 1];
-            top = t; // sliceTuple reads the items from its mark to the top
-            Sym tuple = sliceTuple(from);
-            sts[from] = markAt[mt - 1];
+            long at = markAt[mt - 1];
+            if (compact && at > impure && bb + p + 1 - at <= MAX_COMPACT_LENGTH && t - from > 3) {
+              // A literal tuple stays its bytes until read (see pendingTuple)
+              auxOffset[from] = at;
+              auxLength[from] = (int) (bb + p + 1 - at);
+              st[from] = Sym.PENDING_TUPLE;
+            } else {
+              top = t; // sliceTuple reads the items from its mark to the top
+              st[from] = sliceTuple(from);
+            }
+            sts[from] = at;
             mt--;
             base = mt > 0 ? marks[mt - 1] : 0;
-            t = from;
-            st[t++] = tuple;
+            t = from + 1;
             p++;
           }
           break;
@@ -1084,6 +1102,14 @@ final class PickleMachine {
                 tuple = tupleCache[h];
               }
             }
+            long at = sts[t - n];
+            if (tuple == null && (ix | iy | iz) < 0 && compact && at > impure
+                && bb + p + 1 - at <= MAX_COMPACT_LENGTH) {
+              // A literal tuple stays its bytes until read (see pendingTuple)
+              auxOffset[t - n] = at;
+              auxLength[t - n] = (int) (bb + p + 1 - at);
+              tuple = Sym.PENDING_TUPLE;
+            }
             if (tuple == null) {
               // get() may make a pending slot real: it writes into this same stack array, never moves top or cursor.
               tuple = smallTuple(n, get(t - n), n >= 2 ? get(t - n + 1) : null, n == 3 ? get(t - 1) : null);
@@ -1108,6 +1134,18 @@ final class PickleMachine {
     fastOpcodes += ran;
     compactStores += stored;
     compactReads += read;
+  }
+
+  /**
+   * Adds the pair in stack slots i, i + 1 to a dict: only pairs the dict remembers are made real (see Sym.dictPut),
+   * the others are counted, so a vocabulary of millions of keys allocates nothing per key.
+   */
+  private void putPair(Sym dict, int i) {
+    if (dict.count < Sym.MAX_ITEMS) {
+      dict.dictPut(get(i), get(i + 1));
+    } else {
+      dict.count++;
+    }
   }
 
   /** Free stack slots the fast path makes before a run (if the stack limit allows), so runs are rarely cut short. */
@@ -1207,16 +1245,57 @@ final class PickleMachine {
    */
   private Sym get(int i) {
     Sym s = stack[i];
-    if (s == Sym.PENDING_INT || s == Sym.PENDING_STR || s == Sym.PENDING_BYTES) {
+    if (s == Sym.PENDING_INT || s == Sym.PENDING_STR || s == Sym.PENDING_BYTES || s == Sym.PENDING_TUPLE) {
       return materialize(i, s);
     }
     return s;
+  }
+
+  /**
+   * In the compact representation, a tuple whose opcodes [from, at] are all pure and at most 255 bytes long is not
+   * built: slot {@code slot} becomes {@link Sym#PENDING_TUPLE} with that range, the slots above it are dropped, and
+   * the tuple is re-parsed from its bytes only if something reads it for keeps (most records of a large list are
+   * counted past its remembered prefix and never read). Tuples of shared scalars keep coming from the tuple cache.
+   *
+   * @return whether the tuple is pending (otherwise the caller builds it)
+   */
+  private boolean pendingTuple(int slot, long from, long at) {
+    long length = at + 1 - from;
+    if (!compact || from <= lastImpure || length > MAX_COMPACT_LENGTH || sharedOnly(slot)) {
+      return false;
+    }
+    if (slot >= auxA.length) {
+      int n = Math.max(slot + 1, Math.min(stack.length, Math.max(16, auxA.length * 2)));
+      auxA = Arrays.copyOf(auxA, n);
+      auxB = Arrays.copyOf(auxB, n);
+    }
+    auxA[slot] = from;
+    auxB[slot] = (int) length;
+    stack[slot] = Sym.PENDING_TUPLE;
+    top = slot + 1;
+    return true;
+  }
+
+  /** Whether the slots from {@code slot} to the top hold only shared scalars (at most three: TUPLE1-3 and cache). */
+  private boolean sharedOnly(int slot) {
+    if (top - slot > 3) {
+      return false;
+    }
+    for (int i = slot; i < top; i++) {
+      if (Sym.sharedId(stack[i]) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The slow path of {@link #get}: kept out of it so that get stays small enough to be inlined everywhere. */
   private Sym materialize(int i, Sym s) {
     if (s == Sym.PENDING_INT) {
       s = Sym.ofInt(auxA[i]);
+      stack[i] = s;
+    } else if (s == Sym.PENDING_TUPLE) {
+      s = reparse(auxA[i], auxB[i]);
       stack[i] = s;
     } else if (s == Sym.PENDING_STR || s == Sym.PENDING_BYTES) {
       s = Sym.lazy(s.kind, auxA[i], auxB[i]);

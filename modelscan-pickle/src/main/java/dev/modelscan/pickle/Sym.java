@@ -54,6 +54,13 @@ final class Sym {
   /** See {@link #PENDING_INT}. */
   static final Sym PENDING_BYTES = new Sym(BYTES);
 
+  /**
+   * See {@link #PENDING_INT}: a literal tuple, kept as the offset and length of its opcodes and re-parsed when read
+   * (PickleMachine.reparse); should one escape, it reads as a tuple of unknown items, which every check treats as
+   * unresolved.
+   */
+  static final Sym PENDING_TUPLE = new Sym(TUPLE);
+
   private static final Sym[] SMALL_INTS = new Sym[SMALL_COUNT];
 
   /** The shared scalars by {@link #sharedId}: the small ints, then None, True, False and the float. */
