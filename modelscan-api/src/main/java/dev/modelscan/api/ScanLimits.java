@@ -32,7 +32,7 @@ import java.util.Objects;
  *       <td>deeply nested JSON configurations (stack exhaustion)</td></tr>
  *   <tr><td>{@code maxPickleStackSize}</td><td>{@value #DEFAULT_MAX_PICKLE_STACK_SIZE}</td>
  *       <td>pickles that push without end</td></tr>
- *   <tr><td>{@code maxPickleMemoSize}</td><td>256 MiB</td>
+ *   <tr><td>{@code maxPickleMemoSize}</td><td>256 MiB, at most 5/8 of the heap</td>
  *       <td>memo explosion (counted in bytes of the scanner's representation)</td></tr>
  *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
  *       <td>endless opcode streams; quadratic searches of junk</td></tr>
@@ -72,10 +72,18 @@ public final class ScanLimits {
   public static final int DEFAULT_MAX_PICKLE_STACK_SIZE = 1_000_000;
 
   /**
-   * Default of {@link #maxPickleMemoSize()}: 256 MiB, about 67 million entries of numbers, short strings or small
-   * literal tuples (4 bytes each), or 2.8 million other values (96 bytes each).
+   * The largest default of {@link #maxPickleMemoSize()}: 256 MiB, about 67 million entries of numbers, short strings
+   * or small literal tuples (4 bytes each), or 2.8 million other values (96 bytes each). The default is 5/8 of the
+   * heap ({@link Runtime#maxMemory()}) when that is less: the count is in bytes of the memo's real representation,
+   * so a memo explosion stops at the limit before it exhausts the heap, and a 64 MiB JVM (40 MiB) still completes a
+   * list of ten million memoised records.
    */
   public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 256 << 20;
+
+  /** The default of {@link #maxPickleMemoSize()} for a heap of {@code maxMemory} bytes (see the constant). */
+  static int heapMemoDefault(long maxMemory) {
+    return (int) Math.max(1 << 20, Math.min(DEFAULT_MAX_PICKLE_MEMO_SIZE, maxMemory / 8 * 5));
+  }
 
   /** Default of {@link #maxPickleOpcodes()}. */
   public static final long DEFAULT_MAX_PICKLE_OPCODES = 200_000_000L;
@@ -341,7 +349,7 @@ public final class ScanLimits {
     private int maxStringBytes = DEFAULT_MAX_STRING_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private int maxPickleStackSize = DEFAULT_MAX_PICKLE_STACK_SIZE;
-    private int maxPickleMemoSize = DEFAULT_MAX_PICKLE_MEMO_SIZE;
+    private int maxPickleMemoSize = heapMemoDefault(Runtime.getRuntime().maxMemory());
     private long maxPickleOpcodes = DEFAULT_MAX_PICKLE_OPCODES;
     private Duration scanTimeout = DEFAULT_SCAN_TIMEOUT;
 

@@ -20,7 +20,8 @@ class ScanLimitsTest {
     assertThat(d.maxStringBytes()).isEqualTo(16 << 20);
     assertThat(d.maxJsonDepth()).isEqualTo(256);
     assertThat(d.maxPickleStackSize()).isEqualTo(1_000_000);
-    assertThat(d.maxPickleMemoSize()).isEqualTo(256 << 20);
+    assertThat(d.maxPickleMemoSize())
+        .isEqualTo((int) Math.min(256 << 20, Math.max(1 << 20, Runtime.getRuntime().maxMemory() / 8 * 5)));
     assertThat(d.maxPickleOpcodes()).isEqualTo(200_000_000L);
     assertThat(d.scanTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
