@@ -32,8 +32,8 @@ import java.util.Objects;
  *       <td>deeply nested JSON configurations (stack exhaustion)</td></tr>
  *   <tr><td>{@code maxPickleStackSize}</td><td>from the heap, at most {@value #DEFAULT_MAX_PICKLE_STACK_SIZE}</td>
  *       <td>pickles that push without end</td></tr>
- *   <tr><td>{@code maxPickleMemoSize}</td><td>from the heap, at most {@value #DEFAULT_MAX_PICKLE_MEMO_SIZE}</td>
- *       <td>memo explosion</td></tr>
+ *   <tr><td>{@code maxPickleMemoSize}</td><td>256 MiB, at most 5/8 of the heap</td>
+ *       <td>memo explosion (counted in bytes of the scanner's representation)</td></tr>
  *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
  *       <td>endless opcode streams; quadratic searches of junk</td></tr>
  *   <tr><td>{@code maxHdf5Objects}</td><td>from the heap, at most {@value #DEFAULT_MAX_HDF5_OBJECTS}</td>
@@ -95,12 +95,27 @@ public final class ScanLimits {
   public static final int DEFAULT_MAX_PICKLE_STACK_SIZE = 1_000_000;
 
   /**
-   * The largest default of {@link #maxPickleMemoSize()}; the default is smaller on a heap below 512 MiB (see the class
-   * description).
+   * The largest default of {@link #maxPickleMemoSize()}: 256 MiB, about 67 million entries of numbers, short strings
+   * or small literal tuples (4 bytes each), or 2.8 million other values (96 bytes each). The default is 5/8 of the
+   * heap ({@link Runtime#maxMemory()}) when that is less: the count is in bytes of the memo's real representation,
+   * so a memo explosion stops at the limit before it exhausts the heap, and a 64 MiB JVM (40 MiB) still completes a
+   * list of ten million memoised records.
    */
-  public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 1_000_000;
+  public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 256 << 20;
 
-  /** Heap bytes budgeted per pickle stack or memo entry when their defaults are derived from the heap. */
+  /** The default of {@link #maxPickleMemoSize()} for a heap of {@code maxMemory} bytes (see the constant). */
+  static int heapMemoDefault(long maxMemory) {
+    return (int) Math.max(1 << 20, Math.min(DEFAULT_MAX_PICKLE_MEMO_SIZE, maxMemory / 8 * 5));
+  }
+
+  /**
+   * Bytes of {@link #maxPickleMemoSize()} budgeted per distinct global one pickle imports: each import costs a record,
+   * so a pickle that imports without end stops at this share of the memo limit (131,072 imports at the largest
+   * default).
+   */
+  public static final int MEMO_BYTES_PER_IMPORT = 2048;
+
+  /** Heap bytes budgeted per pickle stack entry when its default is derived from the heap. */
   public static final int HEAP_BYTES_PER_PICKLE_ENTRY = 512;
 
   /** The smallest heap-derived default, whatever the heap. */
@@ -279,10 +294,16 @@ public final class ScanLimits {
   }
 
   /**
-   * How many memo entries a simulated pickle may store; it also bounds the distinct globals one pickle may import, to
-   * one per ten memo entries. The default depends on the heap (see the class description).
+   * How many bytes the memo of a simulated pickle may take, counted in the scanner's compact representation: every
+   * store of a number, None, a boolean, a string or bytes of at most 255 bytes, or a literal tuple of such values
+   * written in at most 255 bytes of opcodes counts 4 bytes; every store of any other value (a list, a dict, the
+   * result of a call, a global) counts 96 bytes. A pickle's memo therefore needs memory in proportion to this
+   * count, not to the number of entries, and real files whose memo holds millions of records complete.
    *
-   * @return the maximum size
+   * <p>It also bounds the distinct globals one pickle may import (each costs a record): one per {@value
+   * #MEMO_BYTES_PER_IMPORT} bytes of this limit.
+   *
+   * @return the maximum size in bytes
    */
   public int maxPickleMemoSize() {
     return maxPickleMemoSize;
@@ -410,8 +431,7 @@ public final class ScanLimits {
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private int maxPickleStackSize =
         heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_STACK_SIZE, HEAP_BYTES_PER_PICKLE_ENTRY);
-    private int maxPickleMemoSize =
-        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_MEMO_SIZE, HEAP_BYTES_PER_PICKLE_ENTRY);
+    private int maxPickleMemoSize = heapMemoDefault(Runtime.getRuntime().maxMemory());
     private long maxPickleOpcodes = DEFAULT_MAX_PICKLE_OPCODES;
     private int maxHdf5Objects =
         heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_HDF5_OBJECTS, HEAP_BYTES_PER_HDF5_OBJECT);

@@ -19,11 +19,10 @@ class ScanLimitsTest {
     assertThat(d.maxHeaderBytes()).isEqualTo(100_000_000L);
     assertThat(d.maxStringBytes()).isEqualTo(16 << 20);
     assertThat(d.maxJsonDepth()).isEqualTo(256);
-    // The pickle stack and memo sizes fit the heap of this JVM (see heapDerivedDefaultsFollowTheFormula).
+    // The stack size fits the heap of this JVM (see heapDerivedDefaultsFollowTheFormula); the memo is in bytes.
     long heap = Runtime.getRuntime().maxMemory();
-    int fitted = (int) Math.min(1_000_000, Math.max(4096, heap / 512));
-    assertThat(d.maxPickleStackSize()).isEqualTo(fitted);
-    assertThat(d.maxPickleMemoSize()).isEqualTo(fitted);
+    assertThat(d.maxPickleStackSize()).isEqualTo((int) Math.min(1_000_000, Math.max(4096, heap / 512)));
+    assertThat(d.maxPickleMemoSize()).isEqualTo((int) Math.min(256 << 20, Math.max(1 << 20, heap / 8 * 5)));
     assertThat(d.maxPickleOpcodes()).isEqualTo(200_000_000L);
     assertThat(d.maxHdf5Objects()).isEqualTo((int) Math.min(200_000, Math.max(4096, heap / 2048)));
     assertThat(d.scanTimeout()).isEqualTo(Duration.ofMinutes(10));

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * java -cp modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate bulk-pickle BYTES FILE [sparse|dense]
  * java -cp modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate dense-pickle BYTES FILE
  * java -cp modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate small-files COUNT DIR
+ * java -cp modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate records COUNT FILE
+ * java -cp modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate vocabulary COUNT FILE
  * </pre>
  */
 public final class Generate {
@@ -26,7 +28,9 @@ public final class Generate {
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
-      System.err.println("usage: Generate checkpoint|bulk-pickle|dense-pickle|small-files SIZE TARGET [sparse|dense]");
+      System.err.println(
+          "usage: Generate checkpoint|bulk-pickle|dense-pickle|small-files|records|vocabulary SIZE TARGET"
+              + " [sparse|dense]");
       System.exit(2);
     }
     long n = Long.parseLong(args[1]);
@@ -36,6 +40,9 @@ public final class Generate {
       case "checkpoint" -> Fixtures.writeCheckpoint(target, n, 8, sparse);
       case "bulk-pickle" -> Fixtures.writeBulkPickle(target, n, 64 << 20, sparse);
       case "dense-pickle" -> Files.write(target, Fixtures.densePickle(Math.toIntExact(n), 42));
+      case "records" -> Files.write(target, PickleMachineBenchmark.records(Math.toIntExact(n), Integer.MAX_VALUE - 8));
+      case "vocabulary" ->
+          Files.write(target, PickleMachineBenchmark.vocabulary(Math.toIntExact(n), Integer.MAX_VALUE - 8));
       case "small-files" -> {
         Files.createDirectories(target);
         Fixtures.writeSmallFiles(target, Math.toIntExact(n), 42);

@@ -46,8 +46,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class PickleMachineBenchmark {
 
-  /** Which stream to scan. */
-  @Param({"opcodeDense", "bulkBytes"})
+  /**
+   * Which stream to scan: the random opcode stream, the bulk-bytes stream, or two shapes of real files as {@code
+   * pickle.dump(..., protocol=4)} writes them (issue 17): {@code records}, a list of (int, str, int, None, True)
+   * tuples, and {@code vocabulary}, a dict of 8-character str keys to ints. In both, every string and tuple is
+   * memoised, so the memo grows by one entry every 9 to 16 bytes.
+   */
+  @Param({"opcodeDense", "bulkBytes", "records", "vocabulary"})
   public String shape;
 
   /** Approximate size of the stream in MiB. */
@@ -63,7 +68,13 @@ public class PickleMachineBenchmark {
   /** Generates the stream once per trial, from a fixed seed. */
   @Setup(Level.Trial)
   public void generate() {
-    content = "bulkBytes".equals(shape) ? bulkBytes(mebibytes << 20) : opcodeDense(mebibytes << 20, 42);
+    content =
+        switch (shape) {
+          case "bulkBytes" -> bulkBytes(mebibytes << 20);
+          case "records" -> records(Integer.MAX_VALUE, mebibytes << 20);
+          case "vocabulary" -> vocabulary(Integer.MAX_VALUE, mebibytes << 20);
+          default -> opcodeDense(mebibytes << 20, 42);
+        };
   }
 
   /**
@@ -138,6 +149,117 @@ public class PickleMachineBenchmark {
     }
     out.write('.');
     return out.toByteArray();
+  }
+
+  /**
+   * {@code pickle.dump([(i % 250, 'k%d' % (i % 5000), i * 7919 % 65536, None, True) for i in range(n)],
+   * protocol=4)}, opcode by opcode as CPython's pickler writes it (batches of 1,000 APPENDS, every str and tuple
+   * memoised, a FRAME about every 64 KiB), stopping early at {@code maxBytes}.
+   */
+  static byte[] records(int n, int maxBytes) {
+    Framed out = new Framed();
+    out.op(']').op(0x94);
+    int memo = 1;
+    for (int i = 0; i < n && out.size() < maxBytes; ) {
+      out.op('(');
+      for (int end = Math.min(n, i + 1000); i < end; i++) {
+        out.op('(');
+        out.op('K').op(i % 250);
+        out.str("k" + (i % 5000));
+        out.op(0x94);
+        out.integer(i * 7919 % 65536);
+        out.op('N').op(0x88).op('t').op(0x94);
+        memo += 2;
+        out.endOfItem();
+      }
+      out.op('e');
+    }
+    return out.finish();
+  }
+
+  /**
+   * {@code pickle.dump({'w%07d' % i: i for i in range(n)}, protocol=4)}, opcode by opcode (batches of 1,000
+   * SETITEMS, every key memoised, a FRAME about every 64 KiB), stopping early at {@code maxBytes}.
+   */
+  static byte[] vocabulary(int n, int maxBytes) {
+    Framed out = new Framed();
+    out.op('}').op(0x94);
+    for (int i = 0; i < n && out.size() < maxBytes; ) {
+      out.op('(');
+      for (int end = Math.min(n, i + 1000); i < end; i++) {
+        out.str(String.format("w%07d", i));
+        out.op(0x94);
+        out.endOfItem();
+        out.integer(i);
+        out.endOfItem();
+      }
+      out.op('u');
+    }
+    return out.finish();
+  }
+
+  /** Writes protocol 4 opcodes in frames of about 64 KiB, each announced by a FRAME opcode, as CPython does. */
+  static final class Framed {
+    private final ByteArrayOutputStream all = new ByteArrayOutputStream(1 << 20);
+    private final ByteArrayOutputStream frame = new ByteArrayOutputStream(1 << 17);
+
+    Framed() {
+      all.write(0x80);
+      all.write(4);
+    }
+
+    Framed op(int b) {
+      frame.write(b);
+      return this;
+    }
+
+    void str(String s) {
+      byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      frame.write(0x8c);
+      frame.write(b.length);
+      frame.writeBytes(b);
+    }
+
+    void integer(int v) {
+      if (v < 256) {
+        frame.write('K');
+        frame.write(v);
+      } else if (v < 65536) {
+        frame.write('M');
+        frame.write(v & 0xff);
+        frame.write(v >>> 8);
+      } else {
+        frame.write('J');
+        writeInt(frame, v);
+      }
+    }
+
+    int size() {
+      return all.size() + frame.size();
+    }
+
+    /** CPython commits a frame once it reaches 64 KiB, between two objects. */
+    void endOfItem() {
+      if (frame.size() >= 64 * 1024) {
+        commit();
+      }
+    }
+
+    private void commit() {
+      all.write(0x95);
+      long n = frame.size();
+      for (int i = 0; i < 8; i++) {
+        all.write((int) (n >>> (8 * i)));
+      }
+      all.writeBytes(frame.toByteArray());
+      frame.reset();
+    }
+
+    byte[] finish() {
+      frame.write('.');
+      commit();
+      return all.toByteArray();
+    }
   }
 
   /** A stream of a list of 1 MiB BINBYTES arguments: the machine must skip them by position. */

@@ -132,8 +132,10 @@ final class ScanCommand implements Callable<Integer> {
       description = "Largest simulated pickle stack (default: from the heap, at most 1000000).")
   Integer maxPickleStackSize;
 
-  @Option(names = "--max-pickle-memo-size", paramLabel = "N",
-      description = "Largest simulated pickle memo (default: from the heap, at most 1000000).")
+  @Option(names = "--max-pickle-memo-size", paramLabel = "SIZE",
+      description = "Largest simulated pickle memo, in bytes of its compact form (default: 256M, at most 5/8 of the"
+          + " heap).",
+      converter = IntSizeConverter.class)
   Integer maxPickleMemoSize;
 
   @Option(names = "--max-pickle-opcodes", paramLabel = "N", description = "Opcodes interpreted per pickle.")

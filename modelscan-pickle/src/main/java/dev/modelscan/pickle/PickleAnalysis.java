@@ -31,11 +31,12 @@ import java.util.regex.Pattern;
 final class PickleAnalysis {
 
   /**
-   * Memo entries allowed per distinct import of one stream: each import costs a record, so the number of distinct
-   * imports is bounded by {@code maxPickleMemoSize / 10} (100,000 at the largest default), and the limit message names
-   * the setting that changes it.
+   * Distinct imports one stream may make: each costs a record, so they take a share of the memo's byte budget, and
+   * the limit message names the setting that changes it ({@link dev.modelscan.api.ScanLimits#MEMO_BYTES_PER_IMPORT}).
    */
-  static final int MEMO_ENTRIES_PER_IMPORT = 10;
+  int maxImports() {
+    return Math.max(1, maxMemo() / dev.modelscan.api.ScanLimits.MEMO_BYTES_PER_IMPORT);
+  }
 
   /** Distinct findings of one content; more are not reported and the result is partial. */
   static final int MAX_FINDINGS = 10_000;
@@ -96,10 +97,27 @@ final class PickleAnalysis {
   /** Whether machines run the common opcodes through their fast path; off only for the tests that compare the two. */
   private final boolean fastPath;
 
+  /**
+   * Whether machines keep memo entries in their compact representation (codes in primitive arrays; see {@code
+   * PickleMachine.memoPut}); off only for the tests that compare it with the full one (every value an object).
+   */
+  private final boolean compactValues;
+
   private PickleAnalysis(
       ScanContext ctx, ScanSettings settings, ByteSource src, int bufferSize, boolean fastPath) {
+    this(ctx, settings, src, bufferSize, fastPath, true);
+  }
+
+  private PickleAnalysis(
+      ScanContext ctx,
+      ScanSettings settings,
+      ByteSource src,
+      int bufferSize,
+      boolean fastPath,
+      boolean compactValues) {
     this.ctx = ctx;
     this.fastPath = fastPath;
+    this.compactValues = compactValues;
     this.settings = settings;
     this.src = src;
     this.policy = GlobalsPolicy.builtin();
@@ -134,6 +152,36 @@ final class PickleAnalysis {
    */
   static PickleAnalysis forScan(ScanContext ctx, boolean fastPath) {
     return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath);
+  }
+
+  /**
+   * An analysis for the tests that compare the compact and the full representation of values.
+   *
+   * @param ctx the scan context; its source is analysed
+   * @param fastPath whether the fast path runs
+   * @param compactValues whether memo entries are kept as compact codes (the default) or all as objects
+   * @return the analysis
+   */
+  static PickleAnalysis forScan(ScanContext ctx, boolean fastPath, boolean compactValues) {
+    return new PickleAnalysis(ctx, ctx.settings(), ctx.source(), 64 * 1024, fastPath, compactValues);
+  }
+
+  /**
+   * For tests: makes the top-level machine check every compact memo read against the value stored (see {@code
+   * PickleMachine.shadow}), and returns its counts of compact stores and reads through {@code counts}.
+   */
+  void checkCompactValues() {
+    machine.shadow = new HashMap<>();
+  }
+
+  /** Compact memo stores and reads of the top-level machine so far (for tests). */
+  long[] compactCounts() {
+    return new long[] {machine.compactStores, machine.compactReads};
+  }
+
+  /** Whether machines of this analysis keep compact memo codes. */
+  boolean compactValues() {
+    return compactValues;
   }
 
   /** Makes the top-level machine log the end state of every run into {@code sink} (for tests). */
@@ -732,7 +780,7 @@ final class PickleAnalysis {
 
   void imported(ImportRecord r) {
     // getattr imports are a subset of the imports, which PickleMachine bounds by the same share of the memo limit.
-    if (isGetattr(r) && getattrs.size() < Math.max(1, maxMemo() / MEMO_ENTRIES_PER_IMPORT)) {
+    if (isGetattr(r) && getattrs.size() < maxImports()) {
       getattrs.add(r);
     }
     String m = r.verdict.resolved();

@@ -54,6 +54,17 @@ final class PickleMachine {
    */
   private static final boolean[] LINE_OPCODE = new boolean[256];
 
+  /**
+   * How each opcode affects the compact representation (see {@link #reparse}): 0 (impure) for every opcode whose
+   * value cannot be recomputed from its own bytes alone (memo reads, containers that may be mutated, calls, globals,
+   * text lines, POP and DUP); {@link #PURE_PUSH} for a literal push; {@link #PURE_OTHER} for MARK, the tuple
+   * opcodes, memo stores and FRAME, which the re-parse replays or passes over.
+   */
+  private static final byte[] PURE_KIND = new byte[256];
+
+  private static final byte PURE_PUSH = 1;
+  private static final byte PURE_OTHER = 2;
+
   static {
     for (int op = 0; op < 256; op++) {
       INVALID_OPCODE[op] = "invalid pickle opcode 0x" + Character.forDigit(op >> 4, 16) + Character.forDigit(op & 15, 16);
@@ -67,7 +78,14 @@ final class PickleMachine {
     for (char op : "FILPSVcgip".toCharArray()) {
       LINE_OPCODE[op] = true;
     }
+    for (int op : new int[] {'K', 'M', 'J', 'G', 'N', 0x88, 0x89, ')', 0x8c, 'U', 'C', 'X', 'B'}) {
+      PURE_KIND[op] = PURE_PUSH;
+    }
+    for (int op : new int[] {'(', 't', 0x85, 0x86, 0x87, 0x94, 'q', 'r', 0x95}) {
+      PURE_KIND[op] = PURE_OTHER;
+    }
   }
+
 
   /** The value of the PyTorch legacy magic number. */
   static final Sym TORCH_MAGIC = new Sym(Sym.INT);
@@ -93,15 +111,31 @@ final class PickleMachine {
   private Sym[] tupleCache;
   private long[] tupleKeys;
   private int[] marks = new int[16];
+  // markAt[i]: the offset of the MARK opcode of marks[i] (the start of the tuple TUPLE makes from it).
+  private long[] markAt = new long[16];
   private int markTop;
-  // The dense memo: memoCode[i] is 0 for an empty slot, 1 when the value is memoDense[i], and 2 + Sym.sharedId(v)
-  // for a shared constant (small int, None, booleans, float). Constants are stored as ints because most memoized
-  // values in large models are such constants, and a reference store into a big (old, humongous) array pays the
-  // full GC write barrier; memoDense is grown only as far as non-constant values are stored.
-  private int[] memoCode = new int[64];
-  private Sym[] memoDense = new Sym[0];
+  // starts[i]: the offset where the opcodes that made the value in stack slot i begin, or -1 when an impure opcode
+  // put it there. With lastImpure (the offset of the last impure opcode of the run) it tells whether the value can
+  // be recomputed from the bytes [starts[i], here) alone: then the memo keeps those offsets, not the value.
+  private long[] starts = new long[64];
+  private long lastImpure = -1;
+
+  // The dense memo, in pages of MEMO_PAGE slots so that a memo of ten million entries never needs one large array
+  // (or a copy of it while growing). A slot's code is 0 when empty, 1 when the value is in memoObjects, 2 +
+  // Sym.sharedId(v) for a shared constant (small int, None, booleans, float), and negative for a compact value: a
+  // string or bytes (offset and length of its payload) or a literal value to re-parse from its bytes (offset and
+  // length of its opcodes), the offset relative to memoBases of its block (see compactCode). Objects are kept only
+  // for values that can carry a call, a global, a reference or a mutable container; their pages are allocated only
+  // where one is stored.
+  private int[][] memoPages = new int[1][];
+  private Sym[][] memoObjects = new Sym[1][];
+  private long[] memoBases = newBases(1);
   private Map<Long, Sym> memoSparse;
   private int memoCount;
+  // What the memo limit counts: the bytes of the compact representation of the entries stored in this run, the same
+  // whether the compact or the full representation is kept (see memoCost), so that limits hit at the same opcode.
+  private long memoBytes;
+  private final boolean compact;
   // The dense slots stored fresh at an index above the entry count of that moment (BINPUT and LONG_BINPUT far
   // ahead), memoKeys[k] for k < memoKeyCount; every other stored slot is below the final entry count.
   private int[] memoKeys = new int[16];
@@ -186,6 +220,7 @@ final class PickleMachine {
     this.buf = new byte[bufferSize];
     this.depth = depth;
     this.bufBase = 0;
+    this.compact = analysis.compactValues();
   }
 
   /**
@@ -260,20 +295,32 @@ final class PickleMachine {
       // Only the slots the last run may have stored are cleared: those below its entry count, and those it recorded
       // in memoKeys. The junk search runs a trial from every byte, and one trial can grow the memo to 65,536 slots:
       // filling all of them for each trial would let a few MB of junk hold the scan for minutes.
-      int n = Math.min(memoCount, memoCode.length);
-      Arrays.fill(memoCode, 0, n, 0);
-      Arrays.fill(memoDense, 0, Math.min(n, memoDense.length), null);
+      int n = (int) Math.min(memoCount, memoSlots());
+      for (int i = 0; i < n; i += MEMO_PAGE) {
+        int page = i >>> MEMO_PAGE_BITS;
+        int to = Math.min(MEMO_PAGE, n - i);
+        if (memoPages[page] != null) {
+          Arrays.fill(memoPages[page], 0, to, 0);
+        }
+        if (memoObjects[page] != null) {
+          Arrays.fill(memoObjects[page], 0, to, null);
+        }
+      }
+      Arrays.fill(memoBases, 0, Math.min(memoBases.length, (n >>> MEMO_BLOCK_BITS) + 1), NO_BASE);
       for (int k = 0; k < memoKeyCount; k++) {
         int i = memoKeys[k];
-        memoCode[i] = 0;
-        if (i < memoDense.length) {
-          memoDense[i] = null;
+        memoPages[i >>> MEMO_PAGE_BITS][i & MEMO_MASK] = 0;
+        if (memoObjects[i >>> MEMO_PAGE_BITS] != null) {
+          memoObjects[i >>> MEMO_PAGE_BITS][i & MEMO_MASK] = null;
         }
+        memoBases[i >>> MEMO_BLOCK_BITS] = NO_BASE;
       }
       memoKeyCount = 0;
       memoSparse = null;
       memoCount = 0;
     }
+    memoBytes = 0;
+    lastImpure = -1;
     proto = 0;
     frameEnd = -1;
     openLinePlausible = false;
@@ -300,6 +347,7 @@ final class PickleMachine {
     } finally {
       if (runLog != null) {
         runLog.add(start + ".." + position() + " top=" + top + " marks=" + markTop + " memo=" + memoCount
+            + " memoBytes=" + memoBytes
             + " result=" + (result == null ? "-" : result.kind + "/" + result.count) + " budget=" + budget
             + " error=" + error);
       }
@@ -382,7 +430,9 @@ final class PickleMachine {
               throw limit(LimitType.PICKLE_STACK_SIZE, maxStack, "pickle mark stack");
             }
             marks = Arrays.copyOf(marks, Math.min(maxStack, marks.length * 2));
+            markAt = Arrays.copyOf(markAt, marks.length);
           }
+          markAt[markTop] = at;
           marks[markTop++] = top;
           break;
         case '.': // STOP
@@ -513,7 +563,7 @@ final class PickleMachine {
               throw broken("odd number of items for DICT");
             }
             for (int i = b; i + 1 < top; i += 2) {
-              d.dictPut(get(i), get(i + 1));
+              putPair(d, i);
             }
             top = b;
             push(d);
@@ -606,9 +656,13 @@ final class PickleMachine {
         case 't': // TUPLE
           {
             int b = popMarkBase();
-            Sym t = sliceTuple(b);
-            top = b;
-            push(t);
+            long from = markAt[markTop]; // the tuple's bytes start at its MARK
+            if (!pendingTuple(b, from, at)) {
+              Sym t = sliceTuple(b);
+              top = b;
+              push(t);
+            }
+            starts[b] = from;
           }
           break;
         case 'u': // SETITEMS
@@ -623,7 +677,7 @@ final class PickleMachine {
             }
             if (target.kind == Sym.DICT) {
               for (int i = 0; i + 1 < n; i += 2) {
-                target.dictPut(get(b + i), get(b + i + 1));
+                putPair(target, b + i);
               }
             } else {
               mutate(target, null, "SETITEMS", at);
@@ -665,11 +719,16 @@ final class PickleMachine {
           break;
         case 0x85: // TUPLE1
           need(1, "TUPLE1");
-          stack[top - 1] = smallTuple(1, get(top - 1), null, null);
+          if (!pendingTuple(top - 1, starts[top - 1], at)) {
+            stack[top - 1] = smallTuple(1, get(top - 1), null, null);
+          }
           break;
         case 0x86: // TUPLE2
           {
             need(2, "TUPLE2");
+            if (pendingTuple(top - 2, starts[top - 2], at)) {
+              break;
+            }
             Sym t = smallTuple(2, get(top - 2), get(top - 1), null);
             top--;
             stack[top] = null;
@@ -679,6 +738,9 @@ final class PickleMachine {
         case 0x87: // TUPLE3
           {
             need(3, "TUPLE3");
+            if (pendingTuple(top - 3, starts[top - 3], at)) {
+              break;
+            }
             Sym t = smallTuple(3, get(top - 3), get(top - 2), get(top - 1));
             top -= 2;
             stack[top] = null;
@@ -776,6 +838,18 @@ final class PickleMachine {
         default:
           throw broken(INVALID_OPCODE[op]);
       }
+      switch (PURE_KIND[op]) {
+        case PURE_PUSH:
+          starts[top - 1] = at;
+          break;
+        case PURE_OTHER:
+          break;
+        default:
+          lastImpure = at;
+          if (top > 0) {
+            starts[top - 1] = -1;
+          }
+      }
     }
   }
 
@@ -800,6 +874,7 @@ final class PickleMachine {
         n = (int) Math.min(max + 1L, n * 2L);
       }
       stack = Arrays.copyOf(stack, n);
+      starts = Arrays.copyOf(starts, n);
     }
     if (auxA.length - top < FAST_STACK_ROOM && auxA.length < stack.length) {
       // The slot arrays of pending values follow the stack only as deep as it is used: a stack of a million None
@@ -811,6 +886,13 @@ final class PickleMachine {
     // Few locals, so that the JIT can keep the hot ones in registers; the memo, marks and tuple cache stay in fields.
     final byte[] b = buf;
     final Sym[] st = stack;
+    final long[] sts = starts;
+    final long bb = bufBase;
+    long impure = lastImpure;
+    // With the test shadow on, compact stores and reads take the general loop, which checks them.
+    final boolean checking = shadow != null;
+    int stored = 0;
+    int read = 0;
     final long[] auxOffset = auxA;
     final int[] auxLength = auxB;
     // Never past the end of the current frame: reads across it are decision points of the frame readings, which
@@ -834,6 +916,9 @@ final class PickleMachine {
     int ran = 0;
     int mt = markTop;
     int memoSize = memoCount;
+    long memoUsed = memoBytes;
+    final long memoMax = analysis.maxMemo();
+    final long memoCovered = memoSlots();
     int base = mt > 0 ? marks[mt - 1] : 0;
     // Each pass runs one opcode, with room for a push and a buffered fixed-width argument, and budget for it.
     loop:
@@ -841,10 +926,12 @@ final class PickleMachine {
       int op = b[p] & 0xFF;
       switch (op) {
         case 'K': // BININT1
+          sts[t] = bb + p;
           st[t++] = Sym.smallInt(b[p + 1] & 0xFF);
           p += 2;
           break;
         case 'M': // BININT2
+          sts[t] = bb + p;
           {
             int v = (b[p + 1] & 0xFF) | (b[p + 2] & 0xFF) << 8;
             if (v < SMALL_INT_END) {
@@ -857,6 +944,7 @@ final class PickleMachine {
           }
           break;
         case 'J': // BININT
+          sts[t] = bb + p;
           {
             int v = s32At(b, p + 1);
             if (v >= -128 && v < SMALL_INT_END) {
@@ -869,34 +957,45 @@ final class PickleMachine {
           }
           break;
         case 'G': // BINFLOAT
+          sts[t] = bb + p;
           st[t++] = Sym.FLOAT_VALUE;
           p += 9;
           break;
         case 'N': // NONE
+          sts[t] = bb + p;
           st[t++] = Sym.NONE_VALUE;
           p++;
           break;
         case 0x88: // NEWTRUE
+          sts[t] = bb + p;
           st[t++] = Sym.TRUE;
           p++;
           break;
         case 0x89: // NEWFALSE
+          sts[t] = bb + p;
           st[t++] = Sym.FALSE;
           p++;
           break;
         case ')': // EMPTY_TUPLE
+          sts[t] = bb + p;
           st[t++] = Sym.EMPTY_TUPLE;
           p++;
           break;
         case 0x8f: // EMPTY_SET
+          impure = bb + p;
+          sts[t] = -1;
           st[t++] = Sym.SET_VALUE;
           p++;
           break;
         case ']': // EMPTY_LIST
+          impure = bb + p;
+          sts[t] = -1;
           st[t++] = new Sym(Sym.LIST);
           p++;
           break;
         case '}': // EMPTY_DICT
+          impure = bb + p;
+          sts[t] = -1;
           st[t++] = new Sym(Sym.DICT);
           p++;
           break;
@@ -908,8 +1007,9 @@ final class PickleMachine {
             if (p + 2 + n > safeEnd + MAX_FIXED_OPCODE_BYTES) {
               break loop;
             }
-            auxOffset[t] = bufBase + p + 2;
+            auxOffset[t] = bb + p + 2;
             auxLength[t] = n;
+            sts[t] = bb + p;
             st[t++] = op == 'C' ? Sym.PENDING_BYTES : Sym.PENDING_STR;
             p += 2 + n;
           }
@@ -921,8 +1021,9 @@ final class PickleMachine {
             if (p + 5 + n > safeEnd + MAX_FIXED_OPCODE_BYTES) {
               break loop;
             }
-            auxOffset[t] = bufBase + p + 5;
+            auxOffset[t] = bb + p + 5;
             auxLength[t] = (int) n;
+            sts[t] = bb + p;
             st[t++] = op == 'B' ? Sym.PENDING_BYTES : Sym.PENDING_STR;
             p += 5 + (int) n;
           }
@@ -931,6 +1032,7 @@ final class PickleMachine {
           if (mt == marks.length) {
             break loop;
           }
+          markAt[mt] = bb + p;
           marks[mt++] = t;
           base = t;
           p++;
@@ -940,25 +1042,34 @@ final class PickleMachine {
             break loop;
           }
           t--;
+          impure = bb + p;
           p++;
           break;
         case 'h': // BINGET
         case 'j': // LONG_BINGET
           {
             long index = op == 'h' ? b[p + 1] & 0xFF : s32At(b, p + 1) & 0xFFFFFFFFL;
-            if (index >= memoCode.length) {
+            if (index >= memoCovered) {
               break loop;
             }
-            int code = memoCode[(int) index];
-            Sym v;
+            int page = (int) (index >>> MEMO_PAGE_BITS);
+            int[] codes = memoPages[page];
+            int code = codes == null ? 0 : codes[(int) index & MEMO_MASK];
             if (code > 1) {
-              v = Sym.shared(code - 2);
+              st[t] = Sym.shared(code - 2);
             } else if (code == 1) {
-              v = memoDense[(int) index];
+              st[t] = memoObjects[page][(int) index & MEMO_MASK];
+            } else if (code < 0 && (code & STRING_CODE) != 0 && !checking) {
+              // A compact string comes back as the pending value it was: nothing is allocated until it is read.
+              auxOffset[t] = memoBases[(int) (index >>> MEMO_BLOCK_BITS)] + compactDelta(code);
+              auxLength[t] = code & 0xFF;
+              st[t] = (code & BYTES_CODE) != 0 ? Sym.PENDING_BYTES : Sym.PENDING_STR;
+              read++;
             } else {
-              break loop;
+              break loop; // empty (a break) or a value to re-parse: the general loop does both
             }
-            st[t++] = v;
+            sts[t++] = -1;
+            impure = bb + p;
             p += op == 'h' ? 2 : 5;
           }
           break;
@@ -970,34 +1081,51 @@ final class PickleMachine {
               break loop;
             }
             long index = op == 0x94 ? memoSize : op == 'q' ? b[p + 1] & 0xFF : s32At(b, p + 1) & 0xFFFFFFFFL;
-            int[] codes = memoCode;
-            if (index >= codes.length) {
+            if (index >= memoCovered) {
               break loop;
             }
-            // A memoised value is kept, so a pending one is made real here as memoPut would (the same slot, the
-            // same value): protocol 2 to 5 pickles memoise nearly every string right after pushing it.
-            Sym v = get(t - 1);
-            int i = (int) index;
-            boolean fresh = codes[i] == 0;
-            boolean record = fresh && i > memoSize;
-            if (fresh && memoSize >= analysis.maxMemo() || record && memoKeyCount == memoKeys.length) {
+            int page = (int) (index >>> MEMO_PAGE_BITS);
+            int[] codes = memoPages[page];
+            if (codes == null || memoUsed + COMPACT_COST > memoMax) {
               break loop;
             }
+            // Only values whose memo code is a few bytes are stored here (shared constants, strings, literal values
+            // to re-parse); anything else, and the limit, is left to memoPut in the general loop.
+            Sym v = st[t - 1];
             int shared = Sym.sharedId(v);
+            int code;
             if (shared >= 0) {
-              codes[i] = shared + 2;
+              code = shared + 2;
+            } else if (!compact) {
+              break loop;
+            } else if (v == Sym.PENDING_STR || v == Sym.PENDING_BYTES) {
+              code = stringCode(index, auxOffset[t - 1], auxLength[t - 1], v == Sym.PENDING_BYTES);
             } else {
-              if (i >= memoDense.length) {
-                break loop;
-              }
-              memoDense[i] = v;
-              codes[i] = 1;
+              long from = sts[t - 1];
+              code = from > impure ? rangeCode(index, from, bb + p - from) : 0;
             }
+            if (code == 0 || code < 0 && checking) {
+              break loop;
+            }
+            int i = (int) index;
+            boolean fresh = codes[i & MEMO_MASK] == 0;
+            boolean record = fresh && i > memoSize;
+            if (record && memoKeyCount == memoKeys.length) {
+              break loop;
+            }
+            if (codes[i & MEMO_MASK] == 1) {
+              memoObjects[page][i & MEMO_MASK] = null;
+            }
+            codes[i & MEMO_MASK] = code;
             if (record) {
               memoKeys[memoKeyCount++] = i;
             }
             if (fresh) {
               memoSize++;
+            }
+            memoUsed += COMPACT_COST;
+            if (code < 0) {
+              stored++;
             }
             p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
           }
@@ -1008,12 +1136,20 @@ final class PickleMachine {
               break loop;
             }
             int from = marks[mt - 1];
-            top = t; // sliceTuple reads the items from its mark to the top
-            Sym tuple = sliceTuple(from);
+            long at = markAt[mt - 1];
+            if (compact && at > impure && bb + p + 1 - at <= MAX_COMPACT_LENGTH && t - from > 3) {
+              // A literal tuple stays its bytes until read (see pendingTuple)
+              auxOffset[from] = at;
+              auxLength[from] = (int) (bb + p + 1 - at);
+              st[from] = Sym.PENDING_TUPLE;
+            } else {
+              top = t; // sliceTuple reads the items from its mark to the top
+              st[from] = sliceTuple(from);
+            }
+            sts[from] = at;
             mt--;
             base = mt > 0 ? marks[mt - 1] : 0;
-            t = from;
-            st[t++] = tuple;
+            t = from + 1;
             p++;
           }
           break;
@@ -1040,6 +1176,14 @@ final class PickleMachine {
                 tuple = tupleCache[h];
               }
             }
+            long at = sts[t - n];
+            if (tuple == null && (ix | iy | iz) < 0 && compact && at > impure
+                && bb + p + 1 - at <= MAX_COMPACT_LENGTH) {
+              // A literal tuple stays its bytes until read (see pendingTuple)
+              auxOffset[t - n] = at;
+              auxLength[t - n] = (int) (bb + p + 1 - at);
+              tuple = Sym.PENDING_TUPLE;
+            }
             if (tuple == null) {
               // get() may make a pending slot real: it writes into this same stack array, never moves top or cursor.
               tuple = smallTuple(n, get(t - n), n >= 2 ? get(t - n + 1) : null, n == 3 ? get(t - 1) : null);
@@ -1058,8 +1202,24 @@ final class PickleMachine {
     top = t;
     markTop = mt;
     memoCount = memoSize;
+    memoBytes = memoUsed;
+    lastImpure = impure;
     budget = startBudget - ran;
     fastOpcodes += ran;
+    compactStores += stored;
+    compactReads += read;
+  }
+
+  /**
+   * Adds the pair in stack slots i, i + 1 to a dict: only pairs the dict remembers are made real (see Sym.dictPut),
+   * the others are counted, so a vocabulary of millions of keys allocates nothing per key.
+   */
+  private void putPair(Sym dict, int i) {
+    if (dict.count < Sym.MAX_ITEMS) {
+      dict.dictPut(get(i), get(i + 1));
+    } else {
+      dict.count++;
+    }
   }
 
   /** Free stack slots the fast path makes before a run (if the stack limit allows), so runs are rarely cut short. */
@@ -1106,6 +1266,7 @@ final class PickleMachine {
     }
     int n = (int) Math.min(max + 1L, stack.length * 2L);
     stack = Arrays.copyOf(stack, n);
+    starts = Arrays.copyOf(starts, n);
   }
 
   /** Makes room for a pending value in slot {@code top}. */
@@ -1159,16 +1320,57 @@ final class PickleMachine {
    */
   private Sym get(int i) {
     Sym s = stack[i];
-    if (s == Sym.PENDING_INT || s == Sym.PENDING_STR || s == Sym.PENDING_BYTES) {
+    if (s == Sym.PENDING_INT || s == Sym.PENDING_STR || s == Sym.PENDING_BYTES || s == Sym.PENDING_TUPLE) {
       return materialize(i, s);
     }
     return s;
+  }
+
+  /**
+   * In the compact representation, a tuple whose opcodes [from, at] are all pure and at most 255 bytes long is not
+   * built: slot {@code slot} becomes {@link Sym#PENDING_TUPLE} with that range, the slots above it are dropped, and
+   * the tuple is re-parsed from its bytes only if something reads it for keeps (most records of a large list are
+   * counted past its remembered prefix and never read). Tuples of shared scalars keep coming from the tuple cache.
+   *
+   * @return whether the tuple is pending (otherwise the caller builds it)
+   */
+  private boolean pendingTuple(int slot, long from, long at) {
+    long length = at + 1 - from;
+    if (!compact || from <= lastImpure || length > MAX_COMPACT_LENGTH || sharedOnly(slot)) {
+      return false;
+    }
+    if (slot >= auxA.length) {
+      int n = Math.max(slot + 1, Math.min(stack.length, Math.max(16, auxA.length * 2)));
+      auxA = Arrays.copyOf(auxA, n);
+      auxB = Arrays.copyOf(auxB, n);
+    }
+    auxA[slot] = from;
+    auxB[slot] = (int) length;
+    stack[slot] = Sym.PENDING_TUPLE;
+    top = slot + 1;
+    return true;
+  }
+
+  /** Whether the slots from {@code slot} to the top hold only shared scalars (at most three: TUPLE1-3 and cache). */
+  private boolean sharedOnly(int slot) {
+    if (top - slot > 3) {
+      return false;
+    }
+    for (int i = slot; i < top; i++) {
+      if (Sym.sharedId(stack[i]) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The slow path of {@link #get}: kept out of it so that get stays small enough to be inlined everywhere. */
   private Sym materialize(int i, Sym s) {
     if (s == Sym.PENDING_INT) {
       s = Sym.ofInt(auxA[i]);
+      stack[i] = s;
+    } else if (s == Sym.PENDING_TUPLE) {
+      s = reparse(auxA[i], auxB[i]);
       stack[i] = s;
     } else if (s == Sym.PENDING_STR || s == Sym.PENDING_BYTES) {
       s = Sym.lazy(s.kind, auxA[i], auxB[i]);
@@ -1260,28 +1462,229 @@ final class PickleMachine {
 
   // ---------------------------------------------------------------------------------------------------------- memo
 
+  /** Memo slots per page: 2^12, so a page of codes is 16 KB. */
+  private static final int MEMO_PAGE_BITS = 12;
+
+  private static final int MEMO_PAGE = 1 << MEMO_PAGE_BITS;
+  private static final int MEMO_MASK = MEMO_PAGE - 1;
+
+  /** Memo slots per block sharing one base offset for their compact codes: 2^10. */
+  private static final int MEMO_BLOCK_BITS = 10;
+
+  /** A block whose base offset is not set yet. */
+  private static final long NO_BASE = Long.MIN_VALUE;
+
+  /** Bit of a compact code: a string or bytes (offset and length of the payload), not a range to re-parse. */
+  private static final int STRING_CODE = 1 << 30;
+
+  /** Bit of a compact string code: bytes, not str. */
+  private static final int BYTES_CODE = 1 << 29;
+
+  /** The longest payload or range a compact code holds: its low byte. */
+  private static final int MAX_COMPACT_LENGTH = 0xFF;
+
+  /** Offsets of a compact code lie within +/- 2^20 of its block's base (21 signed bits). */
+  private static final long MAX_DELTA = 1 << 20;
+
+  /**
+   * What one memo entry counts against {@code maxPickleMemoSize}, in bytes: a value with a compact code (a shared
+   * constant, a string of at most 255 bytes, or a literal value of at most 255 bytes of opcodes) costs its int code;
+   * any other value, or any entry of the sparse map, the object it keeps (a Sym with its fields and array slot).
+   * Counted for every store, whichever representation is kept, so limits hit at the same opcode in both.
+   */
+  static final int COMPACT_COST = 4;
+
+  /** See {@link #COMPACT_COST}. */
+  static final int OBJECT_COST = 96;
+
+  private static long[] newBases(int pages) {
+    long[] b = new long[pages << (MEMO_PAGE_BITS - MEMO_BLOCK_BITS)];
+    Arrays.fill(b, NO_BASE);
+    return b;
+  }
+
+  /** How many dense memo slots the page table covers (pages themselves are allocated on first store). */
+  private long memoSlots() {
+    return (long) memoPages.length << MEMO_PAGE_BITS;
+  }
+
+  /** The signed offset of a compact code from its block's base. */
+  private static long compactDelta(int code) {
+    return (code << 3) >> 11;
+  }
+
+  /**
+   * The compact code of a payload at {@code offset} for memo slot {@code index}, or 0 when it does not fit (too
+   * long, or too far from the base of the slot's block, which is set by the first code stored in the block).
+   */
+  private int stringCode(long index, long offset, long length, boolean bytes) {
+    if (length > MAX_COMPACT_LENGTH) {
+      return 0;
+    }
+    int code = offsetCode(index, offset, (int) length);
+    return code == 0 ? 0 : code | STRING_CODE | (bytes ? BYTES_CODE : 0);
+  }
+
+  /** The compact code of the literal value made by the opcodes [from, from + length), or 0 (see stringCode). */
+  private int rangeCode(long index, long from, long length) {
+    return length > MAX_COMPACT_LENGTH || length < 1 ? 0 : offsetCode(index, from, (int) length);
+  }
+
+  private int offsetCode(long index, long offset, int length) {
+    int block = (int) (index >>> MEMO_BLOCK_BITS);
+    long base = memoBases[block];
+    if (base == NO_BASE) {
+      base = offset;
+      memoBases[block] = base;
+    }
+    long delta = offset - base;
+    if (delta < -MAX_DELTA || delta >= MAX_DELTA) {
+      return 0;
+    }
+    return Integer.MIN_VALUE | ((int) delta & 0x1FFFFF) << 8 | length;
+  }
+
+  /** The value of a compact code in memo slot {@code index}. */
+  private Sym decode(long index, int code) {
+    long at = memoBases[(int) (index >>> MEMO_BLOCK_BITS)] + compactDelta(code);
+    int length = code & MAX_COMPACT_LENGTH;
+    if ((code & STRING_CODE) != 0) {
+      return Sym.lazy((code & BYTES_CODE) != 0 ? Sym.BYTES : Sym.STR, at, length);
+    }
+    return reparse(at, length);
+  }
+
   private void memoPut(long index) {
     if (top - base() < 1) {
       throw broken("memo store on an empty stack");
     }
-    Sym v = get(top - 1);
-    int shared;
-    if (index >= 0 && index < memoCode.length && (shared = Sym.sharedId(v)) >= 0) {
-      // The common case (MEMOIZE of True, a small int, None) kept small enough for the JIT to inline into the loop.
-      int i = (int) index;
-      boolean fresh = memoCode[i] == 0;
-      memoCode[i] = shared + 2;
-      if (fresh) {
-        if (i > memoCount) {
-          memoKeep(i);
+    if (index < 0) {
+      throw broken("negative PUT argument");
+    }
+    int slot = top - 1;
+    Sym raw = stack[slot];
+    // Dense indices (MEMOIZE, BINPUT 0..n) live in pages; the page table only grows as far as the memo is full, so
+    // an index of 2^32 - 1 cannot make it large.
+    boolean dense =
+        index < memoSlots()
+            || index < DENSE_MEMO
+            || index <= 2L * memoCount + DENSE_MEMO && index < Integer.MAX_VALUE - 8;
+    if (dense) {
+      memoPage((int) index);
+    }
+    // Whether the value has a compact code, and that code when the compact representation is kept and it fits.
+    boolean small;
+    int code = 0;
+    int shared = Sym.sharedId(raw);
+    if (shared >= 0) {
+      small = true;
+      code = shared + 2;
+    } else {
+      long offset = -1;
+      long length = 0;
+      boolean bytes = false;
+      if (raw == Sym.PENDING_STR || raw == Sym.PENDING_BYTES) {
+        offset = auxA[slot];
+        length = auxB[slot];
+        bytes = raw == Sym.PENDING_BYTES;
+      } else if ((raw.kind == Sym.STR || raw.kind == Sym.BYTES) && raw.offset >= 0) {
+        offset = raw.offset;
+        length = raw.length;
+        bytes = raw.kind == Sym.BYTES;
+      }
+      if (offset >= 0 && length <= MAX_COMPACT_LENGTH) {
+        small = true;
+        if (compact && dense) {
+          code = stringCode(index, offset, length, bytes);
         }
-        if (++memoCount > analysis.maxMemo()) {
-          throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+      } else {
+        long from = starts[slot];
+        long length2 = lastOpcodeOffset - from;
+        small = from > lastImpure && length2 >= 1 && length2 <= MAX_COMPACT_LENGTH;
+        if (small && compact && dense) {
+          code = rangeCode(index, from, length2);
         }
       }
-      return;
     }
-    memoPutAny(index, v);
+    boolean fresh;
+    if (dense) {
+      int i = (int) index;
+      int page = i >>> MEMO_PAGE_BITS;
+      int[] codes = memoPages[page];
+      int o = i & MEMO_MASK;
+      fresh = codes[o] == 0;
+      if (code != 0) {
+        if (codes[o] == 1) {
+          memoObjects[page][o] = null;
+        }
+        codes[o] = code;
+        if (code < 0) {
+          compactStores++;
+          if (shadow != null) {
+            shadow.put(index, get(slot));
+          }
+        }
+      } else {
+        Sym v = get(slot);
+        if (memoObjects[page] == null) {
+          memoObjects[page] = new Sym[MEMO_PAGE];
+        }
+        memoObjects[page][o] = v;
+        codes[o] = 1;
+      }
+      if (fresh && i > memoCount) {
+        memoKeep(i);
+      }
+    } else {
+      if (memoSparse == null) {
+        memoSparse = new HashMap<>();
+      }
+      fresh = memoSparse.put(index, get(slot)) == null;
+    }
+    if (fresh) {
+      memoCount++;
+    }
+    memoBytes += small && dense ? COMPACT_COST : OBJECT_COST;
+    if (memoBytes > analysis.maxMemo()) {
+      throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+    }
+  }
+
+  /** Makes the page of dense memo slot {@code i}, growing the page table as needed. */
+  private void memoPage(int i) {
+    int page = i >>> MEMO_PAGE_BITS;
+    if (page >= memoPages.length) {
+      int pages = (int) Math.min(Integer.MAX_VALUE >>> MEMO_PAGE_BITS, Math.max(page + 1L, memoPages.length * 2L));
+      memoPages = Arrays.copyOf(memoPages, pages);
+      memoObjects = Arrays.copyOf(memoObjects, pages);
+      long[] bases = newBases(pages);
+      System.arraycopy(memoBases, 0, bases, 0, memoBases.length);
+      memoBases = bases;
+    }
+    if (memoPages[page] == null) {
+      memoPages[page] = new int[MEMO_PAGE];
+    }
+  }
+
+  /** Memo stores and reads of compact codes (tests check that the compact representation is used at all). */
+  long compactStores;
+
+  /** See {@link #compactStores}. */
+  long compactReads;
+
+  /**
+   * For tests: when set, every compact store also keeps the value it stands for, and every compact read checks that
+   * the value it recomputes is the same in everything a check can read ({@link Sym#describe}).
+   */
+  Map<Long, Sym> shadow;
+
+  private void checkShadow(long index, Sym decoded) {
+    Sym kept = shadow.get(index);
+    String want = Sym.describe(kept, 4);
+    String got = Sym.describe(decoded, 4);
+    if (!want.equals(got)) {
+      throw new AssertionError("memo " + index + ": compact value " + got + " differs from the stored " + want);
+    }
   }
 
   /** Records a fresh dense slot above the entry count (see memoKeys). */
@@ -1292,54 +1695,22 @@ final class PickleMachine {
     memoKeys[memoKeyCount++] = slot;
   }
 
-  private void memoPutAny(long index, Sym v) {
-    if (index < 0) {
-      throw broken("negative PUT argument");
-    }
-    boolean fresh;
-    if (index < memoCode.length
-        || index < DENSE_MEMO
-        || index <= 2L * memoCount + DENSE_MEMO && index < Integer.MAX_VALUE - 8) {
-      // Dense indices (MEMOIZE, BINPUT 0..n) live in an array; it only grows as far as the memo is full, so an
-      // index of 2^32 - 1 cannot make it large.
-      int i = (int) index;
-      if (i >= memoCode.length) {
-        long grown = Math.min(Integer.MAX_VALUE - 8, Math.max(i + 1L, memoCode.length * 2L));
-        memoCode = Arrays.copyOf(memoCode, (int) grown);
-      }
-      fresh = memoCode[i] == 0;
-      int shared = Sym.sharedId(v);
-      if (shared >= 0) {
-        memoCode[i] = shared + 2;
-      } else {
-        if (i >= memoDense.length) {
-          memoDense = Arrays.copyOf(memoDense, memoCode.length);
-        }
-        memoDense[i] = v;
-        memoCode[i] = 1;
-      }
-      if (fresh && i > memoCount) {
-        memoKeep(i);
-      }
-    } else {
-      if (memoSparse == null) {
-        memoSparse = new HashMap<>();
-      }
-      fresh = memoSparse.put(index, v) == null;
-    }
-    if (fresh && ++memoCount > analysis.maxMemo()) {
-      throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
-    }
-  }
-
   private Sym memoGet(long index) {
     Sym v = null;
-    if (index >= 0 && index < memoCode.length) {
-      int code = memoCode[(int) index];
+    if (index >= 0 && index < memoSlots()) {
+      int page = (int) (index >>> MEMO_PAGE_BITS);
+      int[] codes = memoPages[page];
+      int code = codes == null ? 0 : codes[(int) index & MEMO_MASK];
       if (code == 1) {
-        v = memoDense[(int) index];
+        v = memoObjects[page][(int) index & MEMO_MASK];
       } else if (code > 1) {
         v = Sym.shared(code - 2);
+      } else if (code < 0) {
+        v = decode(index, code);
+        compactReads++;
+        if (shadow != null) {
+          checkShadow(index, v);
+        }
       }
     }
     if (v == null && memoSparse != null) {
@@ -1351,18 +1722,163 @@ final class PickleMachine {
     return v;
   }
 
+  /**
+   * Recomputes the literal value made by the opcodes {@code [from, from + length)}: the same Sym the machine made
+   * when it ran them (same kinds, ints, string offsets, tuple items and counts, and the shared tuples of
+   * smallTuple), so that a memo entry can keep four bytes instead of the value. The range was run before and holds
+   * only the opcodes of {@link #PURE_KIND} (no memo read, no call, no mutable container), and it made exactly one
+   * value: replaying it needs nothing but its bytes. At most {@link #MAX_COMPACT_LENGTH} bytes are replayed per
+   * read, so a memo read costs a bounded amount of work whatever the file.
+   */
+  private Sym reparse(long from, int length) {
+    byte[] b = reparseBytes;
+    if (from >= bufBase && from + length <= bufBase + bufLen) {
+      System.arraycopy(buf, (int) (from - bufBase), b, 0, length);
+    } else {
+      try {
+        int n = 0;
+        while (n < length) {
+          int r = src.read(from + n, b, n, length - n);
+          if (r <= 0) {
+            throw new IllegalStateException("memo value at offset " + from + " can no longer be read");
+          }
+          n += r;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    Sym[] st = new Sym[length + 1];
+    int[] mk = new int[length + 1];
+    int t = 0;
+    int mt = 0;
+    int p = 0;
+    while (p < length) {
+      int op = b[p] & 0xFF;
+      switch (op) {
+        case 'K':
+          st[t++] = Sym.smallInt(b[p + 1] & 0xFF);
+          p += 2;
+          break;
+        case 'M':
+          st[t++] = Sym.ofInt((b[p + 1] & 0xFF) | (b[p + 2] & 0xFF) << 8);
+          p += 3;
+          break;
+        case 'J':
+          st[t++] = Sym.ofInt(s32At(b, p + 1));
+          p += 5;
+          break;
+        case 'G':
+          st[t++] = Sym.FLOAT_VALUE;
+          p += 9;
+          break;
+        case 'N':
+          st[t++] = Sym.NONE_VALUE;
+          p++;
+          break;
+        case 0x88:
+          st[t++] = Sym.TRUE;
+          p++;
+          break;
+        case 0x89:
+          st[t++] = Sym.FALSE;
+          p++;
+          break;
+        case ')':
+          st[t++] = Sym.EMPTY_TUPLE;
+          p++;
+          break;
+        case 0x8c:
+        case 'U':
+        case 'C':
+          {
+            int n = b[p + 1] & 0xFF;
+            st[t++] = Sym.lazy(op == 'C' ? Sym.BYTES : Sym.STR, from + p + 2, n);
+            p += 2 + n;
+          }
+          break;
+        case 'X':
+        case 'B':
+          {
+            int n = s32At(b, p + 1);
+            st[t++] = Sym.lazy(op == 'B' ? Sym.BYTES : Sym.STR, from + p + 5, n);
+            p += 5 + n;
+          }
+          break;
+        case '(':
+          mk[mt++] = t;
+          p++;
+          break;
+        case 't':
+          {
+            int f = mk[--mt];
+            st[f] = tupleOf(st, f, t);
+            t = f + 1;
+            p++;
+          }
+          break;
+        case 0x85:
+        case 0x86:
+        case 0x87:
+          {
+            int n = op - 0x84;
+            st[t - n] = smallTuple(n, st[t - n], n >= 2 ? st[t - n + 1] : null, n == 3 ? st[t - 1] : null);
+            t -= n - 1;
+            p++;
+          }
+          break;
+        case 0x94:
+          p++;
+          break;
+        case 'q':
+          p += 2;
+          break;
+        case 'r':
+          p += 5;
+          break;
+        case 0x95:
+          p += 9;
+          break;
+        default:
+          throw new IllegalStateException("opcode 0x" + Integer.toHexString(op) + " in a compact memo value");
+      }
+    }
+    if (t != 1 || mt != 0 || p != length) {
+      throw new IllegalStateException("compact memo value at offset " + from + " does not make one value");
+    }
+    return st[0];
+  }
+
+  private final byte[] reparseBytes = new byte[MAX_COMPACT_LENGTH + 16];
+
+  /** The tuple TUPLE makes of st[from, to), as {@link #sliceTuple} makes it of the stack. */
+  private Sym tupleOf(Sym[] st, int from, int to) {
+    int n = to - from;
+    if (n == 0) {
+      return Sym.EMPTY_TUPLE;
+    }
+    if (n <= 3) {
+      return smallTuple(n, st[from], n > 1 ? st[from + 1] : null, n > 2 ? st[from + 2] : null);
+    }
+    Sym t = new Sym(Sym.TUPLE);
+    t.count = n;
+    t.items = Arrays.copyOfRange(st, from, from + Math.min(n, Sym.MAX_ITEMS));
+    return t;
+  }
+
   // ------------------------------------------------------------------------------------------ imports and calls
 
   private Sym importGlobal(String module, String name, String opcode, long at) {
     String key = module + '\n' + name + '\n' + (proto < 3 ? '2' : '3');
     ImportRecord r = imports.get(key);
     if (r == null) {
-      if (imports.size() >= Math.max(1, analysis.maxMemo() / PickleAnalysis.MEMO_ENTRIES_PER_IMPORT)) {
+      if (imports.size() >= analysis.maxImports()) {
         // Named after the setting that changes it: the bound once was a constant that the named setting did not move.
         throw limit(
             LimitType.PICKLE_MEMO_SIZE,
             analysis.maxMemo(),
-            "distinct imports of one pickle (one per " + PickleAnalysis.MEMO_ENTRIES_PER_IMPORT + " memo entries)");
+            "distinct imports of one pickle (one per "
+                + dev.modelscan.api.ScanLimits.MEMO_BYTES_PER_IMPORT + " bytes of maxPickleMemoSize)");
       }
       if (!analysis.plausibleName(module, name)) {
         throw broken("implausible global name");

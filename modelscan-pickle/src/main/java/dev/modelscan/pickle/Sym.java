@@ -54,6 +54,13 @@ final class Sym {
   /** See {@link #PENDING_INT}. */
   static final Sym PENDING_BYTES = new Sym(BYTES);
 
+  /**
+   * See {@link #PENDING_INT}: a literal tuple, kept as the offset and length of its opcodes and re-parsed when read
+   * (PickleMachine.reparse); should one escape, it reads as a tuple of unknown items, which every check treats as
+   * unresolved.
+   */
+  static final Sym PENDING_TUPLE = new Sym(TUPLE);
+
   private static final Sym[] SMALL_INTS = new Sym[SMALL_COUNT];
 
   /** The shared scalars by {@link #sharedId}: the small ints, then None, True, False and the float. */
@@ -174,6 +181,33 @@ final class Sym {
     s.items = items;
     s.count = items.length;
     return s;
+  }
+
+  /**
+   * A description of everything a check can read from this value, items included (to a depth of 4): the tests that
+   * compare the compact and the full representation compare these.
+   */
+  static String describe(Sym s, int depth) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder b = new StringBuilder();
+    b.append(s.kind).append('/').append(s.shared).append('/').append(s.offset).append('/').append(s.length)
+        .append('/').append(s.intValue).append('/').append(s.exact).append('/').append(s.count);
+    if (s.ref != null) {
+      b.append("/ref=").append(s.ref.module).append('.').append(s.ref.name);
+    }
+    if (s.items != null && depth > 0) {
+      b.append('[');
+      for (Sym i : s.items) {
+        b.append(describe(i, depth - 1)).append(',');
+      }
+      b.append(']');
+    }
+    if (s.args != null || s.state != null || s.pid != null) {
+      b.append("/call");
+    }
+    return b.toString();
   }
 
   /** The item of a tuple, or null. */

@@ -40,22 +40,39 @@ class PickleExplosionDosTest {
     return out;
   }
 
-  /** MEMOIZE (one byte) two million times: twice the default memo limit, at one byte per entry. */
+  /**
+   * A new list memoised (two bytes) two million times: each entry keeps an object, counted as 96 bytes of the memo
+   * limit, whose default (5/8 of this 128 MiB heap) it passes at about 870,000 entries.
+   */
   @Test
-  void memoizeTwoMillionTimesStopsAtTheMemoLimit() {
-    FileResult r = Scans.DEFAULT.scanBytes(repeat(4, new byte[] {'N'}, new byte[] {(byte) 0x94}, TWO_MILLION), "m.pkl");
+  void memoizeTwoMillionObjectsStopsAtTheMemoLimit() {
+    FileResult r =
+        Scans.DEFAULT.scanBytes(repeat(4, new byte[] {'N'}, new byte[] {']', (byte) 0x94}, TWO_MILLION), "m.pkl");
     Dos.assertPartialWithFinding(r, "memo explosion");
     assertThat(Dos.has(r, StandardRules.LIMIT_REACHED.id())).as(Dos.describe(r)).isTrue();
   }
 
-  /** LONG_BINPUT with ever new indices, each 5 bytes: the memo limit, not the heap, stops it. */
+  /**
+   * MEMOIZE of None (one byte) two million times: each entry is a 4-byte code, 8 MB in all, so the scan completes;
+   * before the memo kept codes, this stopped at a limit of 1,000,000 entries.
+   */
+  @Test
+  void memoizeTwoMillionConstantsCompletesInCodes() {
+    FileResult r = Scans.DEFAULT.scanBytes(repeat(4, new byte[] {'N'}, new byte[] {(byte) 0x94}, TWO_MILLION), "m.pkl");
+    assertThat(r.status()).as(Dos.describe(r)).isEqualTo(dev.modelscan.api.ScanStatus.COMPLETE);
+  }
+
+  /**
+   * LONG_BINPUT of one list with ever new indices, each 5 bytes: every store of an object counts 96 bytes, so the memo
+   * limit, not the heap, stops it.
+   */
   @Test
   void longBinputWithNewIndicesStopsAtTheMemoLimit() {
     int n = 1_100_000;
     byte[] out = new byte[3 + 5 * n + 1];
     out[0] = (byte) 0x80;
     out[1] = 2;
-    out[2] = 'N';
+    out[2] = ']';
     for (int i = 0; i < n; i++) {
       int p = 3 + 5 * i;
       out[p] = 'r';
