@@ -59,12 +59,15 @@ class PickleLimitsTest {
       o.global("pkg" + i, "f").text("0");
     }
     byte[] b = o.text("N.").bytes();
-    // One import per ten memo entries: 100 allows 10 distinct imports, and raising the named setting lifts the bound.
-    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(100)));
-    assertLimit(ctx, "maxPickleMemoSize is 100");
+    // One import per MEMO_BYTES_PER_IMPORT bytes of the memo budget: 10 of them allow 10 distinct imports, and
+    // raising the named setting lifts the bound.
+    int tenImports = 10 * ScanLimits.MEMO_BYTES_PER_IMPORT;
+    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(tenImports)));
+    assertLimit(ctx, "maxPickleMemoSize is " + tenImports);
     assertThat(ctx.findings()).anySatisfy(f -> assertThat(f.message()).contains("distinct imports"));
     assertThat(Fixtures.operators(ctx)).contains("os.system");
-    RecordingScanContext raised = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(1000)));
+    RecordingScanContext raised =
+        Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(40 * ScanLimits.MEMO_BYTES_PER_IMPORT)));
     assertThat(raised.status()).isEqualTo(ScanStatus.COMPLETE);
   }
 
