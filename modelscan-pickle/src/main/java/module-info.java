@@ -14,5 +14,6 @@ module dev.modelscan.pickle {
 
   provides dev.modelscan.api.spi.ModelScanner with
       dev.modelscan.pickle.PickleScanner,
-      dev.modelscan.pickle.NumpyScanner;
+      dev.modelscan.pickle.NumpyScanner,
+      dev.modelscan.pickle.python.PythonSourceScanner;
 }
