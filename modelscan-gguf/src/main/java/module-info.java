@@ -9,6 +9,7 @@
  */
 module dev.modelscan.gguf {
   requires dev.modelscan.api;
+  requires dev.modelscan.jinja;
   // @AutoService has CLASS retention: needed to compile, never at run time.
   requires static com.google.auto.service;
 

@@ -12,6 +12,9 @@ import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.jinja.TemplateAnalyzer;
+import dev.modelscan.jinja.TemplateIssue;
+import dev.modelscan.jinja.TemplateRules;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -20,7 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Scans GGUF files (llama.cpp, ollama, LM Studio models).
@@ -34,16 +36,11 @@ import java.util.stream.Collectors;
 @AutoService(ModelScanner.class)
 public final class GgufScanner implements ModelScanner {
 
-  /** A chat template that reaches Python internals or the OS when rendered without a sandbox. */
-  static final Rule CHAT_TEMPLATE_INJECTION =
-      Rule.of(
-          "GGUF-CHAT-TEMPLATE-INJECTION",
-          "Chat template escapes the Jinja2 sandbox",
-          "The tokenizer chat template uses constructs that reach Python internals (dunder attributes, Jinja"
-              + " globals such as cycler or lipsum, attr() lookups, obfuscated names). Runtimes that render it in a"
-              + " plain jinja2.Environment run attacker code when the model is used (CVE-2024-34359).",
-          Severity.CRITICAL,
-          ThreatType.TEMPLATE_INJECTION);
+  /**
+   * A chat template that reaches Python internals or the OS when rendered without a sandbox: the rule shared by every
+   * scanner that analyses templates.
+   */
+  static final Rule CHAT_TEMPLATE_INJECTION = TemplateRules.TEMPLATE_INJECTION;
 
   /** Metadata that breaks the format's rules. */
   static final Rule MALFORMED_METADATA =
@@ -283,15 +280,13 @@ public final class GgufScanner implements ModelScanner {
     }
 
     private void template(String key, String text, long at) {
-      List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(text);
+      List<TemplateIssue> issues = TemplateAnalyzer.analyze(text, ctx::checkDeadline);
       if (issues.isEmpty()) {
         return;
       }
       Severity worst = issues.get(0).severity();
-      String list = issues.stream().limit(8).map(ChatTemplateAnalyzer.Issue::indicator)
-          .collect(Collectors.joining("; "));
+      String list = TemplateAnalyzer.describe(issues, 8);
       report(CHAT_TEMPLATE_INJECTION, at, worst, key, "chat template " + quote(key) + " contains " + list
-          + (issues.size() > 8 ? " (and " + (issues.size() - 8) + " more)" : "")
           + ". A runtime that renders it outside a Jinja2 sandbox runs attacker-chosen code when the model is used.");
     }
 

@@ -25,7 +25,7 @@ class GgufEndToEndTest {
   void maliciousTemplateIsFoundWhateverTheFileIsCalled() {
     FileResult r = modelScan.scanBytes(GgufScannerTest.fixture("template_ssti.gguf"), "weights.bin");
     assertThat(r.format()).isEqualTo("gguf");
-    assertThat(r.findings()).extracting(Finding::ruleId).contains("GGUF-CHAT-TEMPLATE-INJECTION");
+    assertThat(r.findings()).extracting(Finding::ruleId).contains("JINJA-TEMPLATE-INJECTION");
     assertThat(r.maxSeverity()).contains(Severity.CRITICAL);
   }
 

@@ -244,7 +244,7 @@ class GgufScannerTest {
     byte[] value = "{{ cycler.__init__.__globals__ }}".getBytes(StandardCharsets.UTF_8);
     b.putInt(key.length).put(key).putInt(8).putInt(value.length).put(value);
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "v1.gguf");
-    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("GGUF-CHAT-TEMPLATE-INJECTION");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("JINJA-TEMPLATE-INJECTION");
     assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
   }
 
@@ -256,7 +256,7 @@ class GgufScannerTest {
     putString(b, "{{ messages[0].content }}");
     putString(b, "{{ lipsum.__globals__ }}");
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, bytes(b), "arr.gguf");
-    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("GGUF-CHAT-TEMPLATE-INJECTION");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).containsExactly("JINJA-TEMPLATE-INJECTION");
   }
 
   private static void assertMalformed(RecordingScanContext ctx, String text) {

@@ -1,4 +1,4 @@
-package dev.modelscan.gguf;
+package dev.modelscan.jinja;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,14 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class ChatTemplateAnalyzerTest {
+class TemplateAnalyzerTest {
+
+  /** Never stops: these tests are about findings, not deadlines. */
+  private static final Runnable NO_DEADLINE = () -> {};
+
+  static List<TemplateIssue> analyze(String template) {
+    return TemplateAnalyzer.analyze(template, NO_DEADLINE);
+  }
 
   @ParameterizedTest
   @ValueSource(
@@ -25,7 +32,7 @@ class ChatTemplateAnalyzerTest {
             + " ~ ')' }}{%- endfor -%}"
       })
   void normalTemplatesHaveNoIndicator(String template) {
-    assertThat(ChatTemplateAnalyzer.analyse(template)).isEmpty();
+    assertThat(analyze(template)).isEmpty();
   }
 
   @ParameterizedTest
@@ -50,7 +57,7 @@ class ChatTemplateAnalyzerTest {
         "{{ x.system('echo pwned') }}"
       })
   void sandboxEscapesAreCritical(String template) {
-    List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
+    List<TemplateIssue> issues = analyze(template);
     assertThat(issues).isNotEmpty();
     assertThat(issues.get(0).severity()).isEqualTo(Severity.CRITICAL);
   }
@@ -65,7 +72,7 @@ class ChatTemplateAnalyzerTest {
         "{{ config.items() }}"
       })
   void gadgetsAndIndirectAccessAreHigh(String template) {
-    List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
+    List<TemplateIssue> issues = analyze(template);
     assertThat(issues).isNotEmpty();
     assertThat(issues.get(0).severity()).isEqualTo(Severity.HIGH);
   }
@@ -73,7 +80,7 @@ class ChatTemplateAnalyzerTest {
   @ParameterizedTest
   @ValueSource(strings = {"{% include 'other.j2' %}", "{% import 'macros.j2' as m %}"})
   void templateLoadingIsMedium(String template) {
-    List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
+    List<TemplateIssue> issues = analyze(template);
     assertThat(issues).isNotEmpty();
     assertThat(issues.get(0).severity()).isEqualTo(Severity.MEDIUM);
   }
@@ -82,7 +89,7 @@ class ChatTemplateAnalyzerTest {
   @ValueSource(
       strings = {"{{ '%c%c'|format(95, 95) }}", "{{ '{0}{0}'.format(x) }}", "{{ tool.name|replace('_', ' ') }}"})
   void stringBuildingAloneIsLow(String template) {
-    List<ChatTemplateAnalyzer.Issue> issues = ChatTemplateAnalyzer.analyse(template);
+    List<TemplateIssue> issues = analyze(template);
     assertThat(issues).isNotEmpty();
     assertThat(issues.get(0).severity()).isEqualTo(Severity.LOW);
   }

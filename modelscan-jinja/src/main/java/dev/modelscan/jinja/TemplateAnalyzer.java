@@ -1,4 +1,4 @@
-package dev.modelscan.gguf;
+package dev.modelscan.jinja;
 
 import dev.modelscan.api.Severity;
 import java.util.ArrayList;
@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,11 +20,10 @@ import java.util.regex.Pattern;
  * ({@code \x5f}, {@code \u005f}, octal) and literals joined by {@code ~}, {@code +}, adjacency or {@code |join} are
  * concatenated, so that {@code '__cla' ~ 'ss__'} is seen as {@code __class__}. Normal chat templates (loops over
  * messages, role checks, {@code namespace()} counters, {@code raise_exception}) use none of the indicators.
+ *
+ * @since 0.1
  */
-final class ChatTemplateAnalyzer {
-
-  /** One indicator found in a template. */
-  record Issue(Severity severity, String indicator) {}
+public final class TemplateAnalyzer {
 
   /** Identifiers that reach Python objects or the OS; no chat template names a variable like this. */
   private static final Set<String> DANGEROUS_NAMES =
@@ -48,19 +48,54 @@ final class ChatTemplateAnalyzer {
 
   private static final Pattern DUNDER = Pattern.compile("__[A-Za-z0-9_]*[A-Za-z0-9]__|__[a-z]{3,}", 0);
 
-  private ChatTemplateAnalyzer() {}
+  private TemplateAnalyzer() {}
 
   /**
-   * Analyses one template.
+   * Analyses one template without rendering it.
    *
-   * @param template the template text
-   * @return the indicators found, strongest first per kind, empty for a normal template
+   * <p>Cost is linear in the template's length; {@code deadlineCheck} is called periodically inside every loop over
+   * the text, so a scanner's per-file deadline stops an analysis of hostile input (pass {@code
+   * context::checkDeadline}; whatever it throws propagates unchanged). Thread-safe: no state is shared between calls.
+   *
+   * @param template the template text, not null
+   * @param deadlineCheck called periodically; throws to stop the analysis; not null
+   * @return the indicators found, immutable, strongest first (ties in template order), empty for a normal template
+   * @since 0.1
    */
-  static List<Issue> analyse(String template) {
-    Map<String, Severity> found = new LinkedHashMap<>();
+  public static List<TemplateIssue> analyze(CharSequence template, Runnable deadlineCheck) {
+    Objects.requireNonNull(deadlineCheck, "deadlineCheck");
+    return analyse(template.toString(), deadlineCheck);
+  }
+
+  /**
+   * A one-line summary of issues for a finding message: the first {@code max} indicators joined by {@code "; "},
+   * and how many more there are.
+   *
+   * @param issues issues as returned by {@link #analyze}, not null
+   * @param max how many indicators to name, at least 1
+   * @return the summary, bounded by {@code max} times {@link TemplateIssue#MAX_INDICATOR_LENGTH} plus a few chars
+   * @since 0.1
+   */
+  public static String describe(List<TemplateIssue> issues, int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1: " + max);
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < issues.size() && i < max; i++) {
+      out.append(i == 0 ? "" : "; ").append(issues.get(i).indicator());
+    }
+    if (issues.size() > max) {
+      out.append(" (and ").append(issues.size() - max).append(" more)");
+    }
+    return out.toString();
+  }
+
+  private static List<TemplateIssue> analyse(String template, Runnable deadlineCheck) {
+    Map<String, TemplateIssue> found = new LinkedHashMap<>();
     int i = 0;
     int n = template.length();
     while (i < n) {
+      deadlineCheck.run();
       int open = template.indexOf('{', i);
       if (open < 0 || open + 1 >= n) {
         break;
@@ -70,25 +105,28 @@ final class ChatTemplateAnalyzer {
         int end = template.indexOf("#}", open + 2);
         i = end < 0 ? n : end + 2;
       } else if (kind == '{' || kind == '%') {
-        i = code(template, open + 2, kind == '%', found);
+        i = code(template, open + 2, kind == '%', found, deadlineCheck);
       } else {
         i = open + 1;
       }
     }
-    List<Issue> issues = new ArrayList<>();
-    found.forEach((k, v) -> issues.add(new Issue(v, k)));
+    List<TemplateIssue> issues = new ArrayList<>(found.values());
     issues.sort((a, b) -> a.severity().compareTo(b.severity()));
-    return issues;
+    return List.copyOf(issues);
   }
 
   /** Lexes one code region from {@code start}; returns the index after its closing delimiter. */
-  private static int code(String t, int start, boolean statement, Map<String, Severity> found) {
+  private static int code(
+      String t, int start, boolean statement, Map<String, TemplateIssue> found, Runnable deadlineCheck) {
     int n = t.length();
     int i = start;
     StringBuilder chain = new StringBuilder();
     List<String> tokens = new ArrayList<>();
     boolean firstWord = true;
     while (i < n) {
+      if ((i & 0xfff) == 0) {
+        deadlineCheck.run();
+      }
       char c = t.charAt(i);
       if ((c == '}' || c == '%') && i + 1 < n && t.charAt(i + 1) == '}') {
         i += 2;
@@ -105,7 +143,7 @@ final class ChatTemplateAnalyzer {
           raw.append(t.charAt(j));
           j++;
         }
-        String value = literal(raw.toString(), chain, found);
+        String value = literal(raw.toString(), chain, found, i);
         tokens.add(value.matches("_+") ? "'_" : "'");
         i = Math.min(n, j + 1);
         continue;
@@ -116,85 +154,85 @@ final class ChatTemplateAnalyzer {
           j++;
         }
         String word = t.substring(i, j);
-        identifier(word, statement && firstWord, tokens, found);
+        identifier(word, statement && firstWord, tokens, found, i);
         firstWord = false;
         tokens.add(word);
         i = j;
         if (!"join".equals(word)) {
-          endChain(chain, found);
+          endChain(chain, found, i);
         }
         continue;
       }
       if (c == '*' && !tokens.isEmpty() && "'_".equals(tokens.get(tokens.size() - 1))) {
         // '_' * 2 ~ 'class' ~ '_' * 2: underscores multiplied into a dunder name.
-        add(found, "underscores built by repetition", Severity.CRITICAL);
+        add(found, "underscores built by repetition", Severity.CRITICAL, i);
       }
       if (!Character.isWhitespace(c) && c != '~' && c != '+' && c != '|' && c != ',' && c != '[' && c != ']'
           && c != '(' && c != ')') {
         // Other operators and subscripts break a concatenation; separators inside lists keep it for |join.
-        endChain(chain, found);
+        endChain(chain, found, i);
       }
       if (!Character.isWhitespace(c)) {
         tokens.add(String.valueOf(c));
       }
       i++;
     }
-    endChain(chain, found);
+    endChain(chain, found, i);
     return i;
   }
 
-  private static void identifier(String word, boolean statementKeyword, List<String> before, Map<String, Severity> f) {
+  private static void identifier(String word, boolean statementKeyword, List<String> before, Map<String, TemplateIssue> f, int at) {
     String lower = word.toLowerCase(Locale.ROOT);
     if (DUNDER.matcher(word).find()) {
-      add(f, "dunder attribute " + word, Severity.CRITICAL);
+      add(f, "dunder attribute " + word, Severity.CRITICAL, at);
     } else if (DANGEROUS_NAMES.contains(lower)) {
-      add(f, "reference to " + word, Severity.CRITICAL);
+      add(f, "reference to " + word, Severity.CRITICAL, at);
     } else if (DANGEROUS_ATTRIBUTES.contains(lower) && !before.isEmpty() && ".".equals(before.get(before.size() - 1))) {
-      add(f, "attribute ." + word, Severity.CRITICAL);
+      add(f, "attribute ." + word, Severity.CRITICAL, at);
     } else if (GADGET_NAMES.contains(word)) {
-      add(f, "sandbox-escape gadget " + word, Severity.HIGH);
+      add(f, "sandbox-escape gadget " + word, Severity.HIGH, at);
     } else if ("attr".equals(word)) {
-      add(f, "indirect attribute access attr()", Severity.HIGH);
+      add(f, "indirect attribute access attr()", Severity.HIGH, at);
     } else if (statementKeyword && LOADING_STATEMENTS.contains(word)) {
-      add(f, "template loading statement " + word, Severity.MEDIUM);
+      add(f, "template loading statement " + word, Severity.MEDIUM, at);
     } else if ("format".equals(word) && !before.isEmpty()
         && ("|".equals(before.get(before.size() - 1)) || ".".equals(before.get(before.size() - 1)))) {
       // '%c%c'|format(95, 95) and '{0}{0}'.format('_') build "__" out of harmless pieces.
       // Weak evidence alone (some templates format dates or numbers): LOW unless other indicators join it.
-      add(f, "string building with format", Severity.LOW);
+      add(f, "string building with format", Severity.LOW, at);
     }
   }
 
-  private static String literal(String raw, StringBuilder chain, Map<String, Severity> found) {
-    String value = unescape(raw, found);
+  private static String literal(String raw, StringBuilder chain, Map<String, TemplateIssue> found, int at) {
+    String value = unescape(raw, found, at);
     chain.append(value);
     String lower = value.toLowerCase(Locale.ROOT);
     if (DUNDER.matcher(lower).find()) {
-      add(found, "dunder name in string '" + shorten(value) + "'", Severity.CRITICAL);
+      add(found, "dunder name in string '" + shorten(value) + "'", Severity.CRITICAL, at);
     } else if (DANGEROUS_NAMES.contains(lower)) {
       // A bare 'popen' or 'os' string exists only to be used with attr() or a subscript ('system' is a chat role and
       // is deliberately not in this set).
-      add(found, "dangerous name as string '" + value + "'", Severity.HIGH);
+      add(found, "dangerous name as string '" + value + "'", Severity.HIGH, at);
     } else if (value.matches("_+")) {
       // Names are built from bare underscores; alone it can be a harmless replace('_', ' '), so only LOW.
-      add(found, "underscore-only string", Severity.LOW);
+      add(found, "underscore-only string", Severity.LOW, at);
     }
     return value;
   }
 
-  private static void endChain(StringBuilder chain, Map<String, Severity> found) {
+  private static void endChain(StringBuilder chain, Map<String, TemplateIssue> found, int at) {
     if (chain.length() > 0) {
       String joined = chain.toString().toLowerCase(Locale.ROOT);
       // Reversed too: '__ssalc__'|reverse is __class__.
       if (DUNDER.matcher(joined).find() || DUNDER.matcher(new StringBuilder(joined).reverse()).find()) {
-        add(found, "dunder name built by concatenation '" + shorten(chain.toString()) + "'", Severity.CRITICAL);
+        add(found, "dunder name built by concatenation '" + shorten(chain.toString()) + "'", Severity.CRITICAL, at);
       }
       chain.setLength(0);
     }
   }
 
   /** Python/Jinja string escapes; an escaped underscore or letter in a chat template is obfuscation by itself. */
-  private static String unescape(String raw, Map<String, Severity> found) {
+  private static String unescape(String raw, Map<String, TemplateIssue> found, int at) {
     if (raw.indexOf('\\') < 0) {
       return raw;
     }
@@ -209,7 +247,7 @@ final class ChatTemplateAnalyzer {
       int width = e == 'x' ? 2 : e == 'u' ? 4 : e == 'U' ? 8 : 0;
       if (width > 0 && hex(raw, i + 1, width) >= 0) {
         int cp = hex(raw, i + 1, width);
-        appendDecoded(out, cp, found);
+        appendDecoded(out, cp, found, at);
         i += width;
       } else if (e >= '0' && e <= '7') {
         int j = i;
@@ -218,10 +256,10 @@ final class ChatTemplateAnalyzer {
           cp = cp * 8 + (raw.charAt(j) - '0');
           j++;
         }
-        appendDecoded(out, cp, found);
+        appendDecoded(out, cp, found, at);
         i = j - 1;
       } else if (e == 'N') {
-        add(found, "named character escape", Severity.HIGH);
+        add(found, "named character escape", Severity.HIGH, at);
         out.append('\\').append(e);
       } else {
         out.append(e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
@@ -230,12 +268,12 @@ final class ChatTemplateAnalyzer {
     return out.toString();
   }
 
-  private static void appendDecoded(StringBuilder out, int cp, Map<String, Severity> found) {
+  private static void appendDecoded(StringBuilder out, int cp, Map<String, TemplateIssue> found, int at) {
     if (cp < 0 || cp > Character.MAX_CODE_POINT) {
       return;
     }
     if (cp == '_' || cp == '.' || Character.isLetterOrDigit(cp)) {
-      add(found, "escaped character " + new String(Character.toChars(cp)) + " in a string", Severity.HIGH);
+      add(found, "escaped character " + new String(Character.toChars(cp)) + " in a string", Severity.HIGH, at);
     }
     out.appendCodePoint(cp);
   }
@@ -259,7 +297,8 @@ final class ChatTemplateAnalyzer {
     return s.length() <= 40 ? s : s.substring(0, 40) + "...";
   }
 
-  private static void add(Map<String, Severity> found, String indicator, Severity severity) {
-    found.merge(indicator, severity, (a, b) -> a.isAtLeast(b) ? a : b);
+  private static void add(Map<String, TemplateIssue> found, String indicator, Severity severity, int at) {
+    found.merge(indicator, new TemplateIssue(severity, indicator, at),
+        (a, b) -> a.severity().isAtLeast(b.severity()) ? a : b);
   }
 }
