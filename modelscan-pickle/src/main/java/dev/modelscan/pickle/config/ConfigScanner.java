@@ -17,6 +17,7 @@ import dev.modelscan.jinja.TemplateAnalyzer;
 import dev.modelscan.jinja.TemplateIssue;
 import dev.modelscan.jinja.TemplateRules;
 import dev.modelscan.pickle.CallableJudge;
+import dev.modelscan.pickle.python.TextOffsets;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -188,18 +189,20 @@ public final class ConfigScanner implements ModelScanner {
     Walk walk = new Walk(ctx);
     List<ConfigNode> roots = new ArrayList<>();
     if (ctx.format().equals(YAML)) {
-      YamlReader reader = YamlReader.over(decodeYaml(bytes), ctx.limits().maxJsonDepth(), ctx::checkDeadline);
+      String text = decodeYaml(bytes);
+      walk.offsets = yamlOffsets(bytes, text);
+      YamlReader reader = YamlReader.over(text, ctx.limits().maxJsonDepth(), ctx::checkDeadline);
       try {
         reader.read();
       } catch (YamlReader.YamlException e) {
         if (!cut) {
-          problem(ctx, e.offset, e.getMessage(), e.unsupported);
+          problem(ctx, walk.offsets.byteOffset(e.offset), e.getMessage(), e.unsupported);
         }
       } catch (YamlReader.DepthExceeded e) {
         ctx.limitReached(
             new ScanLimitExceededException(
                 LimitType.JSON_DEPTH, ctx.limits().maxJsonDepth(), -1, "YAML nesting"),
-            e.offset);
+            walk.offsets.byteOffset(e.offset));
       }
       roots.addAll(reader.documents());
       walk.anchors = reader.anchors();
@@ -253,6 +256,14 @@ public final class ConfigScanner implements ModelScanner {
     ctx.markPartial("malformed config: " + m);
   }
 
+  private static TextOffsets yamlOffsets(byte[] b, String text) {
+    if (b.length >= 2 && ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE || (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF)) {
+      return new TextOffsets(text, 2, 2);
+    }
+    boolean bom = b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
+    return new TextOffsets(text, bom ? 3 : 0, 0);
+  }
+
   /** UTF-8 unless a byte order mark says UTF-16; undecodable bytes become replacement characters. */
   private static String decodeYaml(byte[] b) {
     Charset cs = StandardCharsets.UTF_8;
@@ -280,6 +291,8 @@ public final class ConfigScanner implements ModelScanner {
     private java.util.Map<String, ConfigNode> anchors = java.util.Map.of();
     private int findings;
     private long visited;
+    /** Maps YAML character offsets to bytes; null for JSON, whose offsets are bytes already. */
+    private TextOffsets offsets;
 
     Walk(ScanContext ctx) {
       this.ctx = ctx;
@@ -538,8 +551,9 @@ public final class ConfigScanner implements ModelScanner {
         return;
       }
       findings++;
+      long at = offsets == null ? offset : offsets.byteOffset(offset);
       Finding.Builder b =
-          ctx.finding(rule).offset(Math.max(-1, offset)).module(module).operator(operator).message(message);
+          ctx.finding(rule).offset(Math.max(-1, at)).module(module).operator(operator).message(message);
       if (severity != null) {
         b.severity(severity);
       }

@@ -131,9 +131,9 @@ public final class PythonSourceScanner implements ModelScanner {
               LimitType.STRING_BYTES, max, size, "Python source of " + size + " bytes"),
           max);
     }
-    String text = decode(ctx, bytes, size > max);
-    SourceAnalysis a = SourceAnalysis.run(text, torchscript, ctx::checkDeadline);
-    report(ctx, a, torchscript);
+    Decoded d = decode(ctx, bytes);
+    SourceAnalysis a = SourceAnalysis.run(d.text, torchscript, ctx::checkDeadline);
+    report(ctx, a, torchscript, new TextOffsets(d.text, d.base, d.unitBytes));
     if (a.namesCapped()) {
       ctx.markPartial("more than " + SourceAnalysis.MAX_NAMES + " distinct names; the rest were not judged");
     }
@@ -143,7 +143,10 @@ public final class PythonSourceScanner implements ModelScanner {
    * Decodes the source as Python does: UTF-8 (BOM skipped) unless a PEP 263 line names another encoding. An encoding
    * that is not a superset of ASCII, or that Java does not know (UTF-7), is reported and the bytes are read as UTF-8.
    */
-  private static String decode(ScanContext ctx, byte[] bytes, boolean cut) {
+  /** Decoded source and how to map its character offsets back to bytes. */
+  private record Decoded(String text, int base, int unitBytes) {}
+
+  private static Decoded decode(ScanContext ctx, byte[] bytes) {
     int from = bytes.length >= 3 && (bytes[0] & 0xFF) == 0xEF && (bytes[1] & 0xFF) == 0xBB
         && (bytes[2] & 0xFF) == 0xBF ? 3 : 0;
     Charset cs = StandardCharsets.UTF_8;
@@ -179,10 +182,12 @@ public final class PythonSourceScanner implements ModelScanner {
     }
     CharsetDecoder dec =
         cs.newDecoder().onMalformedInput(CodingErrorAction.REPLACE).onUnmappableCharacter(CodingErrorAction.REPLACE);
+    int unit = cs.equals(StandardCharsets.UTF_8) ? 0 : 1;
     try {
-      return dec.decode(ByteBuffer.wrap(bytes, from, bytes.length - from)).toString();
+      return new Decoded(dec.decode(ByteBuffer.wrap(bytes, from, bytes.length - from)).toString(), from, unit);
     } catch (java.nio.charset.CharacterCodingException e) {
-      return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8); // not reached with REPLACE
+      // Not reached with REPLACE.
+      return new Decoded(new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8), from, 0);
     }
   }
 
@@ -210,7 +215,7 @@ public final class PythonSourceScanner implements ModelScanner {
     return null;
   }
 
-  private static void report(ScanContext ctx, SourceAnalysis a, boolean torchscript) {
+  private static void report(ScanContext ctx, SourceAnalysis a, boolean torchscript, TextOffsets offsets) {
     Capabilities table = Capabilities.builtin();
     int reported = 0;
     int suppressed = 0;
@@ -269,7 +274,7 @@ public final class PythonSourceScanner implements ModelScanner {
       ctx.report(
           ctx.finding(rule)
               .severity(severity)
-              .offset(u.firstOffset)
+              .offset(offsets.byteOffset(u.firstOffset))
               .module(dot > 0 ? resolved.substring(0, dot) : resolved)
               .operator(dot > 0 ? resolved.substring(dot + 1) : "")
               .message(

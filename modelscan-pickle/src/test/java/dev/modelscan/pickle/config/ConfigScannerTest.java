@@ -88,6 +88,14 @@ class ConfigScannerTest {
   }
 
   @Test
+  void offsetsAreBytesOfTheFile() {
+    String yaml = "note: \"\u00e9\u00e9\u00e9\"\nm:\n  _target_: os.system\n";
+    RecordingScanContext ctx = scanText(yaml, "c.yaml");
+    int expected = yaml.getBytes(StandardCharsets.UTF_8).length - "os.system\n".length();
+    assertThat(one(ctx, "system").location().offset()).isEqualTo(expected);
+  }
+
+  @Test
   void escapedKeyInAFlowMappingIsStillATarget() {
     Finding f = one(scan("escaped_key.yaml"), "system");
     assertThat(f.module()).isEqualTo("os");

@@ -162,6 +162,14 @@ class PythonSourceScannerTest {
   }
 
   @Test
+  void offsetsAreBytesOfTheFile() {
+    String src = "import os\n# \u00e9\u00e9 \ud83d\ude00\nos.system('x')\n";
+    Finding f = scan(src, "a.py").findings().get(0);
+    assertThat(f.location().offset())
+        .isEqualTo(src.getBytes(StandardCharsets.UTF_8).length - "os.system('x')\n".length());
+  }
+
+  @Test
   void starImportsAndBareBuiltins() {
     String src = "from subprocess import *\nfrom os import *\nsystem('echo')\nPopen(['echo'])\nexec('1')\n";
     assertThat(names(scan(src, "a.py")))
