@@ -94,6 +94,21 @@ public final class ConfigScanner implements ModelScanner {
   /** Above plain text (20) and a name-only Keras claim (50); below every magic-byte or structural claim (80). */
   static final int CONFIDENCE = Recognition.PROBABLE + 10;
 
+  /**
+   * Top-level packages of the ML frameworks whose own classes Hydra-style configs instantiate by design (NeMo's
+   * model_config.yaml names nemo.collections classes, Lightning configs torch optimisers). Their unknown targets are
+   * LOW; dangerous names in them (torch.load, torch.hub) are still judged dangerous first.
+   */
+  private static final Set<String> FRAMEWORK_PACKAGES =
+      Set.of(
+          "nemo", "torch", "torchvision", "torchaudio", "torchtext", "lightning", "pytorch_lightning", "transformers",
+          "megatron", "apex", "timm", "peft", "diffusers", "hydra", "omegaconf", "sklearn", "numpy");
+
+  private static String topLevel(String name) {
+    int dot = name.indexOf('.');
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
   /** Alias expansion beyond this many nodes is reported. */
   static final long EXPANSION_LIMIT = 1_000_000;
 
@@ -257,7 +272,10 @@ public final class ConfigScanner implements ModelScanner {
   }
 
   private static TextOffsets yamlOffsets(byte[] b, String text) {
-    if (b.length >= 2 && ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE || (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF)) {
+    boolean utf16 =
+        b.length >= 2
+            && ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE || (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF);
+    if (utf16) {
       return new TextOffsets(text, 2, 2);
     }
     boolean bom = b.length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF;
@@ -378,9 +396,18 @@ public final class ConfigScanner implements ModelScanner {
           if (ctx.settings().mode() == ScanMode.QUICK || !reportedTargets.add(name)) {
             return;
           }
-          report(ConfigRules.UNKNOWN_TARGET, ctx.settings().unknownGlobalSeverity(), v.offset, module, op,
-              where + " names " + printable(name) + ", which is not known to be safe: instantiating the config"
-                  + " imports its module and " + how + ". If it is expected, allow it with allowGlobals.");
+          boolean framework = FRAMEWORK_PACKAGES.contains(topLevel(name));
+          // Every NeMo or Lightning config instantiates the framework's own classes: reporting those like an
+          // arbitrary unknown callable would flag every genuine checkpoint. They stay visible (LOW); a target outside
+          // the frameworks is judged like an unknown pickle global.
+          report(ConfigRules.UNKNOWN_TARGET,
+              framework && ctx.settings().unknownGlobalSeverity().isAtLeast(Severity.LOW) ? Severity.LOW
+                  : ctx.settings().unknownGlobalSeverity(),
+              v.offset, module, op,
+              where + " names " + printable(name) + ", which is not known to be safe"
+                  + (framework ? " (a class of the " + topLevel(name) + " framework)" : "")
+                  + ": instantiating the config imports its module and " + how
+                  + ". If it is expected, allow it with allowGlobals.");
           return;
         case DENIED:
           report(ConfigRules.DANGEROUS_TARGET, Severity.CRITICAL, v.offset, module, op,

@@ -44,7 +44,12 @@ final class JsonTreeReader {
    * @param root receives the root as soon as it is known; filled in place afterwards
    * @throws JsonProblem when the JSON is malformed or exceeds a limit
    */
-  static void read(byte[] bytes, int maxDepth, int maxString, Runnable deadline, java.util.function.Consumer<ConfigNode> root)
+  static void read(
+      byte[] bytes,
+      int maxDepth,
+      int maxString,
+      Runnable deadline,
+      java.util.function.Consumer<ConfigNode> root)
       throws JsonProblem {
     StreamReadConstraints constraints =
         StreamReadConstraints.builder()

@@ -574,7 +574,8 @@ final class YamlReader {
             lineStart = pos;
             skipInlineSpaces();
           }
-          default -> throw new YamlException(pos - 2, "an unknown escape '\\" + e + "' in a double-quoted scalar", false);
+          default -> throw new YamlException(
+              pos - 2, "an unknown escape '\\" + e + "' in a double-quoted scalar", false);
         }
         continue;
       }

@@ -4,7 +4,8 @@ import java.text.Normalizer;
 
 /**
  * A tokenizer for the subset of Python that the source analysis needs: names (NFKC-normalised, as CPython's tokenizer
- * normalises identifiers, so that {@code ｅｖａｌ} is {@code eval}), string literals with every prefix and quote form
+ * normalises identifiers, so that fullwidth {@code eval} is {@code eval}), string literals with every prefix and quote
+ * form
  * (their text kept up to {@link #MAX_STRING_TEXT} characters), numbers, operators, comments and logical line ends.
  *
  * <p>One pass, each character looked at a bounded number of times, no backtracking: the cost is linear in the source

@@ -92,13 +92,13 @@ public final class PythonSourceScanner implements ModelScanner {
   }
 
   /**
-   * Whether a member name is TorchScript source: {@code <root>/code/...py}, where torch.jit.save writes the compiled
-   * module's code ({@code code/__torch__.py}, {@code code/__torch__/torch/nn/modules/linear.py}).
+   * Whether a member name is TorchScript source: {@code <root>/code/__torch__...py}, where torch.jit.save writes the
+   * compiled module's code ({@code code/__torch__.py}, {@code code/__torch__/torch/nn/modules/linear.py}).
    */
   static boolean isTorchScriptCode(String name) {
     String n = name.replace('\\', '/');
-    int code = n.indexOf("/code/");
-    return (code > 0 || n.startsWith("code/")) && n.endsWith(".py");
+    // torch.jit.save writes every module's code under code/__torch__ (python_print's qualified names).
+    return (n.contains("/code/__torch__") || n.startsWith("code/__torch__")) && n.endsWith(".py");
   }
 
   private static boolean looksLikeText(ContentHead head) {

@@ -482,8 +482,8 @@ final class SourceAnalysis {
   }
 
   /**
-   * The namespace of a custom operator or class this name uses ({@code torch.ops.<ns>.*}, {@code torch.classes.<ns>.*}),
-   * or null when it uses none or only PyTorch's own.
+   * The namespace of a custom operator or class this name uses ({@code torch.ops.<ns>.*}, {@code
+   * torch.classes.<ns>.*}), or null when it uses none or only PyTorch's own.
    */
   static String customNamespace(String name) {
     String ns = null;
