@@ -304,6 +304,7 @@ public final class ConfigScanner implements ModelScanner {
     private final Deque<String> path = new ArrayDeque<>();
     private final Set<String> reportedTargets = new HashSet<>();
     private final Set<String> remoteModules = new LinkedHashSet<>();
+    private final Set<String> localModules = new LinkedHashSet<>();
     private long remoteOffset = -1;
     private boolean otherRepository;
     private java.util.Map<String, ConfigNode> anchors = java.util.Map.of();
@@ -474,6 +475,9 @@ public final class ConfigScanner implements ModelScanner {
       int dot = ref.lastIndexOf('.');
       String module = dot > 0 ? ref.substring(0, dot) : ref;
       remoteModules.add(printable(module.replace("--", " : ")));
+      if (sep < 0 && isDottedName(module)) {
+        localModules.add(module);
+      }
     }
 
     // ---- chat templates -------------------------------------------------------------------------------------------
@@ -561,13 +565,50 @@ public final class ConfigScanner implements ModelScanner {
     // ---- reporting ------------------------------------------------------------------------------------------------
 
     void finish() {
-      if (!remoteModules.isEmpty()) {
-        report(ConfigRules.REMOTE_CODE, otherRepository ? Severity.HIGH : null, remoteOffset, "", "auto_map",
-            "auto_map makes loaders import repository code with trust_remote_code=True: "
-                + String.join(", ", remoteModules)
-                + (otherRepository ? ". Some entries name another repository ('owner/repo : module'), whose code is"
-                    + " not in this folder and was not scanned." : ". Review those .py files."));
+      if (remoteModules.isEmpty()) {
+        return;
       }
+      String list = "auto_map makes loaders import repository code with trust_remote_code=True: "
+          + String.join(", ", remoteModules);
+      if (otherRepository) {
+        report(ConfigRules.REMOTE_CODE, Severity.HIGH, remoteOffset, "", "auto_map",
+            list + ". Some entries name another repository ('owner/repo : module'), whose code is not in this"
+                + " folder and was not scanned.");
+        return;
+      }
+      List<String> missing = missingModules();
+      if (missing != null && missing.isEmpty()) {
+        // Every module is a file next to this config: scanning the folder analyses it as Python source, where what
+        // it does is reported; the config itself only says that it will run.
+        report(ConfigRules.REMOTE_CODE, Severity.LOW, remoteOffset, "", "auto_map",
+            list + ". Each is a .py file next to this config and is analysed as Python source when the folder is"
+                + " scanned.");
+        return;
+      }
+      report(ConfigRules.REMOTE_CODE, null, remoteOffset, "", "auto_map",
+          list + (missing == null ? ". Review those .py files."
+              : ". Not found next to this config, so not scanned: " + String.join(", ", missing) + "."));
+    }
+
+    /**
+     * The local auto_map modules that have no .py file next to the scanned config file, or null when the config is
+     * not a file on disk (bytes, a stream, an archive member): then nothing is known about its neighbours.
+     */
+    private List<String> missingModules() {
+      java.util.Optional<java.nio.file.Path> file = ctx.inputFile();
+      if (file.isEmpty() || file.get().getParent() == null) {
+        return null;
+      }
+      java.nio.file.Path dir = file.get().getParent();
+      List<String> missing = new ArrayList<>();
+      for (String module : localModules) {
+        // A dotted module name is a relative path of identifiers: it cannot leave the directory.
+        java.nio.file.Path py = dir.resolve(module.replace('.', '/') + ".py");
+        if (!java.nio.file.Files.isRegularFile(py)) {
+          missing.add(printable(module));
+        }
+      }
+      return missing;
     }
 
     private void report(Rule rule, Severity severity, long offset, String module, String operator, String message) {

@@ -30,7 +30,9 @@ final class SourceAnalysis {
 
   /** Namespaces of operators that ship with PyTorch itself. */
   private static final Set<String> TORCH_OP_NAMESPACES =
-      Set.of("aten", "prim", "quantized", "_quantized", "quantized_decomposed", "prepacked", "profiler", "_caffe2");
+      Set.of(
+          "aten", "prim", "quantized", "_quantized", "quantized_decomposed", "prepacked", "profiler", "_caffe2",
+          "xnnpack", "mkldnn", "onednn", "sparse", "dist_c10d");
 
   /** Builtins that matter when a bare name is used without an import binding it to something else. */
   private static final Set<String> BUILTINS =
@@ -494,9 +496,13 @@ final class SourceAnalysis {
       }
       return ns;
     }
-    if (name.startsWith("torch.classes.")) {
-      ns = segment(name, "torch.classes.".length());
-      return ns == null || ns.equals("load_library") ? null : ns;
+    // Custom C++ classes: called as torch.classes.<ns>.<Class>, and named in attribute annotations of the printed
+    // code as __torch__.torch.classes.<ns>.<Class> (quantized models hold quantized.LinearPackedParamsBase there).
+    for (String prefix : new String[] {"torch.classes.", "__torch__.torch.classes."}) {
+      if (name.startsWith(prefix)) {
+        ns = segment(name, prefix.length());
+        return ns == null || ns.equals("load_library") || TORCH_OP_NAMESPACES.contains(ns) ? null : ns;
+      }
     }
     return null;
   }

@@ -240,6 +240,24 @@ class ConfigScannerTest {
   }
 
   @Test
+  void autoMapModulesNextToTheConfigAreLowAndMissingOnesMedium(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws IOException {
+    String json = "{\"auto_map\": {\"AutoConfig\": \"configuration_x.XConfig\", \"AutoModel\": \"modeling_x.XModel\"}}";
+    java.nio.file.Path config = dir.resolve("config.json");
+    java.nio.file.Files.writeString(config, json);
+    java.nio.file.Files.writeString(dir.resolve("configuration_x.py"), "import torch\n");
+    RecordingScanContext missing = RecordingScanContext.scan(new ConfigScanner(), config, ScanSettings.defaults());
+    assertThat(missing.findings()).singleElement().satisfies(f -> {
+      assertThat(f.severity()).isEqualTo(Severity.MEDIUM);
+      assertThat(f.message()).contains("Not found next to this config, so not scanned: modeling_x.");
+    });
+    java.nio.file.Files.writeString(dir.resolve("modeling_x.py"), "import torch\n");
+    RecordingScanContext present = RecordingScanContext.scan(new ConfigScanner(), config, ScanSettings.defaults());
+    assertThat(present.findings()).singleElement()
+        .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.LOW));
+  }
+
+  @Test
   void chatTemplatesGoThroughTheTemplateAnalyser() {
     assertThat(scan("tokenizer_config_clean.json").findings()).isEmpty();
     RecordingScanContext ctx = scan("tokenizer_config_ssti.json");

@@ -112,6 +112,18 @@ class PythonSourceScannerTest {
   }
 
   @Test
+  void customClassesInAnnotationsAreReportedButPyTorchsOwnAreNot() {
+    String ts =
+        "class M(Module):\n"
+            + "  packed : __torch__.torch.classes.quantized.LinearPackedParamsBase\n"
+            + "  ctx : __torch__.torch.classes.vendor_ns.Secret\n"
+            + "  def forward(self: __torch__.M, x: Tensor) -> Tensor:\n"
+            + "    return ops.quantized.linear(x, self.packed, 1.0, 0)\n";
+    assertThat(names(scan(ts, "a/code/__torch__.py")))
+        .containsExactly("__torch__.torch.classes.vendor_ns.Secret");
+  }
+
+  @Test
   void torchSaveIsOrdinaryInAModellingFileButNotInTorchScript() {
     String src = "import torch\ntorch.save(model.state_dict(), 'x.pt')\nstate = torch.load('x.pt')\n";
     assertThat(scan(src, "modeling_x.py").findings()).isEmpty();
