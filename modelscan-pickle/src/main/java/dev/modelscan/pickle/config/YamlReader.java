@@ -286,9 +286,14 @@ final class YamlReader {
         pos++;
         continue;
       }
+      if (c == ']' || c == '}') {
+        // The other collection's closing bracket: PyYAML rejects it, and reading on would never consume it.
+        throw malformed("a '" + c + "' that closes no '" + (c == ']' ? '[' : '{') + "'");
+      }
       if (c == '?' && blankAfter(pos + 1)) {
         throw unsupported(pos, "an explicit mapping key ('? ')");
       }
+      int entryStart = pos;
       List<ConfigNode> one = new ArrayList<>(1);
       flowValue(one::add);
       skipFlowSpace();
@@ -323,6 +328,10 @@ final class YamlReader {
         } else {
           q.items.add(one.get(0));
         }
+      }
+      if (pos == entryStart) {
+        // Every entry consumes something; a form this reader does not expect must end the read, not loop.
+        throw malformed("an unreadable flow collection entry");
       }
     }
     depth--;

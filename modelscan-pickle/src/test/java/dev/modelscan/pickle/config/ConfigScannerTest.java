@@ -166,6 +166,16 @@ class ConfigScannerTest {
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
   }
 
+  /** Found by the robustness suite: a '}' closing a '[' made the flow reader loop, adding null items until OOM. */
+  @Test
+  void mismatchedFlowBracketIsMalformedNotALoop() {
+    RecordingScanContext ctx =
+        scanText("trainer:\n  callbacks: [y\"_target_\": \"os.system\", _args_: [echo pwned]}]\n", "m.yaml");
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("MODELSCAN-MALFORMED");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(scanText("a: {b: 1]\n", "m.yaml").status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
   @Test
   void explicitKeysAreUnsupportedSoPartialNotClean() {
     RecordingScanContext ctx = scanText("? _target_\n: os.system\n", "k.yaml");
