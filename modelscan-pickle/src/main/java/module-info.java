@@ -1,5 +1,7 @@
 /**
- * Pickle scanners: raw and stacked pickles, PyTorch legacy checkpoints, joblib dumps and NumPy arrays.
+ * Pickle scanners: raw and stacked pickles, PyTorch legacy checkpoints, joblib dumps and NumPy arrays; and the
+ * scanners of what names Python callables the same way: Python source and TorchScript code, Hydra/OmegaConf and
+ * Hugging Face configs.
  *
  * <p>Exports nothing: the scanners are reached only through {@code ScannerRegistry} in {@code dev.modelscan.core},
  * which finds them by the {@code provides} clause below (on the class path, {@code @AutoService} writes the matching
@@ -9,10 +11,14 @@
  */
 module dev.modelscan.pickle {
   requires dev.modelscan.api;
+  requires dev.modelscan.jinja;
+  requires com.fasterxml.jackson.core;
   // @AutoService has CLASS retention: needed to compile, never at run time.
   requires static com.google.auto.service;
 
   provides dev.modelscan.api.spi.ModelScanner with
       dev.modelscan.pickle.PickleScanner,
-      dev.modelscan.pickle.NumpyScanner;
+      dev.modelscan.pickle.NumpyScanner,
+      dev.modelscan.pickle.python.PythonSourceScanner,
+      dev.modelscan.pickle.config.ConfigScanner;
 }

@@ -92,7 +92,10 @@ public final class ExecutableScanner implements ModelScanner {
         i++;
       }
       if (i < n && head.headByte(i) == '/') {
-        return Recognition.of("shebang-script", Recognition.STRONG);
+        // A .py file with a #! line is Python source first: the source scanner (modelscan-pickle) claims it above
+        // PROBABLE and analyses what it calls. Without that scanner on the class path this claim still wins over text.
+        return Recognition.of(
+            "shebang-script", head.extension().equals("py") ? Recognition.PROBABLE : Recognition.STRONG);
       }
     }
     return Recognition.none();

@@ -45,7 +45,9 @@ public final class TarScanner implements ModelScanner {
           ArchiveSupport.VERSION,
           "tar archives (v7, ustar, pax, GNU), including PyTorch's legacy tar checkpoints, member by member",
           List.of("tar"),
-          List.of("tar", "nemo"));
+          // torch.load reads a tar as PyTorch's legacy format (torch/serialization.py _legacy_load opens any file that
+          // is not a zip with tarfile first), so a tar named .pt/.pth is a checkpoint of that format, not a disguise.
+          List.of("tar", "nemo", "pt", "pth"));
 
   private static final int BLOCK = 512;
 
@@ -159,6 +161,7 @@ public final class TarScanner implements ModelScanner {
     String longName = null;
     String longLink = null;
     Set<String> names = new HashSet<>();
+    long[] lastZipMember = null;
     long pos = 0;
     boolean ended = false;
     while (pos + BLOCK <= size) {
@@ -279,6 +282,9 @@ public final class TarScanner implements ModelScanner {
       }
       if (available > 0 && type != 'V') {
         byte[] peek = src.readBytes(dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
+        if (Bytes.at(peek, 0, 'P', 'K', 3, 4)) {
+          lastZipMember = new long[] {dataStart, available};
+        }
         ArchiveSupport.checkScriptName(ctx, name, peek, pos);
         ctx.scanMember(name, src.slice(dataStart, available), MemberKind.CONTENT);
       }
@@ -292,6 +298,11 @@ public final class TarScanner implements ModelScanner {
     if (names.contains("pickle") && names.contains("storages") && names.contains("tensors")) {
       ctx.refineFormat("pytorch-legacy-tar");
     }
+    if (lastZipMember != null && zipEndRecordInside(src, lastZipMember[0], lastZipMember[1])) {
+      // A NeMo checkpoint ends with a torch.save zip: the zip's end record in the tar's tail is that member's own
+      // structure (scanned as the member), not a second reading of the container.
+      ctx.declareEmbedded("zip");
+    }
     if (!ended && pos < size) {
       structure(ctx, pos, "the archive ends inside a header");
       ctx.markPartial("tar archive truncated inside a header");
@@ -303,6 +314,88 @@ public final class TarScanner implements ModelScanner {
         hidden(ctx, src, firstNonZero, size - firstNonZero, "after the end-of-archive marker");
       }
     }
+  }
+
+  /**
+   * Whether the zip end record that the zip scanner would find in the content's tail lies inside the member at
+   * {@code [dataStart, dataStart + length)}, its comment included.
+   */
+  private static boolean zipEndRecordInside(ByteSource src, long dataStart, long length) throws IOException {
+    long size = src.size();
+    int tailLength = (int) Math.min(size, ContentHead.TAIL_SIZE);
+    long tailStart = size - tailLength;
+    int at = ZipScanner.findEndRecord(java.nio.ByteBuffer.wrap(src.readBytes(tailStart, tailLength)), tailStart);
+    if (at < 0) {
+      return false;
+    }
+    long eocd = tailStart + at;
+    return eocd >= dataStart && eocd + 22 <= dataStart + length;
+  }
+
+  /**
+   * Whether the byte range {@code [from, to)} lies inside the data of one regular member of the tar archive that
+   * starts at offset 0 of {@code src}: the zip scanner asks this to tell a zip that is a member (a NeMo checkpoint's
+   * {@code model_weights.ckpt}) from a zip laid over the tar. Walks the headers only, bounded by the member budget
+   * and the deadline; any doubt (a bad checksum, a truncated header) answers false.
+   */
+  static boolean memberEncloses(ScanContext ctx, ByteSource src, long from, long to) throws IOException {
+    long size = src.size();
+    if (size < BLOCK) {
+      return false;
+    }
+    Map<String, String> globalPax = new HashMap<>();
+    Map<String, String> pax = null;
+    long pos = 0;
+    int members = 0;
+    int max = ctx.limits().maxArchiveMembers();
+    while (pos + BLOCK <= size && pos <= from && members++ <= max) {
+      ctx.checkDeadline();
+      byte[] h = src.readBytes(pos, BLOCK);
+      if (allZero(h) || !checksumValid(h)) {
+        return false;
+      }
+      if (pos == 0 && !Bytes.at(h, 257, 'u', 's', 't', 'a', 'r')) {
+        // Only a ustar-magic tar is claimed above the zip (CERTAIN against STRONG), so only then is it certain that
+        // the tar reading runs and scans the member; a v7 tar loses to the zip claim, whose reading must then stay.
+        return false;
+      }
+      long memberSize = parseNumber(h, 124, 12);
+      Map<String, String> merged = new HashMap<>(globalPax);
+      if (pax != null) {
+        merged.putAll(pax);
+      }
+      if (merged.containsKey("size")) {
+        memberSize = parseDecimal(merged.get("size"));
+      }
+      if (memberSize < 0) {
+        return false;
+      }
+      int type = h[156] & 0xFF;
+      long dataStart = pos + BLOCK;
+      long next = dataStart + roundUp(memberSize);
+      if (next < 0) {
+        return false;
+      }
+      if (type == 'x' || type == 'g') {
+        if (memberSize > Math.min(MAX_META_BYTES, ctx.limits().maxStringBytes()) || dataStart + memberSize > size) {
+          return false;
+        }
+        Map<String, String> parsed = parsePax(src.readBytes(dataStart, (int) memberSize));
+        if (type == 'x') {
+          pax = parsed;
+        } else {
+          globalPax.putAll(parsed);
+        }
+      } else if (type != 'L' && type != 'K') {
+        pax = null;
+        boolean regular = type == '0' || type == 0 || type == '7';
+        if (regular && from >= dataStart && to <= Math.min(size, dataStart + memberSize)) {
+          return true;
+        }
+      }
+      pos = next;
+    }
+    return false;
   }
 
   private static String headerName(byte[] h) {

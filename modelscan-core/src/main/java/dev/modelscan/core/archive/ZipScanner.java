@@ -164,7 +164,7 @@ public final class ZipScanner implements ModelScanner {
    * Finds the last plausible end record in a buffer without copying it: recognize() runs on every member of every
    * archive (200 tensor storages of a checkpoint), so it looks for the 'P' of the signature first.
    */
-  private static int findEndRecord(ByteBuffer tail, long tailStart) {
+  static int findEndRecord(ByteBuffer tail, long tailStart) {
     int limit = tail.limit();
     int i = limit - EOCD_SIZE;
     while (i >= 0) {
@@ -239,6 +239,13 @@ public final class ZipScanner implements ModelScanner {
       Layout layout = readLayout(tail, eocdIndex, eocdPos);
       if (layout == null) {
         walkWithoutDirectory();
+        return;
+      }
+      long zipEnd = eocdPos + EOCD_SIZE + Bytes.u16(tail, eocdIndex + 20);
+      if (layout.shift > 0 && TarScanner.memberEncloses(ctx, src, layout.shift, zipEnd)) {
+        // The whole zip is the data of one member of a tar that starts this content (a NeMo checkpoint's
+        // model_weights.ckpt): the tar reading scans it as that member. Its own structure is not a polyglot of the
+        // container, and the tar headers before it are not prepended data.
         return;
       }
       boolean complete = readCentral(layout);
@@ -883,7 +890,9 @@ public final class ZipScanner implements ModelScanner {
         byte[] head = window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
         MemberKind kind = kindOf(r, head);
         checkTorchScriptAwareName(r, head);
-        if (r.compressedSize != r.size) {
+        // An encrypted member's data starts with the encryption header (12 bytes for PKWARE encryption, salt and
+        // verifier for AES), so its compressed size exceeds its size by design: not a length disagreement.
+        if (r.compressedSize != r.size && !r.encrypted()) {
           ctx.report(
               ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
                   .offset(r.localHeaderOffset)
@@ -902,6 +911,12 @@ public final class ZipScanner implements ModelScanner {
         if (kind == MemberKind.CONTENT && available == r.compressedSize && available <= STORED_CRC_LIMIT) {
           checkCrc(r, crcOf(slice), available);
         }
+        return;
+      }
+      if (r.method == 99 && r.encrypted()) {
+        // WinZip AES: method 99 is the encryption wrapper (the real method is in the 0x9901 extra field), reported
+        // once as encryption, not again as an unknown compression method.
+        ctx.markPartial("member '" + r.name + "' is AES-encrypted; its content cannot be read without the password");
         return;
       }
       GuardedInputStream.Opener opener = decoder(r, available);
@@ -930,9 +945,21 @@ public final class ZipScanner implements ModelScanner {
       } finally {
         guard.release();
       }
+      if (r.encrypted() && guard.failure() != null && !isMemoryLimit(guard.failure())) {
+        // PKWARE-encrypted data is ciphertext to the decoder: failing on it is what encryption means, not corruption
+        // (the encryption itself was reported once by dispatchFrom).
+        ctx.markPartial(
+            "member '" + r.name + "' is encrypted: it could not be decompressed without the password");
+        return;
+      }
       if (!guard.reportFailure(ctx, "member '" + r.name + "'", r.localHeaderOffset) && guard.reachedEnd()) {
         checkCrc(r, crc.getValue(), guard.count());
       }
+    }
+
+    private static boolean isMemoryLimit(Exception e) {
+      return e instanceof org.tukaani.xz.MemoryLimitException
+          || e instanceof org.apache.commons.compress.MemoryLimitException;
     }
 
     /** Script names are findings, except TorchScript source in the archive's code directory. */
@@ -1024,6 +1051,14 @@ public final class ZipScanner implements ModelScanner {
     }
 
     private void checkCrc(ZipRecord r, long actual, long length) {
+      if (r.encrypted()) {
+        // The CRC covers the plaintext. Matching bytes mean the flag is a decoy over plaintext (scanned as such);
+        // otherwise the bytes are ciphertext, which nothing could read: partial, not a bad CRC or a wrong size.
+        if (actual != r.crc) {
+          ctx.markPartial("member '" + r.name + "' is encrypted: its bytes are ciphertext and were not analysed");
+        }
+        return;
+      }
       if (actual != r.crc) {
         ctx.report(
             ctx.finding(ArchiveRules.ZIP_BAD_CRC)

@@ -239,6 +239,46 @@ class ContainerEndToEndTest {
     }
   }
 
+  /**
+   * A NeMo-style tar whose last member is a torch.save zip (make_false_alarm_fixtures.py): the inner zip's end record
+   * lies in the tar's tail, but it is the member's own structure, scanned as the member; neither a polyglot nor data
+   * prepended to a zip.
+   */
+  @Test
+  void tarWhoseLastMemberIsAZipIsNotAPolyglot() {
+    FileResult r = engine().scanBytes(bytes("tar/nemo_checkpoint.nemo"), "nemo_checkpoint.nemo");
+    assertThat(r.findings()).as(r.toString()).isEmpty();
+    assertThat(r.members())
+        .anySatisfy(m -> {
+          assertThat(m.entry()).isEqualTo("./model_weights.ckpt");
+          assertThat(m.format()).isEqualTo("pytorch-zip");
+        });
+    assertThat(r.members()).noneSatisfy(m -> assertThat(m.entry()).startsWith("[prepended-data]"));
+  }
+
+  @Test
+  void zipAppendedAfterTheTarIsStillAPolyglot() throws IOException {
+    byte[] tar = bytes("tar/nemo_checkpoint.nemo");
+    byte[] appended = concat(tar, zip("a.bin", "hello".getBytes(StandardCharsets.US_ASCII), false));
+    FileResult r = engine().scanBytes(appended, "x.nemo");
+    assertThat(r.findings()).extracting(Finding::ruleId).contains("MODELSCAN-POLYGLOT", "ARCHIVE-HIDDEN-DATA");
+  }
+
+  @Test
+  void legacyPytorchTarNamedPtIsNotANameMismatch() {
+    FileResult r = engine().scanBytes(bytes("tar/legacy_torch_tar.pt"), "legacy_torch_tar.pt");
+    assertThat(r.format()).isEqualTo("pytorch-legacy-tar");
+    assertThat(r.findings()).extracting(Finding::ruleId).doesNotContain("MODELSCAN-FORMAT-MISMATCH");
+    assertThat(r.members()).extracting(MemberResult::entry)
+        .containsExactly("sys_info", "pickle", "tensors", "storages");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
     for (int i = 0; i + needle.length <= haystack.length; i++) {

@@ -31,7 +31,7 @@ class ModularLaunchTest {
   private static final Set<String> BUILT_IN_SCANNERS =
       Set.of(
           "text", "zip", "tar", "7z", "compressed-stream", "executable",
-          "pickle", "numpy",
+          "pickle", "numpy", "python-source", "config",
           "safetensors", "safetensors-index",
           "hdf5", "keras-config",
           "onnx",

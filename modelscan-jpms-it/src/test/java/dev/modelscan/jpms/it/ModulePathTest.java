@@ -42,7 +42,7 @@ class ModulePathTest {
           "dev.modelscan.core",
           Set.of("text", "zip", "tar", "7z", "compressed-stream", "executable"),
           "dev.modelscan.pickle",
-          Set.of("pickle", "numpy"),
+          Set.of("pickle", "numpy", "python-source", "config"),
           "dev.modelscan.safetensors",
           Set.of("safetensors", "safetensors-index"),
           "dev.modelscan.h5",

@@ -13,6 +13,8 @@ final class FuzzTargets {
       Map.ofEntries(
           Map.entry("pickle", "PickleFuzzTest#pickle"),
           Map.entry("numpy", "PickleFuzzTest#numpy"),
+          Map.entry("python-source", "PickleFuzzTest#pythonSource"),
+          Map.entry("config", "PickleFuzzTest#configYaml"),
           Map.entry("zip", "ArchiveFuzzTest#zip"),
           Map.entry("tar", "ArchiveFuzzTest#tar"),
           Map.entry("7z", "ArchiveFuzzTest#sevenZip"),

@@ -1,0 +1,24 @@
+package dev.modelscan.pickle.config;
+
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.testkit.ScannerContractTest;
+import java.util.List;
+
+/** The scanner contract (hostile mutations, limits, threads) on JSON and YAML config fixtures. */
+class ConfigScannerContractTest extends ScannerContractTest {
+
+  @Override
+  protected ModelScanner scanner() {
+    return new ConfigScanner();
+  }
+
+  @Override
+  protected List<Sample> samples() {
+    return List.of(
+        Sample.benign("tokenizer_config.json", ConfigScannerTest.fixture("tokenizer_config_clean.json")),
+        Sample.hostile("hydra_targets.yaml", ConfigScannerTest.fixture("hydra_targets.yaml")),
+        Sample.hostile("pyyaml_apply.yaml", ConfigScannerTest.fixture("pyyaml_apply.yaml")),
+        Sample.hostile("tokenizer_config.json", ConfigScannerTest.fixture("tokenizer_config_ssti.json")),
+        Sample.hostile("config.json", ConfigScannerTest.fixture("config.json")));
+  }
+}
