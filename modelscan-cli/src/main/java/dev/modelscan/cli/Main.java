@@ -21,7 +21,15 @@ public final class Main {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int code;
+    try {
+      code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    } catch (Throwable e) {
+      // Nothing may leave main as an exception: the JVM would exit 1, which reads as "findings".
+      System.err.println("modelscan: " + e);
+      code = ScanCommand.EXIT_SCAN_ERROR;
+    }
+    System.exit(code);
   }
 
   /**
@@ -48,6 +56,24 @@ public final class Main {
           c.getErr().println("modelscan: " + ex);
           return ScanCommand.EXIT_SCAN_ERROR;
         });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Files whose scans run out of memory are failed one by one; this is the whole process running out (while
+      // collecting inputs or writing the report). Uncaught it would end the JVM with exit 1, which reads as "findings
+      // found", and with no word on what happened.
+      err.println(
+          "modelscan: out of memory ("
+              + e.getMessage()
+              + "); the scan did not finish and no verdict was reached. Give Java more heap, for example"
+              + " MODELSCAN_JAVA_OPTS=-Xmx4g, or scan fewer files at once (-j).");
+      err.flush();
+      return ScanCommand.EXIT_SCAN_ERROR;
+    } catch (Error e) {
+      // Picocli hands only exceptions to the execution exception handler; an Error gets here, and is a broken scan.
+      err.println("modelscan: the scan broke down (" + e + "); no verdict was reached.");
+      err.flush();
+      return ScanCommand.EXIT_SCAN_ERROR;
+    }
   }
 }

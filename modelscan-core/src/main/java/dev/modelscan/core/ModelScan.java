@@ -507,6 +507,11 @@ public final class ModelScan {
         return streamTooLarge(in.display);
       }
       ByteSource source = spool.source();
+      if (source.size() == 0 && in.kind == InputFiles.Kind.PIPE && end == InputFiles.StreamEnd.COMPLETE) {
+        // A pipe that ends at once is what a failed producer leaves (cat of a missing file): no model was handed
+        // over, so there is nothing to call clean.
+        return new FileResult(in.display, 0, "empty", ScanStatus.SKIPPED, EMPTY_PIPE, List.of(), List.of());
+      }
       FileResult r = engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.empty());
       if (end == InputFiles.StreamEnd.DEADLINE) {
         // What arrived before the deadline was analysed; the rest never came in time and could hold anything.
@@ -535,6 +540,9 @@ public final class ModelScan {
       return failed(in.display, -1, "could not read " + InputFiles.describe(in.kind) + ": " + e.getMessage());
     }
   }
+
+  /** The status reason of a pipe that ended without a byte. */
+  private static final String EMPTY_PIPE = "the pipe ended without a byte: no model was handed over";
 
   /** The most bytes read from a stream: it has no size to check first, and may never end. */
   private long streamBound() {
