@@ -111,6 +111,15 @@ public final class ModelScan {
    * dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}; the listener has seen it finish as skipped, because which
    * input declares which is known only once both are scanned.
    *
+   * <p>A path named directly that is not a regular file is never taken as empty: a pipe or FIFO ({@code /dev/stdin},
+   * {@code /dev/fd/63}, a {@code mkfifo}) is read as a stream, bounded by {@link ScanSettings#maxFileSize()}, {@link
+   * dev.modelscan.api.ScanLimits#maxMemberBytes()} and the file's deadline, after waiting at most two seconds for a
+   * FIFO to get a writer ({@link ScanStatus#FAILED} if none comes; {@link ScanStatus#SKIPPED} if it ends without a
+   * byte); a kernel file that reports size 0 ({@code /proc/...}) is read as a stream too; a device or socket is
+   * {@link ScanStatus#FAILED} without being opened. A regular file whose size or modification time changes while it
+   * is scanned is {@link ScanStatus#PARTIAL} with a {@link dev.modelscan.api.StandardRules#INPUT_CHANGED} finding.
+   * Whatever one file's scan throws, errors included, fails that file only.
+   *
    * @param paths files and directories
    * @return the report
    */
@@ -143,10 +152,11 @@ public final class ModelScan {
   }
 
   /**
-   * Scans one file (not a directory).
+   * Scans one file (not a directory). Pipes, FIFOs, kernel files, devices and sockets are handled as in {@link
+   * #scan(Collection)}.
    *
    * @param file the file
-   * @return its result; {@link ScanStatus#FAILED} when it cannot be read
+   * @return its result; {@link ScanStatus#FAILED} when it cannot be read or its scan broke down
    */
   public FileResult scanFile(Path file) {
     Objects.requireNonNull(file, "file");
