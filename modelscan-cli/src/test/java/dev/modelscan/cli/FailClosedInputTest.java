@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14 items 1 and 3 through the command: standard input, pipes, FIFOs, devices and kernel files are read or
  * refused, never "clean" unread, never a hang; JVM errors end with a status and exit 2, never exit 1 with no report.
  */
-@Timeout(120)
+// A separate thread: a FIFO open blocks in native code, which no interrupt ends; the test must fail, not hang.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FailClosedInputTest {
 
   private static final Path EVIL = Path.of("..", "samples", "malicious", "os_system.pkl");

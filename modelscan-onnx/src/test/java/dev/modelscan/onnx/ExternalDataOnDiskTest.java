@@ -53,7 +53,7 @@ class ExternalDataOnDiskTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void externalDataThatIsAFifoIsAFindingAndIsNeverOpened(@TempDir Path tmp) throws Exception {
     // Issue 14 item 6: a FIFO passed in silence (only regular files were checked); the loader blocks on it.
     Process p = new ProcessBuilder("mkfifo", tmp.resolve("weights.bin").toString()).start();

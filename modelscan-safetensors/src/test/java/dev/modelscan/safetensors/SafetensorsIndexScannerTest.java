@@ -232,7 +232,7 @@ class SafetensorsIndexScannerTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Timeout(60)
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
   void aShardThatIsAFifoIsAFindingAndIsNeverOpened(@TempDir Path dir) throws Exception {
     // Issue 14 item 6: a FIFO shard was passed over in silence, and opening it would block the scan for ever.
     Path index = copyDir("sharded", dir);

@@ -42,7 +42,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * "Read" is checked from outside the engine: the stream was consumed to its end, the reported size is the content's
  * length. And the same bytes get the same verdict whatever carries them.
  */
-@Timeout(120)
+// A separate thread: a FIFO open blocks in native code, which no interrupt ends; the test must fail, not hang.
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class InputKindPropertyTest {
 
   /** Every kind of input the facade can be handed. */
