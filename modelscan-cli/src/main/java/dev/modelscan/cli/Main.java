@@ -21,15 +21,7 @@ public final class Main {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
-    int code;
-    try {
-      code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-    } catch (Throwable e) {
-      // Nothing may leave main as an exception: the JVM would exit 1, which reads as "findings".
-      System.err.println("modelscan: " + e);
-      code = ScanCommand.EXIT_SCAN_ERROR;
-    }
-    System.exit(code);
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /**
@@ -58,21 +50,16 @@ public final class Main {
         });
     try {
       return cl.execute(args);
-    } catch (OutOfMemoryError e) {
-      // Files whose scans run out of memory are failed one by one; this is the whole process running out (while
-      // collecting inputs or writing the report). Uncaught it would end the JVM with exit 1, which reads as "findings
-      // found", and with no word on what happened.
-      err.println(
-          "modelscan: out of memory ("
-              + e.getMessage()
-              + "); the scan did not finish and no verdict was reached. Give Java more heap, for example"
-              + " MODELSCAN_JAVA_OPTS=-Xmx4g, or scan fewer files at once (-j).");
-      err.flush();
-      return ScanCommand.EXIT_SCAN_ERROR;
-    } catch (Error e) {
-      // Picocli hands only exceptions to the execution exception handler; an Error gets here, and is a broken scan.
-      err.println("modelscan: the scan broke down (" + e + "); no verdict was reached.");
-      err.flush();
+    } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
+      // picocli hands errors through. Left alone, the JVM would exit 1, which reads as "findings": an out-of-memory of
+      // the whole process is "not fully scanned" (2), with a message that says how to give it room.
+      try {
+        err.println("modelscan: the scan ran out of resources (" + e + "); nothing is known to be clean."
+            + (e instanceof OutOfMemoryError ? " Give the JVM more heap (MODELSCAN_JAVA_OPTS=-Xmx...)." : ""));
+        err.flush();
+      } catch (Throwable ignored) {
+        // even the message may not fit; the exit code still says it
+      }
       return ScanCommand.EXIT_SCAN_ERROR;
     }
   }

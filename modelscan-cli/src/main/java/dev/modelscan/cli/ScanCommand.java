@@ -180,18 +180,6 @@ final class ScanCommand implements Callable<Integer> {
     if (paths.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "Missing required parameter: PATH");
     }
-    List<Path> files = new ArrayList<>();
-    boolean stdin = false;
-    for (Path p : paths) {
-      if (p.toString().equals(STDIN_ARGUMENT)) {
-        if (stdin) {
-          throw new CommandLine.ParameterException(cl, "standard input (-) can be given only once");
-        }
-        stdin = true;
-      } else {
-        files.add(p);
-      }
-    }
     ScanSettings settings;
     try {
       settings = settings();
@@ -212,8 +200,7 @@ final class ScanCommand implements Callable<Integer> {
       progressLine = new ProgressLine(cl.getErr());
       builder.listener(progressLine);
     }
-    ModelScan scan = builder.build();
-    ScanReport report = stdin ? scanWithStdin(scan, settings, files) : scan.scan(files);
+    ScanReport report = scanPaths(cl, builder.build(), settings);
     if (progressLine != null) {
       progressLine.clear();
     }
@@ -230,6 +217,23 @@ final class ScanCommand implements Callable<Integer> {
       out.flush();
     }
     return report.verdict().exitCode();
+  }
+
+  /** Scans the paths, and standard input where one of them is {@value #STDIN_ARGUMENT}. */
+  private ScanReport scanPaths(CommandLine cl, ModelScan scan, ScanSettings settings) {
+    List<Path> files = new ArrayList<>();
+    boolean stdin = false;
+    for (Path p : paths) {
+      if (p.toString().equals(STDIN_ARGUMENT)) {
+        if (stdin) {
+          throw new CommandLine.ParameterException(cl, "standard input (-) can be given only once");
+        }
+        stdin = true;
+      } else {
+        files.add(p);
+      }
+    }
+    return stdin ? scanWithStdin(scan, settings, files) : scan.scan(files);
   }
 
   /**
