@@ -291,8 +291,7 @@ public final class ModelScan {
       if (attrs.isSymbolicLink()) {
         found.add(new Input(f, f.toString(), -1, "symbolic link inside a scanned directory, not followed"));
       } else if (attrs.isRegularFile()) {
-        found.add(
-            new Input(f, f.toString(), attrs.size(), null, null, InputFiles.Kind.REGULAR, attrs.lastModifiedTime()));
+        found.add(new Input(f, f.toString(), attrs.size(), null));
       } else {
         // A FIFO or device would block or never end when opened; a model repository has no reason to hold one.
         found.add(new Input(f, f.toString(), -1, "not a regular file (pipe, socket or device), not opened"));
@@ -313,6 +312,14 @@ public final class ModelScan {
         found.add(new Input(dir, dir.toString(), -1, "could not walk the directory: " + e.getMessage()));
       }
       return FileVisitResult.CONTINUE;
+    }
+  }
+
+  private static long sizeOf(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return -1;
     }
   }
 
@@ -442,6 +449,12 @@ public final class ModelScan {
     if (in.size > settings.maxFileSize()) {
       return tooLarge(in.display, in.size);
     }
+    Input before = in;
+    if (in.modified == null) {
+      // Met in a walk, which keeps only the size: the modification time is taken now, before the file is opened.
+      InputFiles.Probe now = InputFiles.recheck(in.file);
+      before = new Input(in.file, in.display, in.size, null, null, in.kind, now.modified());
+    }
     FileResult r;
     long openedSize;
     try (ByteSource source = ByteSource.open(in.file)) {
@@ -452,7 +465,7 @@ public final class ModelScan {
     } catch (IOException e) {
       return failed(in.display, in.size, "could not read the file: " + e.getMessage());
     }
-    return checkUnchanged(in, openedSize, r);
+    return checkUnchanged(before, openedSize, r);
   }
 
   /**
