@@ -120,6 +120,24 @@ final class InputFiles {
     }
   }
 
+  /**
+   * What a path that was collected as a regular file is just before it is opened: {@link Kind#REGULAR} with its size
+   * and modification time when it still is a regular file that is not empty, else what {@link #probe} says (an empty
+   * file may be a kernel file, and a path may have been replaced by a FIFO since it was listed). Costs one stat for
+   * the common case.
+   */
+  static Probe beforeOpen(Path p) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+      if (a.isRegularFile() && a.size() > 0) {
+        return new Probe(Kind.REGULAR, a.size(), a.lastModifiedTime(), null);
+      }
+    } catch (IOException | RuntimeException e) {
+      return new Probe(Kind.MISSING, -1, null, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    return probe(p);
+  }
+
   /** The size and modification time of a regular file now, to compare with those taken before its scan. */
   static Probe recheck(Path p) {
     try {

@@ -443,18 +443,33 @@ public final class ModelScan {
       return new FileResult(
           in.display, in.size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, in.skipReason, List.of(), List.of());
     }
-    if (in.kind == InputFiles.Kind.PIPE || in.kind == InputFiles.Kind.KERNEL_FILE) {
-      return scanSpecial(in);
+    Input at = in;
+    if (in.kind == InputFiles.Kind.REGULAR) {
+      // Looked at again just before opening, whatever collected the path: it may have been replaced since (by a FIFO,
+      // which would block the open), and a walk keeps only the size, so the modification time is taken here.
+      InputFiles.Probe now = InputFiles.beforeOpen(in.file);
+      at = new Input(in.file, in.display, in.size, null, null, now.kind(),
+          in.modified != null ? in.modified : now.modified());
+      if (now.kind() == InputFiles.Kind.MISSING) {
+        return failed(in.display, in.size, "could not read the file: " + now.problem());
+      }
+    }
+    switch (at.kind) {
+      case PIPE:
+      case KERNEL_FILE:
+        return scanSpecial(at);
+      case DEVICE:
+      case SOCKET:
+      case OTHER:
+        return failed(in.display, -1,
+            InputFiles.describe(at.kind) + ", not a regular file: not opened, nothing was read");
+      default:
+        break;
     }
     if (in.size > settings.maxFileSize()) {
       return tooLarge(in.display, in.size);
     }
-    Input before = in;
-    if (in.modified == null) {
-      // Met in a walk, which keeps only the size: the modification time is taken now, before the file is opened.
-      InputFiles.Probe now = InputFiles.recheck(in.file);
-      before = new Input(in.file, in.display, in.size, null, null, in.kind, now.modified());
-    }
+    Input before = at;
     FileResult r;
     long openedSize;
     try (ByteSource source = ByteSource.open(in.file)) {

@@ -204,4 +204,37 @@ class NonRegularInputTest {
     assertThat(r.status()).isEqualTo(ScanStatus.FAILED);
     assertThat(r.statusReason()).contains("FIFO");
   }
+
+  @Test
+  void aFileReplacedByAFifoAfterTheWalkListedItDoesNotBlockTheScan() throws Exception {
+    // The walk saw a regular file; by the time the file is opened it is a FIFO (an attacker racing the scan, or a
+    // tool that rewrites a model directory). Opening it as listed would block the scan for ever.
+    Path tree = Files.createDirectory(dir.resolve("tree"));
+    Path model = Files.write(tree.resolve("model.mark"), ascii("MARK"));
+    dev.modelscan.api.ScanListener swap =
+        new dev.modelscan.api.ScanListener() {
+          @Override
+          public void scanStarted(int files, long totalBytes) {
+            try {
+              Files.delete(model);
+              Process p = new ProcessBuilder("mkfifo", model.toString()).start();
+              assumeTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
+            } catch (IOException | InterruptedException e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        };
+    ScanReport report =
+        ModelScan.builder()
+            .registry(ScannerRegistry.builder().discover(false).add(new TestScanners.MarkerScanner()).build())
+            .listener(swap)
+            .parallelism(1)
+            .build()
+            .scan(tree);
+    assertThat(report.results()).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(ScanStatus.FAILED);
+      assertThat(r.statusReason()).contains("FIFO");
+    });
+    assertThat(report.verdict()).isNotEqualTo(Verdict.CLEAN);
+  }
 }
