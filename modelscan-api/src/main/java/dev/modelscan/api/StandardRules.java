@@ -70,5 +70,22 @@ public final class StandardRules {
           Severity.MEDIUM,
           ThreatType.DISGUISED_CONTENT);
 
+  /**
+   * The input file changed (size or modification time) while it was scanned; the result is partial.
+   *
+   * @since 0.1
+   */
+  public static final Rule INPUT_CHANGED =
+      new Rule(
+          "MODELSCAN-INPUT-CHANGED",
+          "File changed during the scan",
+          "The file's size or modification time changed while it was scanned, so the bytes analysed are not the"
+              + " bytes a loader reads now: a file still being written, or content swapped after the check (a"
+              + " time-of-check to time-of-use race).",
+          Severity.MEDIUM,
+          ThreatType.MALFORMED_CONTENT,
+          new Cwe(367, "Time-of-check Time-of-use (TOCTOU) Race Condition"),
+          OwaspMl.ML06_AI_SUPPLY_CHAIN);
+
   private StandardRules() {}
 }

@@ -170,7 +170,7 @@ final class DefaultScanContext implements ScanContext {
   }
 
   void crashed(Throwable e) {
-    String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    String what = ScanEngine.describe(e);
     fs.findings.add(
         finding(StandardRules.SCANNER_ERROR)
             .message("Scanner " + claim.scannerName() + " failed (" + what + "); the content was not fully analysed.")

@@ -132,6 +132,15 @@ public final class ModelScan {
    * dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}; the listener has seen it finish as skipped, because which
    * input declares which is known only once both are scanned.
    *
+   * <p>A path named directly that is not a regular file is never taken as empty: a pipe or FIFO ({@code /dev/stdin},
+   * {@code /dev/fd/63}, a {@code mkfifo}) is read as a stream, bounded by {@link ScanSettings#maxFileSize()}, {@link
+   * dev.modelscan.api.ScanLimits#maxMemberBytes()} and the file's deadline, after waiting at most two seconds for a
+   * FIFO to get a writer ({@link ScanStatus#FAILED} if none comes; {@link ScanStatus#SKIPPED} if it ends without a
+   * byte); a kernel file that reports size 0 ({@code /proc/...}) is read as a stream too; a device or socket is
+   * {@link ScanStatus#FAILED} without being opened. A regular file whose size or modification time changes while it
+   * is scanned is {@link ScanStatus#PARTIAL} with a {@link dev.modelscan.api.StandardRules#INPUT_CHANGED} finding.
+   * Whatever one file's scan throws, errors included, fails that file only.
+   *
    * @param paths files and directories
    * @return the report
    */
@@ -193,14 +202,15 @@ public final class ModelScan {
 
   /**
    * Scans one file (not a directory). A symbolic link is followed, and its {@link FileResult#target()} names the file
-   * read; a Hugging Face cache snapshot file gets its {@link FileResult#origin()}.
+   * read; a Hugging Face cache snapshot file gets its {@link FileResult#origin()}. Pipes, FIFOs, kernel files, devices
+   * and sockets are handled as in {@link #scan(Collection)}.
    *
    * @param file the file
-   * @return its result; {@link ScanStatus#FAILED} when it cannot be read
+   * @return its result; {@link ScanStatus#FAILED} when it cannot be read or its scan broke down
    */
   public FileResult scanFile(Path file) {
     Objects.requireNonNull(file, "file");
-    FileResult r = scanOne(new Input(file, file.toString(), sizeOf(file), null));
+    FileResult r = scanOne(direct(file));
     HubCache.Place place = HubCache.of(absolute(file));
     String origin = place == null || place.blob() ? "" : place.origin();
     String target = Files.isSymbolicLink(file) ? realPathText(file) : "";
@@ -216,7 +226,8 @@ public final class ModelScan {
    *
    * @param content the bytes; not copied, not to be changed during the scan
    * @param name the name to report and to use as a hint (a file name such as {@code "model.pt"})
-   * @return the result
+   * @return the result; {@link ScanStatus#FAILED} with a finding when the scan broke down (never an exception or
+   *     error thrown out of a scanner)
    */
   public FileResult scanBytes(byte[] content, String name) {
     Objects.requireNonNull(content, "content");
@@ -231,22 +242,23 @@ public final class ModelScan {
   }
 
   /**
-   * Scans content from a stream. The stream is read to its end (or to {@link ScanSettings#maxFileSize()}) into memory
-   * or a temporary file, then scanned; it is not closed.
+   * Scans content from a stream. The stream is read to its end into memory or a temporary file (deleted before this
+   * method returns), then scanned; it is not closed. At most {@link ScanSettings#maxFileSize()} and {@link
+   * dev.modelscan.api.ScanLimits#maxMemberBytes()} bytes are read, because a stream has no size to check first and
+   * may never end. Waiting for bytes is not bounded here: a caller whose stream can stall bounds it itself.
    *
    * @param content the stream
    * @param name the name to report and to use as a hint
-   * @return the result; {@link ScanStatus#SKIPPED} when the stream is longer than the maximum file size
+   * @return the result; {@link ScanStatus#SKIPPED} with a limit finding when the stream is longer than those bounds
    * @throws UncheckedIOException when the stream cannot be read
    */
   public FileResult scanStream(InputStream content, String name) {
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(name, "name");
     try (Spool spool = new Spool()) {
-      long max = settings.maxFileSize();
-      Spool.Stop stop = spool.fill(content, max, Long.MAX_VALUE, Long.MAX_VALUE);
+      Spool.Stop stop = spool.fill(content, streamBound(), Long.MAX_VALUE, Long.MAX_VALUE);
       if (stop != null) {
-        return tooLarge(name, -1);
+        return streamTooLarge(name);
       }
       ByteSource source = spool.source();
       notifyStarted(name, source.size());
@@ -258,13 +270,63 @@ public final class ModelScan {
     }
   }
 
-  private record Input(Path file, String display, long size, String skipReason, String failReason) {
+  /**
+   * One path to scan.
+   *
+   * @param kind what it is; decides how it is read
+   * @param modified the modification time seen before the scan (to notice a file changed while it is scanned), or
+   *     null when unknown
+   */
+  private record Input(
+      Path file,
+      String display,
+      long size,
+      String skipReason,
+      String failReason,
+      InputFiles.Kind kind,
+      java.nio.file.attribute.FileTime modified) {
     Input(Path file, String display, long size, String skipReason) {
-      this(file, display, size, skipReason, null);
+      this(file, display, size, skipReason, null, InputFiles.Kind.REGULAR, null);
     }
 
+    Input(Path file, String display, long size, String skipReason, String failReason) {
+      this(file, display, size, skipReason, failReason, InputFiles.Kind.REGULAR, null);
+    }
+  }
+
+  /**
+   * A path named directly (not met in a walk): what it is decides how it is read. Nothing that is not a regular file
+   * is opened by position, so nothing is reported empty and complete without a byte read.
+   */
+  private static Input direct(Path p) {
+    InputFiles.Probe probe = InputFiles.probe(p);
+    String display = p.toString();
+    switch (probe.kind()) {
+      case MISSING:
+        return new Input(p, display, -1, null, "could not read the file: " + probe.problem(), probe.kind(), null);
+      case DEVICE:
+      case SOCKET:
+      case OTHER:
+        // A device has no end (/dev/zero) or gives other bytes on every read (/dev/urandom, a terminal); opening one
+        // can block or act on hardware. None holds a model to vouch for.
+        return new Input(p, display, -1, null,
+            InputFiles.describe(probe.kind()) + ", not a regular file: not opened, nothing was read",
+            probe.kind(), null);
+      default:
+        return new Input(p, display, probe.size(), null, null, probe.kind(), probe.modified());
+    }
+
+    /**
+     * The input for a name found by the walk or named directly. What the file is (regular, pipe, kernel file,
+     * device) is decided here, once more, from the file itself: a path named on the command line may be a pipe to
+     * read as a stream, and a walked file may have been swapped for a FIFO since it was listed.
+     */
     static Input of(DirectoryWalk.Found f) {
-      return new Input(f.file(), f.display(), f.size(), f.skipReason(), f.failReason());
+      if (f.skipReason() != null || f.failReason() != null) {
+        return new Input(f.file(), f.display(), f.size(), f.skipReason(), f.failReason());
+      }
+      Input d = direct(f.file());
+      return new Input(f.file(), f.display(), d.size, d.skipReason, d.failReason, d.kind, d.modified);
     }
   }
 
@@ -472,7 +534,8 @@ public final class ModelScan {
       Thread.currentThread().interrupt();
       return failed(in.display, in.size, "interrupted");
     } catch (ExecutionException e) {
-      return failed(in.display, in.size, "scan failed: " + e.getCause());
+      // scanOne contains what a scan throws; only a failure around it (a listener's error) gets here.
+      return crashed(in.display, in.size, e.getCause());
     }
   }
 
@@ -482,7 +545,15 @@ public final class ModelScan {
 
   private FileResult scanOne(Input in, Collection<Path> companions) {
     notifyStarted(in.display, in.size);
-    FileResult r = scanOneQuietly(in, companions);
+    FileResult r;
+    try {
+      r = scanOneQuietly(in, companions);
+    } catch (Throwable e) {
+      // The engine contains what scanners throw; this is the last line for everything around them (a byte source, a
+      // spool, an Error from the platform such as InternalError from a mapped file truncated under us). One file's
+      // failure must not end the scan of the others, nor the report, nor leave the file looking clean.
+      r = crashed(in.display, in.size, e);
+    }
     notifyFinished(r);
     return r;
   }
@@ -491,7 +562,7 @@ public final class ModelScan {
   private void notifyStarted(String path, long size) {
     try {
       listener.fileStarted(path, size);
-    } catch (RuntimeException ignored) {
+    } catch (RuntimeException | LinkageError ignored) {
       // see above
     }
   }
@@ -499,7 +570,7 @@ public final class ModelScan {
   private void notifyFinished(FileResult r) {
     try {
       listener.fileFinished(r);
-    } catch (RuntimeException ignored) {
+    } catch (RuntimeException | LinkageError ignored) {
       // see above
     }
   }
@@ -512,17 +583,167 @@ public final class ModelScan {
       return new FileResult(
           in.display, in.size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, in.skipReason, List.of(), List.of());
     }
+    Input at = in;
+    if (in.kind == InputFiles.Kind.REGULAR) {
+      // Looked at again just before opening, whatever collected the path: it may have been replaced since (by a FIFO,
+      // which would block the open), and a walk keeps only the size, so the modification time is taken here.
+      InputFiles.Probe now = InputFiles.beforeOpen(in.file);
+      at = new Input(in.file, in.display, in.size, null, null, now.kind(),
+          in.modified != null ? in.modified : now.modified());
+      if (now.kind() == InputFiles.Kind.MISSING) {
+        return failed(in.display, in.size, "could not read the file: " + now.problem());
+      }
+    }
+    switch (at.kind) {
+      case PIPE:
+      case KERNEL_FILE:
+        return scanSpecial(at);
+      case DEVICE:
+      case SOCKET:
+      case OTHER:
+        return failed(in.display, -1,
+            InputFiles.describe(at.kind) + ", not a regular file: not opened, nothing was read");
+      default:
+        break;
+    }
     if (in.size > settings.maxFileSize()) {
       return tooLarge(in.display, in.size);
     }
+    Input before = at;
+    FileResult r;
+    long openedSize;
     try (ByteSource source = ByteSource.open(in.file)) {
+      openedSize = source.size();
       List<Path> declared = new ArrayList<>();
-      FileResult r = engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.of(in.file), declared);
+      r = engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.of(in.file), declared);
       companions.addAll(declared);
-      return r;
     } catch (IOException e) {
       return failed(in.display, in.size, "could not read the file: " + e.getMessage());
     }
+    return checkUnchanged(before, openedSize, r);
+  }
+
+  /**
+   * A file written while it is scanned (a download still arriving, a checkpoint being saved, an attacker swapping
+   * content after the check) was read partly old, partly new, or only in part: what a loader reads later is not what
+   * was judged. Its size and modification time after the scan are compared with those before it and at opening.
+   */
+  private FileResult checkUnchanged(Input in, long openedSize, FileResult r) {
+    InputFiles.Probe after = InputFiles.recheck(in.file);
+    List<String> changes = new ArrayList<>();
+    if (after.size() != openedSize || (in.size >= 0 && after.size() != in.size)) {
+      changes.add("its size went from " + (in.size >= 0 ? in.size : openedSize) + " to " + after.size() + " bytes");
+    }
+    if (in.modified != null && !in.modified.equals(after.modified())) {
+      changes.add("its modification time went from " + in.modified + " to " + after.modified());
+    }
+    if (after.problem() != null) {
+      changes.add("it could no longer be read (" + after.problem() + ")");
+    }
+    if (changes.isEmpty()) {
+      return r;
+    }
+    String reason = "the file changed while it was scanned: " + String.join(", ", changes);
+    List<Finding> findings = new ArrayList<>(r.findings());
+    findings.add(
+        Finding.builder(StandardRules.INPUT_CHANGED)
+            .location(new Location(in.display, "", -1))
+            .scanner("engine")
+            .message(
+                "The file changed while it was scanned ("
+                    + String.join(", ", changes)
+                    + "): what was analysed is not what a loader reads now. Scan it again once it is no longer"
+                    + " being written.")
+            .build());
+    return new FileResult(
+        r.path(),
+        r.size(),
+        r.format(),
+        r.status().worst(ScanStatus.PARTIAL),
+        ScanEngine.joinReasons(r.statusReason(), reason),
+        findings,
+        r.members());
+  }
+
+  /**
+   * A pipe, FIFO or kernel file named directly: read as a stream under the byte bounds and the file's deadline, then
+   * scanned like {@link #scanStream}. It has no neighbours to look at ({@link
+   * dev.modelscan.api.spi.ScanContext#inputFile()} is empty) and no size to trust.
+   */
+  private FileResult scanSpecial(Input in) {
+    long deadline = System.nanoTime() + settings.limits().scanTimeout().toNanos();
+    Duration wait =
+        InputFiles.FIFO_OPEN_WAIT.compareTo(settings.limits().scanTimeout()) < 0
+            ? InputFiles.FIFO_OPEN_WAIT
+            : settings.limits().scanTimeout();
+    try (Spool spool = new Spool()) {
+      InputFiles.StreamEnd end;
+      try (java.nio.channels.FileChannel ch = InputFiles.openForStream(in.file, in.kind, wait)) {
+        end = InputFiles.spool(ch, spool, streamBound(), deadline);
+      }
+      if (end == InputFiles.StreamEnd.TOO_LARGE) {
+        return streamTooLarge(in.display);
+      }
+      ByteSource source = spool.source();
+      if (source.size() == 0 && in.kind == InputFiles.Kind.PIPE && end == InputFiles.StreamEnd.COMPLETE) {
+        // A pipe that ends at once is what a failed producer leaves (cat of a missing file): no model was handed
+        // over, so there is nothing to call clean.
+        return new FileResult(in.display, 0, "empty", ScanStatus.SKIPPED, EMPTY_PIPE, List.of(), List.of());
+      }
+      FileResult r = engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.empty());
+      if (end == InputFiles.StreamEnd.DEADLINE) {
+        // What arrived before the deadline was analysed; the rest never came in time and could hold anything.
+        String reason =
+            "the stream had not ended by "
+                + dev.modelscan.api.LimitType.SCAN_TIMEOUT.settingName()
+                + " ("
+                + settings.limits().scanTimeout().toMillis()
+                + " ms); only its first "
+                + source.size()
+                + " bytes were analysed";
+        List<Finding> findings = new ArrayList<>(r.findings());
+        findings.add(
+            Finding.builder(StandardRules.LIMIT_REACHED)
+                .location(new Location(in.display, "", source.size()))
+                .scanner("engine")
+                .message("Not fully read: " + reason + ".")
+                .build());
+        r = new FileResult(r.path(), r.size(), r.format(), r.status().worst(ScanStatus.PARTIAL),
+            ScanEngine.joinReasons(r.statusReason(), reason), findings, r.members());
+      }
+      return r;
+    } catch (InputFiles.NoWriterException e) {
+      return failed(in.display, -1, e.getMessage());
+    } catch (IOException e) {
+      return failed(in.display, -1, "could not read " + InputFiles.describe(in.kind) + ": " + e.getMessage());
+    }
+  }
+
+  /** The status reason of a pipe that ended without a byte. */
+  private static final String EMPTY_PIPE = "the pipe ended without a byte: no model was handed over";
+
+  /** The most bytes read from a stream: it has no size to check first, and may never end. */
+  private long streamBound() {
+    return Math.min(settings.maxFileSize(), settings.limits().maxMemberBytes());
+  }
+
+  private FileResult streamTooLarge(String display) {
+    if (settings.maxFileSize() <= settings.limits().maxMemberBytes()) {
+      return tooLarge(display, -1);
+    }
+    String reason =
+        "the stream is longer than "
+            + LimitType.MEMBER_BYTES.settingName()
+            + " ("
+            + settings.limits().maxMemberBytes()
+            + " bytes), the most read from a stream";
+    Finding f =
+        Finding.builder(StandardRules.LIMIT_REACHED)
+            .location(new Location(display, "", -1))
+            .scanner("engine")
+            .message("Not scanned: " + reason + ".")
+            .build();
+    return new FileResult(display, -1, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, reason, List.of(f), List.of());
   }
 
   private FileResult tooLarge(String display, long size) {
@@ -536,6 +757,18 @@ public final class ModelScan {
             .build();
     return new FileResult(
         display, size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, reason, List.of(f), List.of());
+  }
+
+  private static FileResult crashed(String display, long size, Throwable e) {
+    String what = ScanEngine.describe(e);
+    Finding f =
+        Finding.builder(StandardRules.SCANNER_ERROR)
+            .location(new Location(display, "", -1))
+            .scanner("engine")
+            .message("The scan of this file failed (" + what + "); it was not analysed.")
+            .build();
+    return new FileResult(
+        display, size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, List.of(f), List.of());
   }
 
   private static FileResult failed(String display, long size, String reason) {

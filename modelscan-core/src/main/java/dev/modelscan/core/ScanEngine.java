@@ -78,11 +78,12 @@ final class ScanEngine {
       // Only the deadline can escape dispatch; what was found before it stays in the result.
       fs.findings.add(limitFinding(fs, "", e, -1));
       o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
-    } catch (RuntimeException | StackOverflowError e) {
+    } catch (Throwable e) {
       // Scanner failures are contained per content in run(); anything that still gets here is a failure of the
-      // engine or of a byte source (a read that throws an unchecked exception). It must not escape as an exception
-      // from a single-file scan, nor leave the file looking clean: the findings so far stay, the file is FAILED.
-      String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+      // engine, of a recognizer or of a byte source (a read that throws an unchecked exception or an Error). It must
+      // not escape as an exception from a single-file scan, nor leave the file looking clean: the findings so far
+      // stay, the file is FAILED.
+      String what = describe(e);
       fs.findings.add(
           Finding.builder(StandardRules.SCANNER_ERROR)
               .location(new Location(path, "", -1))
@@ -189,9 +190,12 @@ final class ScanEngine {
       ctx.limitReached(e, -1);
     } catch (MalformedContentException e) {
       ctx.malformed(e);
-    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+    } catch (Throwable e) {
       // A scanner that breaks on hostile input must not take the scan down, and must not leave the content looking
-      // clean: the failure is recorded on this content, findings made before it are kept.
+      // clean: the failure is recorded on this content, findings made before it are kept. Errors too: an
+      // InternalError from a memory-mapped file truncated under the scan, a StackOverflowError from deep recursion, a
+      // LinkageError from a plugin built against other classes, an OutOfMemoryError from one huge allocation that a
+      // size field asked for. All of them are about this content, and the next file's scan is unaffected.
       ctx.crashed(e);
     }
     return ctx.outcome();
@@ -210,6 +214,12 @@ final class ScanEngine {
         .scanner("engine")
         .message(e.getMessage() + ". The rest was not analysed; raise the limit to scan it.")
         .build();
+  }
+
+  /** The class and message of a throwable, bounded: messages of exceptions can quote attacker-controlled text. */
+  static String describe(Throwable e) {
+    String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return what.length() <= 300 ? what : what.substring(0, 297) + "...";
   }
 
   static String joinReasons(String a, String b) {

@@ -164,8 +164,10 @@ public final class ScannerRegistry {
       Recognition r;
       try {
         r = s.recognize(head);
-      } catch (RuntimeException | StackOverflowError e) {
-        continue; // a broken recognizer must not stop dispatch to the others
+      } catch (RuntimeException | StackOverflowError | LinkageError e) {
+        // A broken recognizer must not stop dispatch to the others; a plugin built against other classes throws a
+        // LinkageError on first use. Content only it would claim is then unrecognised (skipped), never clean.
+        continue;
       }
       if (r != null && r.recognised()) {
         claims.add(new Claim(s, r));

@@ -74,8 +74,9 @@ final class Spool implements AutoCloseable {
 
   private void append(byte[] chunk, int n) throws IOException {
     if (fileOut == null && used + n > MEMORY_THRESHOLD) {
+      // No deleteOnExit: the JVM keeps every registered name until it exits, one entry per spooled member, which in a
+      // long-running embedder grew without end. close() deletes the file, and every caller closes in a finally.
       file = Files.createTempFile("modelscan-", ".spool");
-      file.toFile().deleteOnExit();
       fileOut = Files.newOutputStream(file);
       fileOut.write(buffer, 0, used);
       buffer = null;
@@ -108,19 +109,30 @@ final class Spool implements AutoCloseable {
     return source;
   }
 
+  /**
+   * Closes the spool and deletes its temporary file, if any; the file is gone even when closing a stream fails.
+   */
   @Override
   public void close() throws IOException {
     try {
       if (fileOut != null) {
         fileOut.close();
       }
-      if (source != null) {
-        source.close();
-      }
     } finally {
-      if (file != null) {
-        Files.deleteIfExists(file);
+      try {
+        if (source != null) {
+          source.close();
+        }
+      } finally {
+        if (file != null) {
+          Files.deleteIfExists(file);
+        }
       }
     }
+  }
+
+  /** The temporary file, or null while the bytes are in memory; for tests. */
+  Path file() {
+    return file;
   }
 }

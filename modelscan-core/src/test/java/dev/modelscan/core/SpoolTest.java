@@ -39,6 +39,55 @@ class SpoolTest {
     roundTrips(random(Spool.MEMORY_THRESHOLD + 70_000));
   }
 
+  /** The names the JVM will delete at exit; it keeps each one until then. */
+  @SuppressWarnings("unchecked")
+  private static java.util.Set<String> deleteOnExitNames() throws ReflectiveOperationException {
+    java.lang.reflect.Field files = Class.forName("java.io.DeleteOnExitHook").getDeclaredField("files");
+    files.setAccessible(true);
+    return (java.util.Set<String>) files.get(null);
+  }
+
+  @Test
+  void spillingRegistersNothingToDeleteAtExitAndCloseDeletesTheFile() throws Exception {
+    // Each spooled member used to add its temporary file's name to the JVM's delete-on-exit list, which is never
+    // trimmed: an embedder that scans for weeks grew it without end.
+    java.nio.file.Path spilled;
+    try (Spool spool = new Spool()) {
+      spool.fill(
+          new ByteArrayInputStream(random(Spool.MEMORY_THRESHOLD + 1)), Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+      spilled = spool.file();
+      assertThat(spilled).isNotNull().exists();
+      java.util.Set<String> names = deleteOnExitNames();
+      synchronized (Class.forName("java.io.DeleteOnExitHook")) {
+        assertThat(names).doesNotContain(spilled.toString());
+      }
+    }
+    assertThat(spilled).doesNotExist();
+  }
+
+  @Test
+  void theTemporaryFileIsDeletedWhenTheStreamFailsHalfWay() throws Exception {
+    java.nio.file.Path spilled;
+    Spool spool = new Spool();
+    try (spool) {
+      java.io.InputStream failing =
+          new java.io.SequenceInputStream(
+              new ByteArrayInputStream(random(Spool.MEMORY_THRESHOLD + 1)),
+              new java.io.InputStream() {
+                @Override
+                public int read() throws IOException {
+                  throw new IOException("corrupt");
+                }
+              });
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> spool.fill(failing, Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE))
+          .hasMessage("corrupt");
+      spilled = spool.file();
+      assertThat(spilled).exists();
+    }
+    assertThat(spilled).doesNotExist();
+  }
+
   @Test
   void theInMemoryPartIsBoundedByTheHeap() {
     assertThat((long) Spool.MEMORY_THRESHOLD)

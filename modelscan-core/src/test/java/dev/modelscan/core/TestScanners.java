@@ -173,6 +173,85 @@ final class TestScanners {
     }
   }
 
+  /**
+   * "FAIL kind": throws what a scanner can throw besides exceptions, as the JVM would: {@code internal} an
+   * InternalError (what an unsafe access to a memory-mapped file truncated under the scan raises), {@code linkage} a
+   * NoClassDefFoundError (a plugin built against classes that are missing), {@code stack} a real StackOverflowError,
+   * {@code oom} an OutOfMemoryError, {@code assert} an AssertionError, anything else an IllegalStateException. A
+   * finding is reported first, to check that it is kept.
+   */
+  static final class ErrorScanner extends MagicScanner {
+    ErrorScanner() {
+      super("FAIL", "fail", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) throws IOException {
+      String kind = new String(ctx.source().readBytes(5, (int) ctx.source().size() - 5), StandardCharsets.US_ASCII)
+          .trim();
+      ctx.report(ctx.finding(EVIL).message("before the error").build());
+      switch (kind) {
+        case "internal":
+          throw new InternalError("a fault occurred in an unsafe memory access operation");
+        case "linkage":
+          throw new NoClassDefFoundError("org/example/Missing");
+        case "stack":
+          recurse(0);
+          break;
+        case "oom":
+          throw new OutOfMemoryError("Java heap space");
+        case "assert":
+          throw new AssertionError("broken invariant");
+        default:
+          throw new IllegalStateException("bug");
+      }
+    }
+
+    private static int recurse(int n) {
+      return recurse(n + 1) + 1;
+    }
+  }
+
+  /** Claims "LINK" content but its recognizer fails as a plugin with a missing dependency does. */
+  static final class LinkageRecognizer extends MagicScanner {
+    LinkageRecognizer() {
+      super("LINK", "link", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public Recognition recognize(ContentHead head) {
+      throw new NoClassDefFoundError("org/example/Missing");
+    }
+
+    @Override
+    public void scan(ScanContext ctx) {}
+  }
+
+  /**
+   * "EDIT n": changes its own input file while it is scanned, as a concurrent writer would: appends bytes when n is
+   * positive, truncates the file to |n| bytes when it is negative. Then reads the whole content it was given.
+   */
+  static final class SelfEditingScanner extends MagicScanner {
+    SelfEditingScanner() {
+      super("EDIT", "edit", Recognition.CERTAIN, List.of());
+    }
+
+    @Override
+    public void scan(ScanContext ctx) throws IOException {
+      java.nio.file.Path file = ctx.inputFile().orElseThrow();
+      int n = Integer.parseInt(new String(ctx.source().readBytes(5, 4), StandardCharsets.US_ASCII).trim());
+      if (n >= 0) {
+        java.nio.file.Files.write(file, new byte[n], java.nio.file.StandardOpenOption.APPEND);
+      } else {
+        try (java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+          ch.truncate(-n);
+        }
+      }
+      ctx.source().readBytes(0, (int) ctx.source().size());
+    }
+  }
+
   /** "SLOW": loops until the deadline stops it. */
   static final class SlowScanner extends MagicScanner {
     SlowScanner() {

@@ -212,4 +212,42 @@ class PluginScanTest {
     assertThat(o.reportFiles()).isEmpty();
     assertThat(reports).doesNotExist();
   }
+
+  /** "TOYX" files: the scan fails as reading a memory-mapped file that was truncated under it does. */
+  static final class MappedFaultScanner implements ModelScanner {
+    @Override
+    public ScannerDescriptor descriptor() {
+      return ScannerDescriptor.of("toyx", "1", "toyx", List.of("toyx"), List.of());
+    }
+
+    @Override
+    public Recognition recognize(ContentHead head) {
+      return head.startsWith("TOYX".getBytes(StandardCharsets.US_ASCII))
+          ? Recognition.of("toyx", Recognition.CERTAIN)
+          : Recognition.none();
+    }
+
+    @Override
+    public void scan(ScanContext context) {
+      throw new InternalError("a fault occurred in an unsafe memory access operation");
+    }
+  }
+
+  @Test
+  void aJvmErrorInOneFileFailsThatFileKeepsTheOthersAndTheReportsAreWritten() throws IOException {
+    // Issue 14 item 3: the InternalError used to escape the engine and the plugin: no report, the build failed with a
+    // stack trace instead of the findings of the other files.
+    write("evil.toy", "TOYM\nexec echo pwned\n");
+    write("mapped.bin", "TOYX");
+    ScannerRegistry withFault =
+        ScannerRegistry.builder().discover(false).add(new ToyScanner()).add(new MappedFaultScanner()).build();
+
+    PluginScan.Outcome o =
+        new PluginScan(withFault, ScanSettings.defaults(), true, project)
+            .run(List.of(project.resolve("src/main/resources")), reports, EnumSet.of(ReportFormat.JSON), log::add);
+
+    assertThat(o.report().verdict()).isEqualTo(Verdict.UNSAFE);
+    assertThat(o.failure()).contains("TOY-EXEC", "FAILED", "mapped.bin", "InternalError");
+    assertThat(Files.readString(reports.resolve("modelscan.json"))).contains("InternalError", "TOY-EXEC");
+  }
 }

@@ -479,16 +479,29 @@ public final class OnnxScanner implements ModelScanner {
               + ", which is a symbolic link out of the model directory (to " + real + ")");
           return;
         }
-        if (Files.isRegularFile(real)) {
-          long size = Files.size(real);
-          if (dataOffset > size || (dataLength >= 0 && dataLength > size - dataOffset)) {
-            report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads bytes " + dataOffset
-                + (dataLength >= 0 ? "+" + dataLength : "") + " of " + q(location) + ", which has " + size
-                + " bytes");
-          } else {
-            // Raw tensor bytes inside the model directory, in range: a directory scan need not call them skipped.
-            ctx.declareCompanion(real);
-          }
+        java.nio.file.attribute.BasicFileAttributes attrs =
+            Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
+        if (attrs.isDirectory()) {
+          report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads its data from " + q(location)
+              + ", which is a directory: loading the model fails");
+          return;
+        }
+        if (!attrs.isRegularFile()) {
+          // Never opened here: opening a FIFO blocks until a writer comes. The loader opens it and blocks, or reads
+          // whatever a device gives into the tensor.
+          report(EXTERNAL_DATA_DEVICE, offset, location, "tensor " + tensor + " reads its data from " + q(location)
+              + ", which is a FIFO, socket or device inside the model directory, not a file: loading the model blocks"
+              + " on it or reads whatever it gives into the tensor");
+          return;
+        }
+        long size = attrs.size();
+        if (dataOffset > size || (dataLength >= 0 && dataLength > size - dataOffset)) {
+          report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads bytes " + dataOffset
+              + (dataLength >= 0 ? "+" + dataLength : "") + " of " + q(location) + ", which has " + size
+              + " bytes");
+        } else {
+          // Raw tensor bytes inside the model directory, in range: a directory scan need not call them skipped.
+          ctx.declareCompanion(real);
         }
       } catch (IOException | RuntimeException e) {
         // An unreadable neighbour is not a finding about this file, but the check did not happen.

@@ -52,6 +52,29 @@ class ExternalDataOnDiskTest {
     assertThat(rec.companions()).isEmpty();
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void externalDataThatIsAFifoIsAFindingAndIsNeverOpened(@TempDir Path tmp) throws Exception {
+    // Issue 14 item 6: a FIFO passed in silence (only regular files were checked); the loader blocks on it.
+    Process p = new ProcessBuilder("mkfifo", tmp.resolve("weights.bin").toString()).start();
+    assumeTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
+    Path model = Files.write(tmp.resolve("m.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
+    RecordingScanContext rec = scanFrom(model);
+    assertThat(rec.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-DEVICE");
+    assertThat(rec.findings().get(0).message()).contains("weights.bin", "FIFO");
+    assertThat(rec.companions()).isEmpty();
+  }
+
+  @Test
+  void externalDataThatIsADirectoryIsAFinding(@TempDir Path tmp) throws IOException {
+    Files.createDirectory(tmp.resolve("weights.bin"));
+    Path model = Files.write(tmp.resolve("m.onnx"), OnnxScannerTest.fixture("external_inside.onnx"));
+    RecordingScanContext rec = scanFrom(model);
+    assertThat(rec.findings()).extracting(Finding::ruleId).containsExactly("ONNX-EXTERNAL-DATA-MALFORMED");
+    assertThat(rec.findings().get(0).message()).contains("weights.bin", "a directory");
+    assertThat(rec.companions()).isEmpty();
+  }
+
   private static RecordingScanContext scanFrom(Path model) throws IOException {
     byte[] bytes = Files.readAllBytes(model);
     RecordingScanContext rec =

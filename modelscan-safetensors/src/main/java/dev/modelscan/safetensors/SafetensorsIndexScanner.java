@@ -390,7 +390,26 @@ public final class SafetensorsIndexScanner implements ModelScanner {
         allShardsRead = false;
         continue;
       }
-      if (!Files.isRegularFile(real) || !shard.endsWith(SAFETENSORS_SUFFIX)) {
+      String special = notAFile(real);
+      if (special != null) {
+        // Never opened: opening a FIFO blocks until a writer comes, a device never ends. A loader opens it all the
+        // same, and hangs, reads the device into tensors, or fails: the checkpoint is not what the index promises.
+        out.problem(
+            SafetensorsRules.INDEX_NOT_SAFETENSORS,
+            -1,
+            "the index maps "
+                + e.getValue()
+                + " to "
+                + HeaderReader.show(shard)
+                + ", which is "
+                + special
+                + ", not a file: a loader that opens it blocks, reads whatever the device gives, or fails; it was not"
+                + " opened");
+        out.incomplete("shard " + HeaderReader.show(shard) + " is " + special + " and was not read");
+        allShardsRead = false;
+        continue;
+      }
+      if (!shard.endsWith(SAFETENSORS_SUFFIX)) {
         // Not a SafeTensors shard: it has its own format and its own scan; nothing to compare here.
         allShardsRead = false;
         continue;
@@ -421,16 +440,18 @@ public final class SafetensorsIndexScanner implements ModelScanner {
     try (ByteSource source = ByteSource.open(file)) {
       int headLength = (int) Math.min(source.size(), ContentHead.HEAD_SIZE);
       ContentHead head = ContentHead.of(source.readBytes(0, headLength), new byte[0], source.size(), shard);
+      // No bytes of a shard go into a message, only its name and size: a shard can be a hard link to any file the
+      // scan may read (a key, a token file), and reports end up in CI logs. Its own scan reports its content.
       if (HeaderReader.recognize(head, FORMAT).confidence() < Recognition.PROBABLE) {
         out.problem(
             SafetensorsRules.INDEX_NOT_SAFETENSORS,
             -1,
             "shard "
                 + HeaderReader.show(shard)
-                + " is named .safetensors but its bytes are not SafeTensors (they start "
-                + hex(head)
-                + "): the safetensors reader refuses it, and a tool that trusts the name never looks inside; scan"
-                + " the shard on its own");
+                + " is named .safetensors but its bytes are not SafeTensors ("
+                + source.size()
+                + " bytes): the safetensors reader refuses it, and a tool that trusts the name never looks inside;"
+                + " scan the shard on its own");
         return -1;
       }
       Outcome shardOutcome = HeaderReader.read(source, ctx.limits(), policy, ctx::checkDeadline);
@@ -440,9 +461,7 @@ public final class SafetensorsIndexScanner implements ModelScanner {
             -1,
             "shard "
                 + HeaderReader.show(shard)
-                + " is not a valid SafeTensors file"
-                + (shardOutcome.refused() ? " (" + shardOutcome.refusal() + ")" : "")
-                + ": loading the checkpoint fails; scan the shard for details");
+                + " is not a valid SafeTensors file: loading the checkpoint fails; scan the shard for details");
         if (!shardOutcome.headerRead()) {
           out.incomplete("shard " + HeaderReader.show(shard) + " could not be compared with the index");
           return -1;
@@ -498,12 +517,34 @@ public final class SafetensorsIndexScanner implements ModelScanner {
     }
   }
 
-  private static String hex(ContentHead head) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(8, head.headLength()); i++) {
-      sb.append(i == 0 ? "" : " ").append(String.format("%02x", head.headByte(i)));
+  /**
+   * What a shard that is not a regular file is ("a directory", "a FIFO", ...), or null for a regular file. Read from
+   * the attributes, never by opening it.
+   */
+  static String notAFile(Path real) throws IOException {
+    java.nio.file.attribute.BasicFileAttributes a =
+        Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
+    if (a.isRegularFile()) {
+      return null;
     }
-    return sb.length() == 0 ? "empty" : sb.toString();
+    if (a.isDirectory()) {
+      return "a directory";
+    }
+    try {
+      int type = (Integer) Files.getAttribute(real, "unix:mode") & 0170000;
+      if (type == 0010000) {
+        return "a FIFO (named pipe)";
+      }
+      if (type == 0020000 || type == 0060000) {
+        return "a device";
+      }
+      if (type == 0140000) {
+        return "a socket";
+      }
+    } catch (IOException | RuntimeException e) {
+      // no "unix" view on this platform: the generic description below
+    }
+    return "a pipe, socket or device";
   }
 
   private static String describeTensors(List<String> tensors) {

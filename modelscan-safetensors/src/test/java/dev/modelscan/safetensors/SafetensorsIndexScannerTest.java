@@ -94,8 +94,10 @@ class SafetensorsIndexScannerTest {
         .filteredOn(f -> f.ruleId().equals("SAFETENSORS-INDEX-NOT-SAFETENSORS"))
         .extracting(Finding::message)
         .anySatisfy(m -> assertThat(m).contains("\"pytorch_model-00003.bin\"").contains("torch.load"))
+        // Named with its size, never with its bytes (issue 14 item 6: a shard may be a hard link to a secret).
         .anySatisfy(m -> assertThat(m).contains("\"model-00002-of-00002.safetensors\" is named .safetensors but")
-            .contains("80 04 4e 2e"));
+            .contains("(4 bytes)")
+            .doesNotContain("80 04 4e 2e"));
     assertThat(messages)
         .contains("\"model-00009-of-00009.safetensors\", which is not in the index's directory")
         .contains("maps tensor \"lm.weight\" to \"model-00001-of-00002.safetensors\", which does not hold it")
@@ -220,5 +222,66 @@ class SafetensorsIndexScannerTest {
 
     assertThat(ctx.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-EXCESSIVE-HEADER");
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  private static Path mkfifo(Path f) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("mkfifo", f.toString()).redirectErrorStream(true).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo failed");
+    return f;
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aShardThatIsAFifoIsAFindingAndIsNeverOpened(@TempDir Path dir) throws Exception {
+    // Issue 14 item 6: a FIFO shard was passed over in silence, and opening it would block the scan for ever.
+    Path index = copyDir("sharded", dir);
+    Path shard = dir.resolve("model-00002-of-00002.safetensors");
+    Files.delete(shard);
+    mkfifo(shard);
+
+    RecordingScanContext ctx = scanOnDisk(index);
+
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-INDEX-NOT-SAFETENSORS");
+    assertThat(messages(ctx)).contains("model-00002-of-00002.safetensors", "a FIFO", "not opened");
+    assertThat(ctx.status()).isNotEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void aShardThatIsADirectoryIsAFinding(@TempDir Path dir) throws IOException {
+    Path index = copyDir("sharded", dir);
+    Path shard = dir.resolve("model-00001-of-00002.safetensors");
+    Files.delete(shard);
+    Files.createDirectory(shard);
+
+    RecordingScanContext ctx = scanOnDisk(index);
+
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-INDEX-NOT-SAFETENSORS");
+    assertThat(messages(ctx)).contains("model-00001-of-00002.safetensors", "a directory");
+    assertThat(ctx.status()).isNotEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void aShardThatIsAHardLinkToAnotherFileNeverHasItsBytesInAFinding(@TempDir Path tmp) throws IOException {
+    // The shard is a hard link to a file outside the model directory (a secret the scanning user can read): the
+    // findings name the shard, and never quote its bytes.
+    Path modelDir = Files.createDirectories(tmp.resolve("model"));
+    Path index = copyDir("sharded", modelDir);
+    Path secret = Files.writeString(tmp.resolve("credentials"), "SECRET-TOKEN=hunter2\n");
+    Path shard = modelDir.resolve("model-00002-of-00002.safetensors");
+    Files.delete(shard);
+    try {
+      Files.createLink(shard, secret);
+    } catch (UnsupportedOperationException | IOException e) {
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "hard links not supported here");
+    }
+
+    RecordingScanContext ctx = scanOnDisk(index);
+
+    assertThat(ctx.findings()).extracting(Finding::ruleId).contains("SAFETENSORS-INDEX-NOT-SAFETENSORS");
+    String all = messages(ctx) + "\n" + ctx.status() + " " + ctx.partialReasons();
+    assertThat(all).contains("model-00002-of-00002.safetensors");
+    // Neither the text nor its bytes in hex (the old message quoted the first 8 bytes: 53 45 43 52 ...).
+    assertThat(all).doesNotContain("SECRET", "hunter2", "53 45 43 52", "534543");
   }
 }

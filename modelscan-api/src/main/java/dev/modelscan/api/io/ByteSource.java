@@ -131,11 +131,14 @@ public interface ByteSource extends Closeable {
   }
 
   /**
-   * Opens a file for positional reads. The file's size is taken once, when it is opened.
+   * Opens a regular file for positional reads. The file's size is taken once, when it is opened. Anything whose size
+   * is not its content is refused without being opened: a FIFO (opening one blocks until a writer comes), a pipe,
+   * socket, device or directory, and a kernel file that reports size 0 but has content ({@code /proc/...}). Read those
+   * as a stream instead.
    *
-   * @param file the file
+   * @param file the file; symbolic links are followed
    * @return a source that must be closed
-   * @throws IOException when the file cannot be opened
+   * @throws IOException when the file cannot be opened, or is not a regular file with a true size
    */
   static ByteSource open(Path file) throws IOException {
     return FileByteSource.open(file);

@@ -3,8 +3,10 @@ package dev.modelscan.api.io;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /**
@@ -28,10 +30,25 @@ final class FileByteSource implements ByteSource {
   }
 
   static FileByteSource open(Path file) throws IOException {
+    // Only a regular file has a size that is its content. Opening a FIFO blocks until some process writes to it (a
+    // scan named on one hung for ever); a pipe or device reports size 0, so its content was taken as empty and
+    // "complete" without a byte read. The check is made before opening, because the open itself is what blocks.
+    BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+    if (!attrs.isRegularFile()) {
+      throw new IOException(
+          file + " is not a regular file (" + (attrs.isDirectory() ? "a directory" : "a pipe, socket or device")
+              + "): it has no fixed size to read by position; read it as a stream");
+    }
     FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
     try {
-      return new FileByteSource(ch, 0, ch.size(), true);
-    } catch (RuntimeException e) {
+      long size = ch.size();
+      // Kernel files (/proc, /sys) say size 0 and still have content: taking the size would report them empty.
+      if (size == 0 && ch.read(ByteBuffer.allocate(1), 0) > 0) {
+        throw new IOException(
+            file + " reports size 0 but has content (a kernel file such as /proc/...): read it as a stream");
+      }
+      return new FileByteSource(ch, 0, size, true);
+    } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
