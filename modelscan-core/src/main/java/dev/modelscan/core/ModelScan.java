@@ -292,6 +292,19 @@ public final class ModelScan {
     Input(Path file, String display, long size, String skipReason, String failReason) {
       this(file, display, size, skipReason, failReason, InputFiles.Kind.REGULAR, null);
     }
+
+    /**
+     * The input for a name found by the walk or named directly. What the file is (regular, pipe, kernel file,
+     * device) is decided here, once more, from the file itself: a path named on the command line may be a pipe to
+     * read as a stream, and a walked file may have been swapped for a FIFO since it was listed.
+     */
+    static Input of(DirectoryWalk.Found f) {
+      if (f.skipReason() != null || f.failReason() != null) {
+        return new Input(f.file(), f.display(), f.size(), f.skipReason(), f.failReason());
+      }
+      Input d = direct(f.file());
+      return new Input(f.file(), f.display(), d.size, d.skipReason, d.failReason, d.kind, d.modified);
+    }
   }
 
   /**
@@ -314,19 +327,6 @@ public final class ModelScan {
             probe.kind(), null);
       default:
         return new Input(p, display, probe.size(), null, null, probe.kind(), probe.modified());
-    }
-
-    /**
-     * The input for a name found by the walk or named directly. What the file is (regular, pipe, kernel file,
-     * device) is decided here, once more, from the file itself: a path named on the command line may be a pipe to
-     * read as a stream, and a walked file may have been swapped for a FIFO since it was listed.
-     */
-    static Input of(DirectoryWalk.Found f) {
-      if (f.skipReason() != null || f.failReason() != null) {
-        return new Input(f.file(), f.display(), f.size(), f.skipReason(), f.failReason());
-      }
-      Input d = direct(f.file());
-      return new Input(f.file(), f.display(), d.size, d.skipReason, d.failReason, d.kind, d.modified);
     }
   }
 
