@@ -21,6 +21,7 @@ module dev.modelscan.core {
   requires static com.google.auto.service;
 
   exports dev.modelscan.core;
+  exports dev.modelscan.core.options;
   exports dev.modelscan.core.report;
 
   uses dev.modelscan.api.spi.ModelScanner;

@@ -28,6 +28,8 @@ public enum LimitType {
   PICKLE_MEMO_SIZE("maxPickleMemoSize"),
   /** {@link ScanLimits#maxPickleOpcodes()}. */
   PICKLE_OPCODES("maxPickleOpcodes"),
+  /** {@link ScanLimits#maxHdf5Objects()}. */
+  HDF5_OBJECTS("maxHdf5Objects"),
   /** {@link ScanLimits#scanTimeout()}. */
   SCAN_TIMEOUT("scanTimeout"),
   /** {@link ScanSettings#maxFileSize()}. */

@@ -30,15 +30,32 @@ import java.util.Objects;
  *       <td>single strings, lines and attributes read into memory</td></tr>
  *   <tr><td>{@code maxJsonDepth}</td><td>{@value #DEFAULT_MAX_JSON_DEPTH}</td>
  *       <td>deeply nested JSON configurations (stack exhaustion)</td></tr>
- *   <tr><td>{@code maxPickleStackSize}</td><td>{@value #DEFAULT_MAX_PICKLE_STACK_SIZE}</td>
+ *   <tr><td>{@code maxPickleStackSize}</td><td>from the heap, at most {@value #DEFAULT_MAX_PICKLE_STACK_SIZE}</td>
  *       <td>pickles that push without end</td></tr>
- *   <tr><td>{@code maxPickleMemoSize}</td><td>{@value #DEFAULT_MAX_PICKLE_MEMO_SIZE}</td>
+ *   <tr><td>{@code maxPickleMemoSize}</td><td>from the heap, at most {@value #DEFAULT_MAX_PICKLE_MEMO_SIZE}</td>
  *       <td>memo explosion</td></tr>
  *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
  *       <td>endless opcode streams; quadratic searches of junk</td></tr>
+ *   <tr><td>{@code maxHdf5Objects}</td><td>{@value #DEFAULT_MAX_HDF5_OBJECTS}</td>
+ *       <td>HDF5 files with millions of groups and datasets to walk</td></tr>
  *   <tr><td>{@code scanTimeout}</td><td>10 minutes</td>
  *       <td>anything else that is slow: the deadline of one input file</td></tr>
  * </table>
+ *
+ * <p><b>Limits that fit the heap.</b> A limit on how many values are held in memory is useless if the heap runs out
+ * first: the scan then fails instead of stopping at the limit. So the defaults of the two limits that hold one object
+ * per counted item, {@code maxPickleStackSize} and {@code maxPickleMemoSize}, are derived from the heap of the running
+ * JVM ({@link Runtime#maxMemory()}) unless set explicitly:
+ *
+ * <pre>
+ *   default = min(1,000,000, max(4,096, maxMemory / {@value #HEAP_BYTES_PER_PICKLE_ENTRY}))
+ * </pre>
+ *
+ * <p>{@value #HEAP_BYTES_PER_PICKLE_ENTRY} bytes of heap per entry is several times what one simulated value costs (a
+ * vocabulary pickle of short strings takes about 90 bytes per memo entry), which leaves room for the stack, the memo
+ * and a second file scanned on another thread. Heaps of 512 MiB and more get the full 1,000,000; {@code -Xmx64m} gets
+ * 131,072, so a 3,000,000-entry vocabulary stops there as a partial result instead of exhausting the heap. Set a
+ * larger value explicitly (and give the JVM the heap for it) to scan such pickles completely.
  *
  * @since 0.1
  */
@@ -68,11 +85,29 @@ public final class ScanLimits {
   /** Default of {@link #maxJsonDepth()}. */
   public static final int DEFAULT_MAX_JSON_DEPTH = 256;
 
-  /** Default of {@link #maxPickleStackSize()}. */
+  /**
+   * The largest default of {@link #maxPickleStackSize()}; the default is smaller on a heap below 512 MiB (see the class
+   * description).
+   */
   public static final int DEFAULT_MAX_PICKLE_STACK_SIZE = 1_000_000;
 
-  /** Default of {@link #maxPickleMemoSize()}. */
+  /**
+   * The largest default of {@link #maxPickleMemoSize()}; the default is smaller on a heap below 512 MiB (see the class
+   * description).
+   */
   public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 1_000_000;
+
+  /** Heap bytes budgeted per pickle stack or memo entry when their defaults are derived from the heap. */
+  public static final int HEAP_BYTES_PER_PICKLE_ENTRY = 512;
+
+  /** The smallest heap-derived default of the pickle stack and memo sizes, whatever the heap. */
+  static final int MIN_HEAP_DERIVED_PICKLE_ENTRIES = 4096;
+
+  /**
+   * Default of {@link #maxHdf5Objects()}: a Keras model with 10,000 layers has about 50,000 groups and datasets, and
+   * walking one costs jHDF a few hundred bytes of heap.
+   */
+  public static final int DEFAULT_MAX_HDF5_OBJECTS = 200_000;
 
   /** Default of {@link #maxPickleOpcodes()}. */
   public static final long DEFAULT_MAX_PICKLE_OPCODES = 200_000_000L;
@@ -93,6 +128,7 @@ public final class ScanLimits {
   private final int maxPickleStackSize;
   private final int maxPickleMemoSize;
   private final long maxPickleOpcodes;
+  private final int maxHdf5Objects;
   private final Duration scanTimeout;
 
   private ScanLimits(Builder b) {
@@ -107,11 +143,26 @@ public final class ScanLimits {
     this.maxPickleStackSize = b.maxPickleStackSize;
     this.maxPickleMemoSize = b.maxPickleMemoSize;
     this.maxPickleOpcodes = b.maxPickleOpcodes;
+    this.maxHdf5Objects = b.maxHdf5Objects;
     this.scanTimeout = b.scanTimeout;
   }
 
   /**
-   * The default limits (the values of the {@code DEFAULT_*} constants).
+   * The default of a pickle stack or memo limit for a heap of {@code maxMemory} bytes: {@code min(cap, max(4096,
+   * maxMemory / HEAP_BYTES_PER_PICKLE_ENTRY))}.
+   *
+   * @param maxMemory the heap, as {@link Runtime#maxMemory()} reports it ({@link Long#MAX_VALUE} when unbounded)
+   * @param cap the largest default
+   * @return the default
+   */
+  static int heapDerived(long maxMemory, int cap) {
+    long fit = Math.max(MIN_HEAP_DERIVED_PICKLE_ENTRIES, maxMemory / HEAP_BYTES_PER_PICKLE_ENTRY);
+    return (int) Math.min(cap, fit);
+  }
+
+  /**
+   * The default limits: the values of the {@code DEFAULT_*} constants, with the pickle stack and memo sizes fitted to
+   * this JVM's heap (see the class description).
    *
    * @return the shared default instance
    */
@@ -211,7 +262,8 @@ public final class ScanLimits {
   }
 
   /**
-   * How many values the simulated pickle stack (all marks together) may hold.
+   * How many values the simulated pickle stack (all marks together) may hold. The default depends on the heap (see the
+   * class description).
    *
    * @return the maximum size
    */
@@ -220,7 +272,8 @@ public final class ScanLimits {
   }
 
   /**
-   * How many memo entries a simulated pickle may store.
+   * How many memo entries a simulated pickle may store; it also bounds the distinct globals one pickle may import, to
+   * one per ten memo entries. The default depends on the heap (see the class description).
    *
    * @return the maximum size
    */
@@ -238,6 +291,17 @@ public final class ScanLimits {
    */
   public long maxPickleOpcodes() {
     return maxPickleOpcodes;
+  }
+
+  /**
+   * How many groups, datasets and links of one HDF5 file (a Keras {@code .h5}, the weights of a {@code .keras}) are
+   * walked. Separate from {@link #maxArchiveMembers()}: a large Keras model has far more HDF5 objects than an archive
+   * has members.
+   *
+   * @return the maximum count
+   */
+  public int maxHdf5Objects() {
+    return maxHdf5Objects;
   }
 
   /**
@@ -269,6 +333,7 @@ public final class ScanLimits {
         && maxPickleStackSize == l.maxPickleStackSize
         && maxPickleMemoSize == l.maxPickleMemoSize
         && maxPickleOpcodes == l.maxPickleOpcodes
+        && maxHdf5Objects == l.maxHdf5Objects
         && scanTimeout.equals(l.scanTimeout);
   }
 
@@ -286,6 +351,7 @@ public final class ScanLimits {
         maxPickleStackSize,
         maxPickleMemoSize,
         maxPickleOpcodes,
+        maxHdf5Objects,
         scanTimeout);
   }
 
@@ -313,6 +379,8 @@ public final class ScanLimits {
         + maxPickleMemoSize
         + ", maxPickleOpcodes="
         + maxPickleOpcodes
+        + ", maxHdf5Objects="
+        + maxHdf5Objects
         + ", scanTimeout="
         + scanTimeout
         + '}';
@@ -333,9 +401,11 @@ public final class ScanLimits {
     private long maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private int maxStringBytes = DEFAULT_MAX_STRING_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
-    private int maxPickleStackSize = DEFAULT_MAX_PICKLE_STACK_SIZE;
-    private int maxPickleMemoSize = DEFAULT_MAX_PICKLE_MEMO_SIZE;
+    private int maxPickleStackSize =
+        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_STACK_SIZE);
+    private int maxPickleMemoSize = heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_MEMO_SIZE);
     private long maxPickleOpcodes = DEFAULT_MAX_PICKLE_OPCODES;
+    private int maxHdf5Objects = DEFAULT_MAX_HDF5_OBJECTS;
     private Duration scanTimeout = DEFAULT_SCAN_TIMEOUT;
 
     private Builder() {}
@@ -352,6 +422,7 @@ public final class ScanLimits {
       maxPickleStackSize = l.maxPickleStackSize;
       maxPickleMemoSize = l.maxPickleMemoSize;
       maxPickleOpcodes = l.maxPickleOpcodes;
+      maxHdf5Objects = l.maxHdf5Objects;
       scanTimeout = l.scanTimeout;
     }
 
@@ -480,6 +551,17 @@ public final class ScanLimits {
      */
     public Builder maxPickleOpcodes(long value) {
       maxPickleOpcodes = positive(LimitType.PICKLE_OPCODES, value);
+      return this;
+    }
+
+    /**
+     * Sets {@link ScanLimits#maxHdf5Objects()}.
+     *
+     * @param value at least 1
+     * @return this builder
+     */
+    public Builder maxHdf5Objects(int value) {
+      maxHdf5Objects = (int) positive(LimitType.HDF5_OBJECTS, value);
       return this;
     }
 

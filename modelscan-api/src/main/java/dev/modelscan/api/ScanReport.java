@@ -34,9 +34,25 @@ public record ScanReport(
   }
 
   /**
-   * The verdict: {@link Verdict#UNSAFE} if any finding reaches the threshold, else {@link Verdict#NOTHING_SCANNED}
-   * if no file was scanned at all, else {@link Verdict#INCOMPLETE} if any file is not complete, else {@link
-   * Verdict#CLEAN}.
+   * Formats that count as seen but are not model content: plain text (READMEs, licences, notes) and empty files. A
+   * scan that found only these has not scanned a model, so it is {@link Verdict#NOTHING_SCANNED}, not clean: a CI gate
+   * pointed at the wrong folder must not pass.
+   */
+  public static final java.util.Set<String> NOT_MODEL_FORMATS = java.util.Set.of("text", "empty");
+
+  /**
+   * The verdict, decided in this order:
+   *
+   * <ol>
+   *   <li>{@link Verdict#UNSAFE} if any finding reaches the threshold;
+   *   <li>{@link Verdict#INCOMPLETE} if any file {@link ScanStatus#FAILED} (unreadable, missing, a scanner or the JVM
+   *       broke down) or is {@link ScanStatus#PARTIAL}: what was not read may hold anything, so a failure is never
+   *       "nothing scanned";
+   *   <li>{@link Verdict#NOTHING_SCANNED} if no model content was found: every file was skipped, empty or plain text
+   *       ({@link #NOT_MODEL_FORMATS}), or there was no file;
+   *   <li>{@link Verdict#INCOMPLETE} if any file was skipped beside the model content;
+   *   <li>{@link Verdict#CLEAN} otherwise.
+   * </ol>
    *
    * @return the verdict
    */
@@ -44,7 +60,13 @@ public record ScanReport(
     if (results.stream().anyMatch(r -> r.hasFindingAtLeast(severityThreshold))) {
       return Verdict.UNSAFE;
     }
-    if (filesScanned() == 0) {
+    if (results.stream().anyMatch(r -> r.status() == ScanStatus.FAILED || r.status() == ScanStatus.PARTIAL)) {
+      return Verdict.INCOMPLETE;
+    }
+    boolean model =
+        results.stream()
+            .anyMatch(r -> r.status() == ScanStatus.COMPLETE && !NOT_MODEL_FORMATS.contains(r.format()));
+    if (!model) {
       return Verdict.NOTHING_SCANNED;
     }
     if (results.stream().anyMatch(r -> r.status() != ScanStatus.COMPLETE)) {

@@ -10,9 +10,15 @@ public enum Verdict {
   CLEAN(0),
   /** At least one finding reached the severity threshold. Exit code 1. */
   UNSAFE(1),
-  /** Nothing reached the threshold, but some input was not fully scanned. Exit code 2. */
+  /**
+   * Nothing reached the threshold, but some input was not fully scanned: a file failed (unreadable, missing, out of
+   * memory) or is partial, or a file was skipped beside model content. Exit code 2.
+   */
   INCOMPLETE(2),
-  /** No input was scanned at all (nothing given, or nothing recognised). Exit code 3. */
+  /**
+   * No model content was found at all: nothing given, or every file was skipped, empty or plain text, and none failed.
+   * Exit code 3.
+   */
   NOTHING_SCANNED(3);
 
   private final int exitCode;

@@ -19,10 +19,27 @@ class ScanLimitsTest {
     assertThat(d.maxHeaderBytes()).isEqualTo(100_000_000L);
     assertThat(d.maxStringBytes()).isEqualTo(16 << 20);
     assertThat(d.maxJsonDepth()).isEqualTo(256);
-    assertThat(d.maxPickleStackSize()).isEqualTo(1_000_000);
-    assertThat(d.maxPickleMemoSize()).isEqualTo(1_000_000);
+    // The pickle stack and memo sizes fit the heap of this JVM (see heapDerivedDefaultsFollowTheFormula).
+    long heap = Runtime.getRuntime().maxMemory();
+    int fitted = (int) Math.min(1_000_000, Math.max(4096, heap / 512));
+    assertThat(d.maxPickleStackSize()).isEqualTo(fitted);
+    assertThat(d.maxPickleMemoSize()).isEqualTo(fitted);
     assertThat(d.maxPickleOpcodes()).isEqualTo(200_000_000L);
+    assertThat(d.maxHdf5Objects()).isEqualTo(ScanLimits.DEFAULT_MAX_HDF5_OBJECTS).isEqualTo(200_000);
     assertThat(d.scanTimeout()).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void heapDerivedDefaultsFollowTheFormula() {
+    // -Xmx64m: a vocabulary of millions of memoized strings must stop at the limit before the heap runs out.
+    assertThat(ScanLimits.heapDerived(64L << 20, 1_000_000)).isEqualTo(131_072);
+    assertThat(ScanLimits.heapDerived(256L << 20, 1_000_000)).isEqualTo(524_288);
+    assertThat(ScanLimits.heapDerived(512L << 20, 1_000_000)).isEqualTo(1_000_000);
+    assertThat(ScanLimits.heapDerived(8L << 30, 1_000_000)).isEqualTo(1_000_000);
+    assertThat(ScanLimits.heapDerived(Long.MAX_VALUE, 1_000_000)).isEqualTo(1_000_000);
+    assertThat(ScanLimits.heapDerived(1L << 20, 1_000_000)).isEqualTo(4096);
+    // An explicit value is kept whatever the heap.
+    assertThat(ScanLimits.builder().maxPickleMemoSize(3_000_000).build().maxPickleMemoSize()).isEqualTo(3_000_000);
   }
 
   @Test

@@ -43,8 +43,20 @@ class ValuesTest {
         .isEqualTo(Verdict.INCOMPLETE);
     assertThat(verdict(Severity.MEDIUM, result(ScanStatus.COMPLETE), result(ScanStatus.SKIPPED)))
         .isEqualTo(Verdict.INCOMPLETE);
+    // A failed scan is "not fully scanned" (2), never "nothing scanned" (3): an unreadable or crashed file may hold
+    // anything, and a CI gate that treats 3 as "wrong folder" must not wave it through.
     assertThat(verdict(Severity.MEDIUM, result(ScanStatus.SKIPPED), result(ScanStatus.FAILED)))
-        .isEqualTo(Verdict.NOTHING_SCANNED);
+        .isEqualTo(Verdict.INCOMPLETE);
+    assertThat(verdict(Severity.MEDIUM, result(ScanStatus.FAILED))).isEqualTo(Verdict.INCOMPLETE);
+    assertThat(verdict(Severity.MEDIUM, result(ScanStatus.SKIPPED))).isEqualTo(Verdict.NOTHING_SCANNED);
+    // Text and empty files count as seen but are not models: alone they are "nothing scanned", beside a model clean.
+    FileResult text = new FileResult("README", 5, "text", ScanStatus.COMPLETE, "", List.of(), List.of());
+    FileResult empty = new FileResult("e", 0, "empty", ScanStatus.COMPLETE, "", List.of(), List.of());
+    assertThat(verdict(Severity.MEDIUM, text, empty)).isEqualTo(Verdict.NOTHING_SCANNED);
+    assertThat(verdict(Severity.MEDIUM, text, result(ScanStatus.SKIPPED))).isEqualTo(Verdict.NOTHING_SCANNED);
+    assertThat(verdict(Severity.MEDIUM, text, result(ScanStatus.COMPLETE))).isEqualTo(Verdict.CLEAN);
+    FileResult partialText = new FileResult("notes", 5, "text", ScanStatus.PARTIAL, "binary", List.of(), List.of());
+    assertThat(verdict(Severity.MEDIUM, partialText)).isEqualTo(Verdict.INCOMPLETE);
     assertThat(verdict(Severity.MEDIUM)).isEqualTo(Verdict.NOTHING_SCANNED);
     assertThat(List.of(Verdict.values()).stream().map(Verdict::exitCode)).containsExactly(0, 1, 2, 3);
   }

@@ -30,8 +30,8 @@ public final class Main {
    * @param args command-line arguments
    * @param out standard output
    * @param err standard error
-   * @return the exit code: 0 clean, 1 findings at or above the threshold, 2 incomplete scan, 3 nothing scanned, 4
-   *     usage error
+   * @return the exit code: 0 clean, 1 findings at or above the threshold, 2 incomplete scan (a file partial or
+   *     failed, the process out of memory, or the report not written), 3 no model content found, 4 usage error
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new RootCommand());
@@ -48,6 +48,19 @@ public final class Main {
           c.getErr().println("modelscan: " + ex);
           return ScanCommand.EXIT_SCAN_ERROR;
         });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
+      // picocli hands errors through. Left alone, the JVM would exit 1, which reads as "findings": an out-of-memory of
+      // the whole process is "not fully scanned" (2), with a message that says how to give it room.
+      try {
+        err.println("modelscan: the scan ran out of resources (" + e + "); nothing is known to be clean."
+            + (e instanceof OutOfMemoryError ? " Give the JVM more heap (MODELSCAN_JAVA_OPTS=-Xmx...)." : ""));
+        err.flush();
+      } catch (Throwable ignored) {
+        // even the message may not fit; the exit code still says it
+      }
+      return ScanCommand.EXIT_SCAN_ERROR;
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.modelscan.cli;
 
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.ScanListener;
+import dev.modelscan.core.report.TerminalText;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,7 +45,9 @@ final class ProgressLine implements ScanListener {
       return;
     }
     lastDraw = now;
-    String name = current.length() > 50 ? "..." + current.substring(current.length() - 47) : current;
+    // The name comes from the scanned tree: escaped, so that a newline or escape sequence in it cannot draw lines.
+    String safe = TerminalText.escape(current);
+    String name = safe.length() > 50 ? "..." + safe.substring(safe.length() - 47) : safe;
     String line =
         String.format(
             "[%d/%d files, %s of %s] %s", done.get(), total, human(bytes.get()), human(totalBytes), name);

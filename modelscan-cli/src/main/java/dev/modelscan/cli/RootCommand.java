@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Exit codes: 0 clean; 1 findings at or above the threshold;",
-      "2 some input not fully scanned; 3 nothing scanned; 4 usage error."
+      "2 some input not fully scanned, or the report not written; 3 no model content found; 4 usage error."
     })
 final class RootCommand implements Callable<Integer> {
 

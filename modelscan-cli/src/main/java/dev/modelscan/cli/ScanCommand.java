@@ -10,6 +10,7 @@ import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.options.OptionValues;
 import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportWriter;
@@ -19,8 +20,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,14 +45,18 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     footer = {
       "",
-      "Sizes accept K, M and G suffixes (powers of 1024).",
-      "Durations accept 250ms, 30s, 5m, 1h or ISO-8601 (PT30S).",
+      "Sizes: digits with an optional K, M, G or T (powers of 1024; 512K, 2GiB).",
+      "Durations: digits with ms, s, m or h (250ms, 30s, 5m, 1h), or ISO-8601 (PT30S).",
       "Exit codes: 0 clean; 1 findings at or above the threshold;",
-      "2 some input not fully scanned; 3 nothing scanned; 4 usage error."
+      "2 some input not fully scanned (partial, failed, unreadable), or the report could not be written;",
+      "3 no model content found; 4 usage error (nothing was scanned)."
     })
 final class ScanCommand implements Callable<Integer> {
 
-  /** Exit code when the scan itself broke down. */
+  /**
+   * Exit code when the scan itself broke down, or when its report could not be written and no finding reached the
+   * threshold.
+   */
   static final int EXIT_SCAN_ERROR = 2;
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -113,20 +121,25 @@ final class ScanCommand implements Callable<Integer> {
   Long maxHeaderBytes;
 
   @Option(names = "--max-string-bytes", paramLabel = "SIZE", description = "Largest string read into memory.",
-      converter = SizeConverter.class)
-  Long maxStringBytes;
+      converter = IntSizeConverter.class)
+  Integer maxStringBytes;
 
   @Option(names = "--max-json-depth", paramLabel = "N", description = "Deepest JSON nesting.")
   Integer maxJsonDepth;
 
-  @Option(names = "--max-pickle-stack-size", paramLabel = "N", description = "Largest simulated pickle stack.")
+  @Option(names = "--max-pickle-stack-size", paramLabel = "N",
+      description = "Largest simulated pickle stack (default: from the heap, at most 1000000).")
   Integer maxPickleStackSize;
 
-  @Option(names = "--max-pickle-memo-size", paramLabel = "N", description = "Largest simulated pickle memo.")
+  @Option(names = "--max-pickle-memo-size", paramLabel = "N",
+      description = "Largest simulated pickle memo (default: from the heap, at most 1000000).")
   Integer maxPickleMemoSize;
 
   @Option(names = "--max-pickle-opcodes", paramLabel = "N", description = "Opcodes interpreted per pickle.")
   Long maxPickleOpcodes;
+
+  @Option(names = "--max-hdf5-objects", paramLabel = "N", description = "Groups and datasets walked per HDF5 file.")
+  Integer maxHdf5Objects;
 
   @Option(names = "--scan-timeout", paramLabel = "DURATION", description = "Deadline per input file.",
       converter = DurationConverter.class)
@@ -162,7 +175,7 @@ final class ScanCommand implements Callable<Integer> {
   boolean listScanners;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     CommandLine cl = spec.commandLine();
     if (listScanners) {
       return RootCommand.listScanners(cl);
@@ -170,21 +183,27 @@ final class ScanCommand implements Callable<Integer> {
     if (paths.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "Missing required parameter: PATH");
     }
+    // Every option is checked before the first byte is scanned: a usage error is exit 4 and never a half-done scan.
     ScanSettings settings;
+    ModelScan.Builder builder = ModelScan.builder();
     try {
       settings = settings();
+      builder.settings(settings);
+      if (threads != null) {
+        builder.parallelism(threads);
+      }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+    }
+    if (output != null) {
+      checkOutput(cl, output);
     }
     ScannerRegistry registry = ScannerRegistry.loadDefault();
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
     }
     boolean terminal = System.console() != null;
-    ModelScan.Builder builder = ModelScan.builder().registry(registry).settings(settings);
-    if (threads != null) {
-      builder.parallelism(threads);
-    }
+    builder.registry(registry);
     ProgressLine progressLine = null;
     if (progress != null ? progress : terminal) {
       progressLine = new ProgressLine(cl.getErr());
@@ -197,16 +216,89 @@ final class ScanCommand implements Callable<Integer> {
     boolean useColour =
         color != null ? color : terminal && output == null && System.getenv("NO_COLOR") == null;
     ReportWriter writer = writer(registry, useColour);
-    if (output != null) {
-      try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
+    int verdictCode = report.verdict().exitCode();
+    String problem = output != null ? writeFile(writer, report, output) : writeStdout(writer, report, cl.getOut());
+    if (problem != null) {
+      // The verdict must not change silently because its report is missing: findings still fail (1); anything else
+      // becomes "not fully done" (2), never the 0 that a CI gate would read as clean without a report to show.
+      cl.getErr().println("modelscan: the report could not be written: " + problem);
+      return verdictCode == 1 ? 1 : EXIT_SCAN_ERROR;
+    }
+    return verdictCode;
+  }
+
+  /** Rejects an output path that cannot be written before anything is scanned (a typo costs no scan). */
+  private static void checkOutput(CommandLine cl, Path output) {
+    if (Files.isDirectory(output)) {
+      throw new CommandLine.ParameterException(cl, "--output " + output + " is a directory; give a file name");
+    }
+    Path parent = output.toAbsolutePath().getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      throw new CommandLine.ParameterException(
+          cl, "--output " + output + ": the folder " + parent + " does not exist");
+    }
+    if (!Files.isWritable(parent)) {
+      throw new CommandLine.ParameterException(cl, "--output " + output + ": the folder " + parent + " is not writable");
+    }
+  }
+
+  /**
+   * Writes the report next to {@code output} and moves it into place in one step, so that a reader (a CI step, a
+   * previous report being replaced) never sees half a report, and a failed write leaves no truncated file behind.
+   *
+   * @return null when written, else what went wrong
+   */
+  static String writeFile(ReportWriter writer, ScanReport report, Path output) {
+    Path target = output.toAbsolutePath();
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         writer.write(report, w);
       }
-    } else {
-      PrintWriter out = cl.getOut();
-      writer.write(report, out);
-      out.flush();
+      readable(tmp);
+      try {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      tmp = null;
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return output + ": " + e;
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // best effort: the message above already says the report is missing
+        }
+      }
     }
-    return report.verdict().exitCode();
+  }
+
+  /** Temporary files are private (0600); a report gets the permissions an ordinary new file would usually have. */
+  private static void readable(Path file) {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException | IOException ignored) {
+      // not a POSIX file system: the default permissions stay
+    }
+  }
+
+  /**
+   * Writes the report to standard output. {@link PrintWriter} swallows I/O errors (a closed pipe, a full disk behind a
+   * redirect); {@link PrintWriter#checkError()} is the only way to learn of them.
+   *
+   * @return null when written, else what went wrong
+   */
+  static String writeStdout(ReportWriter writer, ScanReport report, PrintWriter out) {
+    try {
+      writer.write(report, out);
+    } catch (IOException | RuntimeException e) {
+      return "standard output: " + e;
+    }
+    return out.checkError() ? "standard output: write error (closed pipe or full disk?)" : null;
   }
 
   private ReportWriter writer(ScannerRegistry registry, boolean useColour) {
@@ -232,7 +324,7 @@ final class ScanCommand implements Callable<Integer> {
     }
   }
 
-  private ScanSettings settings() {
+  ScanSettings settings() {
     ScanLimits.Builder l = ScanLimits.builder();
     if (maxNestingDepth != null) {
       l.maxNestingDepth(maxNestingDepth);
@@ -253,7 +345,7 @@ final class ScanCommand implements Callable<Integer> {
       l.maxHeaderBytes(maxHeaderBytes);
     }
     if (maxStringBytes != null) {
-      l.maxStringBytes(Math.toIntExact(maxStringBytes));
+      l.maxStringBytes(maxStringBytes);
     }
     if (maxJsonDepth != null) {
       l.maxJsonDepth(maxJsonDepth);
@@ -266,6 +358,9 @@ final class ScanCommand implements Callable<Integer> {
     }
     if (maxPickleOpcodes != null) {
       l.maxPickleOpcodes(maxPickleOpcodes);
+    }
+    if (maxHdf5Objects != null) {
+      l.maxHdf5Objects(maxHdf5Objects);
     }
     if (scanTimeout != null) {
       l.scanTimeout(scanTimeout);
@@ -320,62 +415,38 @@ final class ScanCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses sizes such as {@code 1048576}, {@code 512K}, {@code 100M}, {@code 2G}. */
+  /** Parses sizes in the grammar of {@link OptionValues#size}. */
   static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
-      String v = value.trim().toUpperCase(Locale.ROOT);
-      long unit = 1;
-      if (v.endsWith("B")) {
-        v = v.substring(0, v.length() - 1);
-      }
-      if (v.endsWith("K")) {
-        unit = 1L << 10;
-      } else if (v.endsWith("M")) {
-        unit = 1L << 20;
-      } else if (v.endsWith("G")) {
-        unit = 1L << 30;
-      }
-      if (unit != 1) {
-        v = v.substring(0, v.length() - 1);
-      }
       try {
-        long n = Long.parseLong(v);
-        if (n < 1) {
-          throw new CommandLine.TypeConversionException("size must be positive: '" + value + "'");
-        }
-        return Math.multiplyExact(n, unit);
-      } catch (NumberFormatException | ArithmeticException e) {
-        throw new CommandLine.TypeConversionException("not a size: '" + value + "'");
+        return OptionValues.size(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
     }
   }
 
-  /** Parses {@code 30s}, {@code 5m}, {@code 1h}, {@code 250ms} or ISO-8601 durations. */
+  /** Parses sizes of settings held in an {@code int}: in the grammar of {@link OptionValues#intSize}. */
+  static final class IntSizeConverter implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      try {
+        return OptionValues.intSize(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  /** Parses durations in the grammar of {@link OptionValues#duration}. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
       try {
-        if (v.startsWith("p")) {
-          return Duration.parse(value.trim());
-        }
-        if (v.endsWith("ms")) {
-          return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-        }
-        char u = v.charAt(v.length() - 1);
-        String num = Character.isDigit(u) ? v : v.substring(0, v.length() - 1);
-        long n = Long.parseLong(num);
-        switch (u) {
-          case 'h':
-            return Duration.ofHours(n);
-          case 'm':
-            return Duration.ofMinutes(n);
-          default:
-            return Duration.ofSeconds(n);
-        }
-      } catch (RuntimeException e) {
-        throw new CommandLine.TypeConversionException("not a duration: '" + value + "'");
+        return OptionValues.duration(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
     }
   }

@@ -43,6 +43,10 @@ public final class ToyScanner implements ModelScanner {
       if (line.startsWith("exec ")) {
         ctx.report(
             ctx.finding(EXEC).offset(offset).module("toy").operator("exec").message("runs " + line).build());
+      } else if (line.equals("oom")) {
+        // What a scanner does when content makes it allocate more than the heap has; thrown, not provoked, so that
+        // the test stays fast and does not starve the other tests of memory.
+        throw new OutOfMemoryError("toy: Java heap space");
       } else if (line.equals("???")) {
         ctx.markPartial("unknown line at " + offset);
       }

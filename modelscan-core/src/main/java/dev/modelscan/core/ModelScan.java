@@ -128,6 +128,7 @@ public final class ModelScan {
     }
     java.util.Queue<Path> companions = new java.util.concurrent.ConcurrentLinkedQueue<>();
     List<FileResult> results = coverCompanions(inputs, runAll(inputs, companions), companions);
+    results = PathNames.withExactPaths(inputs.stream().map(Input::file).toList(), results);
     return new ScanReport(
         version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
   }
@@ -150,7 +151,8 @@ public final class ModelScan {
    */
   public FileResult scanFile(Path file) {
     Objects.requireNonNull(file, "file");
-    return scanOne(new Input(file, file.toString(), sizeOf(file), null));
+    FileResult r = scanOne(new Input(file, file.toString(), sizeOf(file), null));
+    return PathNames.withExactPaths(List.of(file), List.of(r)).get(0);
   }
 
   /**

@@ -53,15 +53,17 @@ import java.util.Set;
  *   <li>Reads the root attributes Keras loads ({@code model_config}, {@code training_config}, and split {@code
  *       model_config0}, {@code model_config1} &hellip; concatenated), each bounded by {@code maxStringBytes}, and
  *       analyses them as Keras configurations.
- *   <li>Walks every group and dataset header by hard links (cycle-safe, bounded by {@code maxArchiveMembers}
+ *   <li>Walks every group and dataset header by hard links (cycle-safe, bounded by {@code maxHdf5Objects}
  *       objects and the deadline): reports external links (never followed), external data files and virtual
  *       datasets (never read), datasets whose declared size dwarfs their stored size (shape bombs) and unknown
  *       filter ids (libhdf5 would load a native plugin).
  * </ul>
  *
- * <p>jHDF reads the content from memory: a file on disk is memory-mapped (up to 2 GiB), nested content is copied to
- * the heap up to {@link #MAX_IN_MEMORY_BYTES}. In memory, jHDF's reads are views of the buffer, so a hostile size
- * field fails with an exception instead of allocating. Files on disk above 2 GiB are read through jHDF's file
+ * <p>jHDF reads the content from memory: a file on disk is memory-mapped (up to 2 GiB); nested content (the
+ * {@code model.weights.h5} of a {@code .keras}) is copied to the heap up to {@link #MAX_IN_MEMORY_BYTES} or an eighth
+ * of the heap, whichever is less, and larger nested content is spooled to a temporary file that is memory-mapped in
+ * turn, so that its size is bounded by {@code maxMemberBytes} (which does change it) and never by the heap. In memory,
+ * jHDF's reads are views of the buffer, so a hostile size field fails with an exception instead of allocating. Files on disk above 2 GiB are read through jHDF's file
  * channel, where a hostile size field can make it allocate up to 2 GiB; that case catches {@link OutOfMemoryError}
  * and marks the result partial. Every jHDF call is wrapped: what it throws becomes a finding and a partial status.
  *
@@ -70,8 +72,14 @@ import java.util.Set;
 @AutoService(ModelScanner.class)
 public final class Hdf5Scanner implements ModelScanner {
 
-  /** Nested HDF5 content up to this size (256 MiB) is copied into memory for jHDF; larger is not analysed. */
+  /**
+   * Nested HDF5 content up to this size (256 MiB), and at most an eighth of the heap, is copied into memory for jHDF;
+   * larger content is spooled to a temporary file and memory-mapped from there.
+   */
   public static final long MAX_IN_MEMORY_BYTES = 256L << 20;
+
+  /** The in-memory bound of this instance: {@link #MAX_IN_MEMORY_BYTES} or an eighth of the heap, whichever is less. */
+  private final long inMemoryBytes;
 
   /** Declared sizes below this (1 GiB) are never called a shape bomb, whatever the ratio. */
   static final long SHAPE_BOMB_MIN_BYTES = 1L << 30;
@@ -99,8 +107,15 @@ public final class Hdf5Scanner implements ModelScanner {
           List.of("hdf5", "keras-h5"),
           List.of("h5", "hdf5", "he5"));
 
-  /** Creates the scanner; it holds no state. */
-  public Hdf5Scanner() {}
+  /** Creates the scanner; it holds no state but its in-memory bound, taken from the heap. */
+  public Hdf5Scanner() {
+    this(Math.min(MAX_IN_MEMORY_BYTES, Runtime.getRuntime().maxMemory() / 8));
+  }
+
+  /** Creates the scanner with another in-memory bound for nested content (tests spool small content with it). */
+  Hdf5Scanner(long inMemoryBytes) {
+    this.inMemoryBytes = inMemoryBytes;
+  }
 
   @Override
   public ScannerDescriptor descriptor() {
@@ -145,14 +160,53 @@ public final class Hdf5Scanner implements ModelScanner {
     } else if (file.isPresent() && Files.size(file.get()) == src.size()) {
       Path p = file.get();
       open(ctx, () -> new HdfFile(p), src.size() - sig);
-    } else if (src.size() <= MAX_IN_MEMORY_BYTES) {
+    } else if (src.size() <= inMemoryBytes) {
       byte[] bytes = src.readBytes(0, (int) src.size());
       open(ctx, () -> HdfFile.fromBytes(bytes), src.size() - sig);
     } else {
-      ctx.limitReached(
-          new ScanLimitExceededException(
-              LimitType.MEMBER_BYTES, MAX_IN_MEMORY_BYTES, src.size(), "nested HDF5 content read into memory"),
-          0);
+      spooled(ctx, src, sig);
+    }
+  }
+
+  /**
+   * Scans nested content too large for the heap from a temporary copy: memory-mapped like an input file (so jHDF's
+   * reads stay views and a hostile size field cannot make it allocate), or through jHDF's file channel above 2 GiB.
+   * A copy instead of a "limit reached": the member is already bounded by {@code maxMemberBytes}, and a {@code .keras}
+   * with 300 MB of weights is an ordinary model, not an attack.
+   */
+  private static void spooled(ScanContext ctx, ByteSource src, long sig) throws IOException {
+    Path tmp = Files.createTempFile("modelscan-hdf5-", ".h5");
+    try {
+      byte[] chunk = new byte[1 << 20];
+      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        for (long pos = 0; pos < src.size(); ) {
+          ctx.checkDeadline();
+          int n = (int) Math.min(chunk.length, src.size() - pos);
+          src.readFully(pos, chunk, 0, n);
+          ByteBuffer b = ByteBuffer.wrap(chunk, 0, n);
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+          pos += n;
+        }
+      }
+      if (src.size() <= Integer.MAX_VALUE) {
+        ByteBuffer mapped;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ)) {
+          mapped = ch.map(FileChannel.MapMode.READ_ONLY, 0, src.size());
+        }
+        open(ctx, () -> HdfFile.fromByteBuffer(mapped), src.size() - sig);
+      } else {
+        open(ctx, () -> new HdfFile(tmp), src.size() - sig);
+      }
+    } finally {
+      try {
+        // On Linux and macOS a mapped file can be deleted at once; the mapping lives until it is collected.
+        Files.deleteIfExists(tmp);
+      } catch (IOException e) {
+        // Windows refuses to delete a file that is still mapped: the only case left to the JVM's exit.
+        tmp.toFile().deleteOnExit();
+      }
     }
   }
 
@@ -241,7 +295,7 @@ public final class Hdf5Scanner implements ModelScanner {
       this.ctx = ctx;
       this.hdf = hdf;
       this.contentSize = contentSize;
-      this.maxObjects = ctx.limits().maxArchiveMembers();
+      this.maxObjects = ctx.limits().maxHdf5Objects();
     }
 
     void run() {
@@ -265,7 +319,7 @@ public final class Hdf5Scanner implements ModelScanner {
           if (++objects > maxObjects) {
             ctx.limitReached(
                 new ScanLimitExceededException(
-                    LimitType.ARCHIVE_MEMBERS, maxObjects, objects, "HDF5 objects walked"),
+                    LimitType.HDF5_OBJECTS, maxObjects, objects, "HDF5 objects walked"),
                 -1);
             return;
           }

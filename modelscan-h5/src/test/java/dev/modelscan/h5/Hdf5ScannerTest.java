@@ -3,7 +3,6 @@ package dev.modelscan.h5;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelscan.api.Finding;
-import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
@@ -154,7 +153,7 @@ class Hdf5ScannerTest {
     assertThat(ctx.findings()).isEmpty();
     assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
     // four objects (a, soft, a/loop, a/w): the cycle is entered once, so a bound of 4 suffices
-    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxArchiveMembers(4).build()).build();
+    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxHdf5Objects(4).build()).build();
     assertThat(RecordingScanContext.scan(scanner, Fixtures.bytes("link_cycle.h5"), "x.h5", s).status())
         .isEqualTo(ScanStatus.COMPLETE);
   }
@@ -224,11 +223,40 @@ class Hdf5ScannerTest {
   }
 
   @Test
-  void objectWalkIsBoundedByMaxArchiveMembers() {
-    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxArchiveMembers(2).build()).build();
+  void objectWalkIsBoundedByMaxHdf5Objects() {
+    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxHdf5Objects(2).build()).build();
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, Fixtures.bytes("clean_dense.h5"), "x.h5", s);
     assertThat(findings(ctx, StandardRules.LIMIT_REACHED.id())).singleElement()
-        .satisfies(f -> assertThat(f.message()).contains("maxArchiveMembers"));
+        .satisfies(f -> assertThat(f.message()).contains("maxHdf5Objects"));
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    // The archive-member limit no longer bounds the walk.
+    ScanSettings fewMembers = ScanSettings.builder().limits(ScanLimits.builder().maxArchiveMembers(1).build()).build();
+    assertThat(RecordingScanContext.scan(scanner, Fixtures.bytes("clean_dense.h5"), "x.h5", fewMembers).status())
+        .isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  /** The h5py-written weights layout of a 2,600-layer Keras model: 10,401 HDF5 objects (generate_many_layers.py). */
+  private static byte[] manyLayers() throws IOException {
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(Fixtures.bytes("many_layers.h5.gz")))) {
+      return in.readAllBytes();
+    }
+  }
+
+  @Test
+  void aKerasModelWithThousandsOfLayersIsCompleteAtTheDefaults() throws IOException {
+    // 10,401 objects: partial when the walk shared the archive-member limit (10,000); complete with maxHdf5Objects.
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, manyLayers(), "model.h5");
+    assertThat(ctx.findings()).isEmpty();
+    assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
+  void aKerasModelWithMoreObjectsThanMaxHdf5ObjectsIsPartialAndNamesTheSetting() throws IOException {
+    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxHdf5Objects(10_000).build()).build();
+    RecordingScanContext ctx = RecordingScanContext.scan(scanner, manyLayers(), "model.h5", s);
+    assertThat(findings(ctx, StandardRules.LIMIT_REACHED.id())).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("HDF5 objects walked needs 10001", "maxHdf5Objects is 10000"));
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
   }
 
@@ -268,18 +296,26 @@ class Hdf5ScannerTest {
   }
 
   @Test
-  void nestedContentAboveTheInMemoryBoundIsNotReadAndIsPartial() throws IOException {
-    long size = Hdf5Scanner.MAX_IN_MEMORY_BYTES + 1;
-    byte[] head = Arrays.copyOf(Fixtures.bytes("clean_dense.h5"), 8192);
-    ByteSource huge = new SparseSource(head, size);
-    RecordingScanContext ctx =
-        new RecordingScanContext(huge, "model.weights.h5", "hdf5", ScanSettings.defaults(), "hdf5");
-    scanner.scan(ctx);
-    assertThat(ctx.findings()).singleElement().satisfies(f -> {
-      assertThat(f.ruleId()).isEqualTo(StandardRules.LIMIT_REACHED.id());
-      assertThat(f.message()).contains(LimitType.MEMBER_BYTES.settingName());
-    });
-    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+  void nestedContentAboveTheInMemoryBoundIsSpooledToAFileAndScannedCompletely() throws IOException {
+    // Nested content (no input file) larger than the in-memory bound: once PARTIAL at any heap, with a message that
+    // named maxMemberBytes, which did not change it. Now it is copied to a temporary file and mapped from there.
+    Hdf5Scanner small = new Hdf5Scanner(1024);
+    for (String fixture : List.of("lambda_sequential.h5", "clean_dense.h5", "external_link.h5")) {
+      byte[] bytes = Fixtures.bytes(fixture);
+      assertThat(bytes.length).isGreaterThan(1024);
+      RecordingScanContext spooled = RecordingScanContext.scan(small, bytes, "model.weights.h5");
+      RecordingScanContext inMemory = RecordingScanContext.scan(scanner, bytes, "model.weights.h5");
+      assertThat(spooled.status()).as(fixture).isEqualTo(inMemory.status());
+      assertThat(spooled.findings()).extracting(Finding::ruleId, Finding::message)
+          .as(fixture)
+          .containsExactlyElementsOf(
+              inMemory.findings().stream().map(f -> org.assertj.core.groups.Tuple.tuple(f.ruleId(), f.message()))
+                  .toList());
+    }
+    RecordingScanContext lambda = RecordingScanContext.scan(small, Fixtures.bytes("lambda_sequential.h5"), "w.h5");
+    assertThat(findings(lambda, "KERAS-LAMBDA")).hasSize(1);
+    assertThat(lambda.status()).isEqualTo(ScanStatus.COMPLETE);
+    assertThat(lambda.findings()).noneMatch(f -> f.ruleId().equals(StandardRules.LIMIT_REACHED.id()));
   }
 
   @Test
@@ -338,41 +374,6 @@ class Hdf5ScannerTest {
           assertThat(ctx.findings()).as("%s round %d", fixture, round).isNotEmpty();
         }
       }
-    }
-  }
-
-
-  /** A huge source that stores only its head; the rest reads as zeros. */
-  private static final class SparseSource implements ByteSource {
-    private final byte[] head;
-    private final long size;
-
-    SparseSource(byte[] head, long size) {
-      this.head = head;
-      this.size = size;
-    }
-
-    @Override
-    public long size() {
-      return size;
-    }
-
-    @Override
-    public int read(long position, byte[] buffer, int offset, int length) {
-      if (position >= size) {
-        return -1;
-      }
-      int n = (int) Math.min(length, size - position);
-      for (int i = 0; i < n; i++) {
-        long p = position + i;
-        buffer[offset + i] = p < head.length ? head[(int) p] : 0;
-      }
-      return n;
-    }
-
-    @Override
-    public ByteSource slice(long offset, long length) {
-      throw new UnsupportedOperationException();
     }
   }
 }

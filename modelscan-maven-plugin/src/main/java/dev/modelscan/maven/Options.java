@@ -4,24 +4,19 @@ import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanMode;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.Severity;
+import dev.modelscan.core.options.OptionValues;
 import dev.modelscan.core.report.ReportFormat;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Turns the plugin's string parameters into settings. Every parse error is an {@link IllegalArgumentException} whose
  * message names the parameter, so that a typo in a POM fails the build with a clear message instead of being ignored.
  */
 final class Options {
-
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]?)i?b?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
 
   private Options() {}
 
@@ -34,6 +29,7 @@ final class Options {
       String maxMemberBytes,
       String maxTotalDecompressedBytes,
       Integer maxCompressionRatio,
+      Integer maxHdf5Objects,
       String scanTimeout,
       String maxFileSize,
       List<String> allowGlobals,
@@ -55,6 +51,9 @@ final class Options {
     }
     if (v.maxCompressionRatio() != null) {
       limits.maxCompressionRatio(v.maxCompressionRatio());
+    }
+    if (v.maxHdf5Objects() != null) {
+      limits.maxHdf5Objects(v.maxHdf5Objects());
     }
     if (given(v.scanTimeout())) {
       limits.scanTimeout(duration("scanTimeout", v.scanTimeout()));
@@ -97,50 +96,21 @@ final class Options {
     }
   }
 
-  /** A byte count: digits with an optional binary unit ({@code 512k}, {@code 64m}, {@code 2g}, {@code 1t}). */
+  /** A byte count in the shared grammar of {@link OptionValues#size}; the message names the parameter. */
   static long size(String parameter, String text) {
-    Matcher m = SIZE.matcher(text.trim());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(parameter + " must be a byte count such as 1048576, 512k, 64m or 2g, was '"
-          + text + "'");
-    }
-    int shift =
-        switch (m.group(2).toLowerCase(Locale.ROOT)) {
-          case "k" -> 10;
-          case "m" -> 20;
-          case "g" -> 30;
-          case "t" -> 40;
-          default -> 0;
-        };
     try {
-      long value = Long.parseLong(m.group(1));
-      if (value > (Long.MAX_VALUE >> shift)) {
-        throw new NumberFormatException("too large");
-      }
-      return value << shift;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(parameter + " is too large: '" + text + "'", e);
+      return OptionValues.size(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
     }
   }
 
-  /** A duration: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, or ISO-8601 such as {@code PT2M30S}. */
+  /** A duration in the shared grammar of {@link OptionValues#duration}; the message names the parameter. */
   static Duration duration(String parameter, String text) {
-    String t = text.trim();
-    Matcher m = DURATION.matcher(t);
     try {
-      if (m.matches()) {
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-          case "ms" -> Duration.ofMillis(n);
-          case "s" -> Duration.ofSeconds(n);
-          case "m" -> Duration.ofMinutes(n);
-          default -> Duration.ofHours(n);
-        };
-      }
-      return Duration.parse(t);
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
-      throw new IllegalArgumentException(
-          parameter + " must be a duration such as 30s, 10m, 1h or PT2M30S, was '" + text + "'", e);
+      return OptionValues.duration(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
     }
   }
 

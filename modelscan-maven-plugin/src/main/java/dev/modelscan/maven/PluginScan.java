@@ -15,6 +15,7 @@ import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportWriter;
 import dev.modelscan.core.report.SarifReportWriter;
+import dev.modelscan.core.report.TerminalText;
 import dev.modelscan.core.report.TextReportWriter;
 import java.io.File;
 import java.io.IOException;
@@ -152,9 +153,9 @@ final class PluginScan {
         sb.append("\n  ").append(f.severity()).append("  ").append(f.ruleId()).append("  ").append(where(f));
         String target = f.module() + (f.module().isEmpty() || f.operator().isEmpty() ? "" : ".") + f.operator();
         if (!target.isEmpty()) {
-          sb.append("  ").append(target);
+          sb.append("  ").append(TerminalText.escape(target));
         }
-        sb.append("\n      ").append(f.message());
+        sb.append("\n      ").append(TerminalText.escape(f.message()));
       }
     }
     if (failIncomplete) {
@@ -195,7 +196,7 @@ final class PluginScan {
       }
       sb.append("\n  ").append(r.status()).append("  ").append(display(r.path()));
       if (!r.statusReason().isEmpty()) {
-        sb.append("  ").append(r.statusReason());
+        sb.append("  ").append(TerminalText.escape(r.statusReason()));
       }
     }
     return sb.toString();
@@ -204,7 +205,7 @@ final class PluginScan {
   private String where(Finding f) {
     StringBuilder sb = new StringBuilder(display(f.location().path()));
     if (!f.location().entry().isEmpty()) {
-      sb.append(dev.modelscan.api.Location.ENTRY_SEPARATOR).append(f.location().entry());
+      sb.append(dev.modelscan.api.Location.ENTRY_SEPARATOR).append(TerminalText.escape(f.location().entry()));
     }
     if (f.location().offset() >= 0) {
       sb.append(" @").append(f.location().offset());
@@ -212,14 +213,18 @@ final class PluginScan {
     return sb.toString();
   }
 
-  /** A path relative to the project directory when it is inside it: shorter, and the same on every machine. */
+  /**
+   * A path relative to the project directory when it is inside it: shorter, and the same on every machine. Escaped
+   * for the build log ({@link TerminalText}): the name comes from the scanned tree.
+   */
   String display(String path) {
     Path p;
     try {
       p = Path.of(path).toAbsolutePath().normalize();
     } catch (java.nio.file.InvalidPathException e) {
-      return path;
+      return TerminalText.escape(path);
     }
-    return p.startsWith(basedir) ? basedir.relativize(p).toString().replace(File.separatorChar, '/') : path;
+    return TerminalText.escape(
+        p.startsWith(basedir) ? basedir.relativize(p).toString().replace(File.separatorChar, '/') : path);
   }
 }

@@ -87,6 +87,10 @@ public class ScanMojo extends AbstractMojo {
   @Parameter(property = "modelscan.maxCompressionRatio")
   private Integer maxCompressionRatio;
 
+  /** How many groups and datasets of one HDF5 file (a Keras {@code .h5}) are walked (library default 200000). */
+  @Parameter(property = "modelscan.maxHdf5Objects")
+  private Integer maxHdf5Objects;
+
   /** How long the scan of one file may take, such as {@code 30s}, {@code 10m} or {@code PT1H} (default 10m). */
   @Parameter(property = "modelscan.scanTimeout")
   private String scanTimeout;
@@ -137,6 +141,7 @@ public class ScanMojo extends AbstractMojo {
                   maxMemberBytes,
                   maxTotalDecompressedBytes,
                   maxCompressionRatio,
+                  maxHdf5Objects,
                   scanTimeout,
                   maxFileSize,
                   allowGlobals,

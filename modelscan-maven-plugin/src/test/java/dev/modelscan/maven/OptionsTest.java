@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class OptionsTest {
 
   private static Options.Values values(String severity, String mode) {
-    return new Options.Values(severity, mode, null, null, null, null, null, null, null, null, null);
+    return new Options.Values(severity, mode, null, null, null, null, null, null, null, null, null, null);
   }
 
   @Test
@@ -29,7 +29,8 @@ class OptionsTest {
     ScanSettings s =
         Options.settings(
             new Options.Values(
-                "high", "QUICK", 3, 7, "64m", "1g", 50, "90s", "4g", List.of(" my.Layer "), List.of("my.evil")));
+                "high", "QUICK", 3, 7, "64m", "1g", 50, 12, "90s", "4g", List.of(" my.Layer "),
+                List.of("my.evil")));
     ScanLimits l = s.limits();
     assertThat(s.severityThreshold()).isEqualTo(Severity.HIGH);
     assertThat(s.mode()).isEqualTo(ScanMode.QUICK);
@@ -38,6 +39,7 @@ class OptionsTest {
     assertThat(l.maxMemberBytes()).isEqualTo(64L << 20);
     assertThat(l.maxTotalDecompressedBytes()).isEqualTo(1L << 30);
     assertThat(l.maxCompressionRatio()).isEqualTo(50);
+    assertThat(l.maxHdf5Objects()).isEqualTo(12);
     assertThat(l.scanTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.maxFileSize()).isEqualTo(4L << 30);
     assertThat(s.allowedGlobals()).containsExactly("my.Layer");
@@ -61,7 +63,7 @@ class OptionsTest {
     // Zero passes the parser; the library rejects it, naming the limit, rather than treating it as "no limit".
     assertThatThrownBy(
             () -> Options.settings(
-                new Options.Values("MEDIUM", "thorough", null, null, "0", null, null, null, null, null, null)))
+                new Options.Values("MEDIUM", "thorough", null, null, "0", null, null, null, null, null, null, null)))
         .hasMessageContaining("maxMemberBytes");
   }
 
@@ -73,6 +75,11 @@ class OptionsTest {
     assertThat(Options.duration("p", "1h")).isEqualTo(Duration.ofHours(1));
     assertThat(Options.duration("p", "PT2M30S")).isEqualTo(Duration.ofSeconds(150));
     assertThatThrownBy(() -> Options.duration("scanTimeout", "soon")).hasMessageContaining("scanTimeout");
+    // The plugin shares the CLI's grammar: an unknown unit is an error, not some other duration.
+    assertThatThrownBy(() -> Options.duration("scanTimeout", "5d"))
+        .hasMessageContaining("scanTimeout")
+        .hasMessageContaining("'5d' is not a duration");
+    assertThatThrownBy(() -> Options.size("maxMemberBytes", "2P")).hasMessageContaining("'2P' is not a size");
   }
 
   @Test

@@ -30,8 +30,12 @@ import java.util.regex.Pattern;
  */
 final class PickleAnalysis {
 
-  /** Distinct imports of one stream before the stream is cut off (each costs a record). */
-  static final int MAX_IMPORTS_PER_STREAM = 100_000;
+  /**
+   * Memo entries allowed per distinct import of one stream: each import costs a record, so the number of distinct
+   * imports is bounded by {@code maxPickleMemoSize / 10} (100,000 at the largest default), and the limit message names
+   * the setting that changes it.
+   */
+  static final int MEMO_ENTRIES_PER_IMPORT = 10;
 
   /** Distinct findings of one content; more are not reported and the result is partial. */
   static final int MAX_FINDINGS = 10_000;

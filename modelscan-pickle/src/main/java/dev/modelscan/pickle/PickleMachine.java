@@ -1282,9 +1282,12 @@ final class PickleMachine {
     String key = module + '\n' + name + '\n' + (proto < 3 ? '2' : '3');
     ImportRecord r = imports.get(key);
     if (r == null) {
-      if (imports.size() >= PickleAnalysis.MAX_IMPORTS_PER_STREAM) {
+      if (imports.size() >= Math.max(1, analysis.maxMemo() / PickleAnalysis.MEMO_ENTRIES_PER_IMPORT)) {
+        // Named after the setting that changes it: the bound once was a constant that the named setting did not move.
         throw limit(
-            LimitType.PICKLE_MEMO_SIZE, PickleAnalysis.MAX_IMPORTS_PER_STREAM, "distinct imports of one pickle");
+            LimitType.PICKLE_MEMO_SIZE,
+            analysis.maxMemo(),
+            "distinct imports of one pickle (one per " + PickleAnalysis.MEMO_ENTRIES_PER_IMPORT + " memo entries)");
       }
       if (!analysis.plausibleName(module, name)) {
         throw broken("implausible global name");

@@ -53,6 +53,22 @@ class PickleLimitsTest {
   }
 
   @Test
+  void distinctImportsAreBoundedByTheMemoSettingTheMessageNames() {
+    Ops o = new Ops().proto(2).global("os", "system").text("0");
+    for (int i = 0; i < 30; i++) {
+      o.global("pkg" + i, "f").text("0");
+    }
+    byte[] b = o.text("N.").bytes();
+    // One import per ten memo entries: 100 allows 10 distinct imports, and raising the named setting lifts the bound.
+    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(100)));
+    assertLimit(ctx, "maxPickleMemoSize is 100");
+    assertThat(ctx.findings()).anySatisfy(f -> assertThat(f.message()).contains("distinct imports"));
+    assertThat(Fixtures.operators(ctx)).contains("os.system");
+    RecordingScanContext raised = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(1000)));
+    assertThat(raised.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
   void hugeMemoIndicesUseNoArraySizedByIndex() {
     // LONG_BINPUT 0xfffffff0: a memo sized by index would need gigabytes
     byte[] b = new Ops().proto(2).raw('N').raw('r', 0xf0, 0xff, 0xff, 0xff).raw('j', 0xf0, 0xff, 0xff, 0xff)

@@ -20,11 +20,15 @@ import java.util.Map;
  * { "schemaVersion", "tool": {"name","version"},
  *   "summary": {"verdict","severityThreshold","filesScanned","filesComplete","filesPartial","filesSkipped",
  *               "filesFailed","findings": {"total","CRITICAL","HIGH","MEDIUM","LOW"},"elapsedMillis"},
- *   "results": [ {"path","size","format","status","statusReason",
+ *   "results": [ {"path",("exactPath"),"size","format","status","statusReason",
  *                 "findings": [ {"ruleId","severity","threatType","module","operator","cwe": {"id","name"},
  *                                "owasp": {"id","name"},"location": {"path","entry","offset"},"message","scanner"} ],
  *                 "members": [ {"entry","format","status","statusReason","scanner"} ] } ] }
  * </pre>
+ *
+ * <p>Strings are written exactly (JSON escapes every control character). {@code exactPath} is present only when
+ * {@code path} lost bytes of a file name that is not UTF-8 (see {@link FileResult#exactPath()}): two such files then
+ * still differ.
  *
  * @since 0.1
  */
@@ -84,6 +88,9 @@ public final class JsonReportWriter implements ReportWriter {
   private static void writeResult(JsonGenerator g, FileResult r) throws IOException {
     g.writeStartObject();
     g.writeStringField("path", r.path());
+    if (!r.exactPath().isEmpty()) {
+      g.writeStringField("exactPath", r.exactPath());
+    }
     g.writeNumberField("size", r.size());
     g.writeStringField("format", r.format());
     g.writeStringField("status", r.status().name());

@@ -25,6 +25,10 @@ import java.util.Map;
  * logical location. Files that were not completely scanned appear as tool execution notifications, so that an
  * incomplete scan is visible even when it has no result.
  *
+ * <p>Every string, scanned names and messages included, is written with JSON escaping, so scanned content cannot
+ * add fields or results; a file name that is not UTF-8 also gets its exact form as the result property {@code
+ * exactPath}.
+ *
  * @since 0.1
  */
 public final class SarifReportWriter implements ReportWriter {
@@ -80,7 +84,7 @@ public final class SarifReportWriter implements ReportWriter {
       g.writeArrayFieldStart("results");
       for (FileResult r : report.results()) {
         for (Finding f : r.findings()) {
-          writeResult(g, f, ruleIds.indexOf(f.ruleId()));
+          writeResult(g, f, ruleIds.indexOf(f.ruleId()), r.exactPath());
         }
       }
       g.writeEndArray();
@@ -146,7 +150,7 @@ public final class SarifReportWriter implements ReportWriter {
     g.writeEndArray();
   }
 
-  private static void writeResult(JsonGenerator g, Finding f, int ruleIndex) throws IOException {
+  private static void writeResult(JsonGenerator g, Finding f, int ruleIndex, String exactPath) throws IOException {
     g.writeStartObject();
     g.writeStringField("ruleId", f.ruleId());
     g.writeNumberField("ruleIndex", ruleIndex);
@@ -178,6 +182,10 @@ public final class SarifReportWriter implements ReportWriter {
     g.writeStringField("entry", f.location().entry());
     g.writeNumberField("offset", f.location().offset());
     g.writeStringField("scanner", f.scanner());
+    if (!exactPath.isEmpty()) {
+      // The URI is built from the display path, which lost the bytes of a name that is not UTF-8 (see JSON report).
+      g.writeStringField("exactPath", exactPath);
+    }
     g.writeEndObject();
     g.writeEndObject();
   }

@@ -14,6 +14,11 @@ import java.util.Map;
  * Writes a report for people: one block per file that has findings or is not complete, then a summary. Colours
  * (ANSI) only when asked for, which the CLI does only when writing to a terminal.
  *
+ * <p>Every string that can come from scanned content (file and member names, formats, reasons, messages quoting
+ * pickle strings or template text) goes through {@link TerminalText#escape}, so that no scanned file can write a line
+ * of its own ({@code Verdict: CLEAN}) or move the cursor over the real one. A path whose bytes are not UTF-8 is shown
+ * in its {@link FileResult#exactPath() exact form}.
+ *
  * @since 0.1
  */
 public final class TextReportWriter implements ReportWriter {
@@ -42,33 +47,34 @@ public final class TextReportWriter implements ReportWriter {
       if (!interesting && !verbose) {
         continue;
       }
-      sb.append(r.path()).append("  [").append(r.format()).append(", ").append(status(r.status())).append(']');
+      String path = r.exactPath().isEmpty() ? r.path() : r.exactPath();
+      sb.append(esc(path)).append("  [").append(esc(r.format())).append(", ").append(status(r.status())).append(']');
       if (!r.statusReason().isEmpty()) {
-        sb.append("  ").append(r.statusReason());
+        sb.append("  ").append(esc(r.statusReason()));
       }
       sb.append('\n');
       for (Finding f : r.findings()) {
-        sb.append("  ").append(paint(f.severity())).append(' ').append(f.ruleId());
+        sb.append("  ").append(paint(f.severity())).append(' ').append(esc(f.ruleId()));
         if (!f.module().isEmpty() || !f.operator().isEmpty()) {
-          sb.append("  ").append(f.module());
+          sb.append("  ").append(esc(f.module()));
           if (!f.operator().isEmpty()) {
-            sb.append(f.module().isEmpty() ? "" : ".").append(f.operator());
+            sb.append(f.module().isEmpty() ? "" : ".").append(esc(f.operator()));
           }
         }
         if (!f.location().entry().isEmpty()) {
-          sb.append("  in ").append(f.location().entry());
+          sb.append("  in ").append(esc(f.location().entry()));
         }
         if (f.location().offset() >= 0) {
           sb.append(" @").append(f.location().offset());
         }
-        sb.append("\n      ").append(f.message()).append('\n');
+        sb.append("\n      ").append(esc(f.message())).append('\n');
       }
       if (verbose) {
         for (MemberResult m : r.members()) {
           sb.append("  - ")
-              .append(m.entry())
+              .append(esc(m.entry()))
               .append("  [")
-              .append(m.format())
+              .append(esc(m.format()))
               .append(", ")
               .append(status(m.status()))
               .append("]\n");
@@ -99,6 +105,10 @@ public final class TextReportWriter implements ReportWriter {
         .append(")\n");
     out.write(sb.toString());
     out.flush();
+  }
+
+  private static String esc(String s) {
+    return TerminalText.escape(s);
   }
 
   private static String status(ScanStatus s) {

@@ -1,0 +1,132 @@
+package dev.modelscan.core;
+
+import dev.modelscan.api.FileResult;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Exact names for files whose names Java cannot show. A Linux file name is bytes; {@link Path#toString()} decodes them
+ * with the platform encoding and turns every byte that does not decode into U+FFFD, so {@code a\xff.pkl} and {@code
+ * a\xfe.pkl} both print as {@code a?.pkl} with U+FFFD for the {@code ?}. A report that said "clean" about one of them would say it about both.
+ * The bytes survive in {@link Path#toUri()}, which percent-encodes them (JDK {@code sun.nio.fs.UnixUriUtils.toUri}).
+ */
+final class PathNames {
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private PathNames() {}
+
+  /**
+   * Adds {@link FileResult#exactPath()} to the results whose display path is not exact. {@code files.get(i)} is the
+   * file of {@code results.get(i)}.
+   */
+  static List<FileResult> withExactPaths(List<Path> files, List<FileResult> results) {
+    List<FileResult> out = null;
+    for (int i = 0; i < results.size(); i++) {
+      FileResult r = results.get(i);
+      String exact = exactForm(files.get(i), r.path());
+      if (!exact.isEmpty()) {
+        if (out == null) {
+          out = new ArrayList<>(results);
+        }
+        out.set(i, r.withExactPath(exact));
+      }
+    }
+    return out == null ? results : out;
+  }
+
+  /** The exact form of {@code file}'s name when {@code display} lost bytes of it, else the empty string. */
+  static String exactForm(Path file, String display) {
+    if (display.indexOf('\ufffd') < 0) {
+      return ""; // nothing was replaced: the display form decodes back to the same bytes
+    }
+    try {
+      byte[] raw = rawBytes(file);
+      if (raw == null) {
+        return "";
+      }
+      String exact = escapeBytes(raw);
+      return exact.equals(display) ? "" : exact;
+    } catch (RuntimeException | java.io.IOError e) {
+      return ""; // no exact form to be had (another file system, no working directory): the display form stays
+    }
+  }
+
+  /** The bytes of the path as given (relative stays relative), or null when they cannot be recovered. */
+  private static byte[] rawBytes(Path file) {
+    byte[] abs = uriBytes(file.toAbsolutePath().toUri());
+    if (file.isAbsolute()) {
+      return abs;
+    }
+    byte[] cwd = uriBytes(Path.of("").toAbsolutePath().toUri());
+    int skip = cwd.length == 0 ? 1 : cwd.length + 1; // the working directory and the '/' after it
+    if (abs.length < skip || abs[skip - 1] != '/') {
+      return null;
+    }
+    for (int i = 0; i < cwd.length; i++) {
+      if (abs[i] != cwd[i]) {
+        return null;
+      }
+    }
+    return java.util.Arrays.copyOfRange(abs, skip, abs.length);
+  }
+
+  /** The percent-decoded bytes of a file URI's path, without the '/' that toUri() appends to a directory. */
+  private static byte[] uriBytes(URI uri) {
+    String p = uri.getRawPath();
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(p.length());
+    for (int i = 0; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c == '%' && i + 2 < p.length()) {
+        out.write(Integer.parseInt(p.substring(i + 1, i + 3), 16));
+        i += 2;
+      } else {
+        out.write(c); // toUri() leaves only ASCII unencoded
+      }
+    }
+    byte[] b = out.toByteArray();
+    int n = b.length;
+    while (n > 0 && b[n - 1] == '/') {
+      n--;
+    }
+    return n == b.length ? b : java.util.Arrays.copyOf(b, n);
+  }
+
+  /** Valid UTF-8 as characters, every other byte as {@code \xNN}, and a backslash as two, so that no two differ alike. */
+  static String escapeBytes(byte[] raw) {
+    CharsetDecoder dec =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(raw);
+    CharBuffer chars = CharBuffer.allocate(raw.length + 1);
+    StringBuilder sb = new StringBuilder(raw.length + 8);
+    while (true) {
+      CoderResult cr = dec.decode(in, chars, true);
+      chars.flip();
+      for (int i = 0; i < chars.length(); i++) {
+        char c = chars.charAt(i);
+        sb.append(c == '\\' ? "\\\\" : String.valueOf(c));
+      }
+      chars.clear();
+      if (cr.isMalformed() || cr.isUnmappable()) {
+        for (int k = 0; k < cr.length(); k++) {
+          int b = in.get() & 0xFF;
+          sb.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
+        }
+      } else if (cr.isUnderflow()) {
+        break;
+      }
+    }
+    return sb.toString();
+  }
+}

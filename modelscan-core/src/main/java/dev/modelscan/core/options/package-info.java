@@ -1,0 +1,7 @@
+/**
+ * What front ends share when they turn user text into settings: the grammar of sizes and durations ({@link
+ * dev.modelscan.core.options.OptionValues}).
+ *
+ * @since 0.1
+ */
+package dev.modelscan.core.options;
