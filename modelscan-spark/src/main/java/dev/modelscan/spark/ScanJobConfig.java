@@ -40,13 +40,27 @@ public record ScanJobConfig(
 
   private static final long serialVersionUID = 1L;
 
-  /** Checks the values and copies the lists. */
+  /**
+   * Checks the values by building the settings once, so that a bad value fails on the driver before any task is
+   * sent, and copies the lists.
+   *
+   * @param mode {@code quick} or {@code thorough}
+   * @param severityThreshold findings at or above it make a file's verdict {@code FINDINGS}
+   * @param maxFileSize larger files are skipped, in bytes; null for the default
+   * @param maxMemberBytes the decompressed bytes of one archive member; null for the default
+   * @param maxTotalDecompressedBytes the decompressed bytes of one input file; null for the default
+   * @param maxArchiveMembers the members scanned per archive; null for the default
+   * @param maxNestingDepth the levels of nested content followed; null for the default
+   * @param scanTimeout the time one file may take, in milliseconds; null for the default
+   * @param allowGlobals pickle globals allowed
+   * @param denyGlobals pickle globals denied
+   * @throws IllegalArgumentException when a value is out of range
+   */
   public ScanJobConfig {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(severityThreshold, "severityThreshold");
     allowGlobals = List.copyOf(allowGlobals);
     denyGlobals = List.copyOf(denyGlobals);
-    // Build once here so that a bad value fails on the driver, before any task is sent.
     toSettings(mode, severityThreshold, maxFileSize, maxMemberBytes, maxTotalDecompressedBytes, maxArchiveMembers,
         maxNestingDepth, scanTimeout, allowGlobals, denyGlobals);
   }

@@ -115,6 +115,7 @@ public final class ScanRows {
         counts[Severity.HIGH.ordinal()],
         counts[Severity.MEDIUM.ordinal()],
         counts[Severity.LOW.ordinal()],
-        findings);
+        // Spark's row encoder takes a Scala sequence for an array column, not a java.util.List.
+        scala.jdk.javaapi.CollectionConverters.asScala(findings).toSeq());
   }
 }
