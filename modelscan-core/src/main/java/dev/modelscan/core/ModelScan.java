@@ -242,6 +242,33 @@ public final class ModelScan {
   }
 
   /**
+   * Scans content that the caller reads from elsewhere by position: a file on a remote or distributed file system, a
+   * blob in an object store, a region of a larger file. Scanners read only what they need, so a multi-gigabyte
+   * checkpoint is neither copied nor read whole. The source is not closed.
+   *
+   * <p>The name is reported and used as a hint, as for {@link #scanBytes}. Companion files (ONNX external data,
+   * SafeTensors shards) are looked up only for inputs scanned by {@link Path}; here they cannot be, so a model that
+   * needs them is reported as its scanner reports a missing companion.
+   *
+   * @param content the bytes; must not change during the scan
+   * @param name the name to report and to use as a hint (a file name such as {@code "model.pt"})
+   * @return the result; {@link ScanStatus#SKIPPED} when the content is larger than {@link
+   *     ScanSettings#maxFileSize()}
+   */
+  public FileResult scanSource(ByteSource content, String name) {
+    Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(name, "name");
+    long size = content.size();
+    if (size > settings.maxFileSize()) {
+      return tooLarge(name, size);
+    }
+    notifyStarted(name, size);
+    FileResult r = engine.scanInput(content, name, baseName(name), Optional.empty());
+    notifyFinished(r);
+    return r;
+  }
+
+  /**
    * Scans content from a stream. The stream is read to its end into memory or a temporary file (deleted before this
    * method returns), then scanned; it is not closed. At most {@link ScanSettings#maxFileSize()} and {@link
    * dev.modelscan.api.ScanLimits#maxMemberBytes()} bytes are read, because a stream has no size to check first and
