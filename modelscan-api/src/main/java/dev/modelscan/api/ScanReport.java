@@ -56,11 +56,16 @@ public record ScanReport(
   }
 
   /**
-   * Formats that count as seen but are not model content: plain text (READMEs, licences, notes) and empty files. A
-   * scan that found only these has not scanned a model, so it is {@link Verdict#NOTHING_SCANNED}, not clean: a CI gate
-   * pointed at the wrong folder must not pass.
+   * Formats that count as seen but are not model content: plain text (READMEs, licences, notes), empty files, the
+   * inert companions that sit beside models (images, PDFs, tables, notebooks, generic JSON and YAML) and model
+   * configurations without weights. A scan that found only these has not scanned a model, so it is {@link
+   * Verdict#NOTHING_SCANNED}, not clean: a CI gate pointed at the wrong folder (the docs, the plots) must not pass.
+   * Their findings still count: a config that names code makes the verdict {@link Verdict#UNSAFE}.
    */
-  public static final java.util.Set<String> NOT_MODEL_FORMATS = java.util.Set.of("text", "empty");
+  public static final java.util.Set<String> NOT_MODEL_FORMATS =
+      java.util.Set.of(
+          "text", "empty", "png", "jpeg", "gif", "webp", "riff", "bmp", "tiff", "pdf", "svg", "csv", "tsv", "json",
+          "jupyter-notebook", "yaml", "json-config", "yaml-config");
 
   /**
    * The verdict, decided in this order:
