@@ -24,7 +24,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -123,10 +122,7 @@ public final class SparkModelScan implements Serializable {
       }
       for (FileStatus match : matches) {
         if (match.isDirectory()) {
-          RemoteIterator<LocatedFileStatus> it = fs.listFiles(match.getPath(), true);
-          while (it.hasNext()) {
-            files.add(it.next().getPath().toString());
-          }
+          listRecursively(fs, match.getPath(), files);
         } else {
           files.add(match.getPath().toString());
         }
@@ -135,6 +131,27 @@ public final class SparkModelScan implements Serializable {
     Dataset<Row> paths =
         spark.createDataset(new ArrayList<>(files), Encoders.STRING()).toDF("path");
     return scanPaths(paths, "path");
+  }
+
+  /**
+   * Every file below a directory. Walked with plain status listings rather than {@code listFiles}: that one builds a
+   * located status per file, which on the local file system without Hadoop's native library runs a shell command per
+   * file to read its permissions (most of the job's time on a folder of small files).
+   */
+  private static void listRecursively(FileSystem fs, Path dir, TreeSet<String> files) throws IOException {
+    java.util.ArrayDeque<Path> pending = new java.util.ArrayDeque<>();
+    pending.add(dir);
+    while (!pending.isEmpty()) {
+      RemoteIterator<FileStatus> it = fs.listStatusIterator(pending.poll());
+      while (it.hasNext()) {
+        FileStatus st = it.next();
+        if (st.isDirectory()) {
+          pending.add(st.getPath());
+        } else {
+          files.add(st.getPath().toString());
+        }
+      }
+    }
   }
 
   /**
@@ -225,7 +242,7 @@ public final class SparkModelScan implements Serializable {
     long size = -1;
     try {
       Path p = new Path(path);
-      FileSystem fs = p.getFileSystem(hadoop);
+      FileSystem fs = readable(p.getFileSystem(hadoop));
       FileStatus st = fs.getFileStatus(p);
       size = st.getLen();
       if (!st.isFile()) {
@@ -246,6 +263,15 @@ public final class SparkModelScan implements Serializable {
     }
   }
 
+  /**
+   * The file system to read from: for the local one, its raw form. The checksummed local file system serves every
+   * positional read by opening the file and its {@code .crc} side file anew, which made each scan hundreds of opens;
+   * a scan only reads, so the checksum side files have nothing to protect here.
+   */
+  private static FileSystem readable(FileSystem fs) {
+    return fs instanceof org.apache.hadoop.fs.ChecksumFileSystem checksummed ? checksummed.getRawFileSystem() : fs;
+  }
+
   private static FileResult failed(String path, long size, String reason) {
     Finding f =
         Finding.builder(StandardRules.SCANNER_ERROR)
@@ -262,7 +288,7 @@ public final class SparkModelScan implements Serializable {
       Path p = new Path(path);
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       byte[] buf = new byte[1 << 16];
-      try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+      try (InputStream in = readable(p.getFileSystem(hadoop)).open(p)) {
         for (int n; (n = in.read(buf)) > 0; ) {
           md.update(buf, 0, n);
         }
