@@ -231,14 +231,7 @@ public final class ModelScan {
    */
   public FileResult scanBytes(byte[] content, String name) {
     Objects.requireNonNull(content, "content");
-    Objects.requireNonNull(name, "name");
-    if (content.length > settings.maxFileSize()) {
-      return tooLarge(name, content.length);
-    }
-    notifyStarted(name, content.length);
-    FileResult r = engine.scanInput(ByteSource.wrap(content), name, baseName(name), Optional.empty());
-    notifyFinished(r);
-    return r;
+    return scanSource(ByteSource.wrap(content), name);
   }
 
   /**
