@@ -246,6 +246,31 @@ class DocSnippetsTest {
     }
   }
 
+  @Test
+  void relativeLinksAndNamedPathsExist() throws IOException {
+    // [text](path) links, and `folder/...` paths in backticks that name a file or folder of this repository
+    Pattern link = Pattern.compile("\\]\\(([^)#:]+)(#[^)]*)?\\)");
+    Pattern named = Pattern.compile("`((?:examples|formats|tests|docs|modelscan-[a-z]+)/[A-Za-z0-9_./-]+)`");
+    List<String> missing = new ArrayList<>();
+    for (Path md : markdownFiles()) {
+      String text = Files.readString(md);
+      Matcher m = link.matcher(text);
+      while (m.find()) {
+        if (!Files.exists(md.getParent().resolve(m.group(1)))) {
+          missing.add(ROOT.relativize(md) + ": link " + m.group(1));
+        }
+      }
+      m = named.matcher(text);
+      while (m.find()) {
+        String path = m.group(1);
+        if (!Files.exists(ROOT.resolve(path)) && !path.contains("*") && !path.contains("/target/")) {
+          missing.add(ROOT.relativize(md) + ": path " + m.group(1));
+        }
+      }
+    }
+    assertThat(missing).isEmpty();
+  }
+
   // ---- the Java snippets do what their text says ----
 
   @Test
