@@ -326,6 +326,32 @@ class DocSnippetsTest {
     assertThat(writer.toString()).contains("\"schemaVersion\"").contains("Verdict: UNSAFE");
   }
 
+  @Test
+  void theJsonReportExampleUsesTheWritersFieldNames(@TempDir Path dir) throws IOException {
+    Block example = blocks().stream().filter(b -> b.lang().equals("json") && b.text().contains("\"schemaVersion\""))
+        .findFirst().orElseThrow(() -> new AssertionError("no JSON report example"));
+    Files.copy(ROOT.resolve("samples/malicious/checkpoint_payload.pt"), dir.resolve("checkpoint.pt"));
+    StringWriter real = new StringWriter();
+    new dev.modelscan.core.report.JsonReportWriter().write(ModelScan.builder().build().scan(dir), real);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Set<String> shown = fieldNames(json.readTree(example.text().replace("\"…\"", "\"x\"")), "");
+    Set<String> written = fieldNames(json.readTree(real.toString()), "");
+    assertThat(written).as("fields of a real report").containsAll(shown);
+  }
+
+  private static Set<String> fieldNames(com.fasterxml.jackson.databind.JsonNode node, String prefix) {
+    Set<String> names = new java.util.TreeSet<>();
+    if (node.isArray()) {
+      node.forEach(n -> names.addAll(fieldNames(n, prefix + "[]")));
+    } else if (node.isObject()) {
+      node.fieldNames().forEachRemaining(f -> {
+        names.add(prefix + "." + f);
+        names.addAll(fieldNames(node.get(f), prefix + "." + f));
+      });
+    }
+    return names;
+  }
+
   // ---- shell commands ----
 
   /** The commands of every shell block, without comments, with the comment kept for "exits N". */
