@@ -97,6 +97,24 @@ class BaselineTest {
   }
 
   @Test
+  void theEmbeddingDocsPolicyExampleSuppressesAndBaselines() throws Exception {
+    // docs/embedding.md#baselines-and-suppressions, run as written: the baseline knows os_system.pkl, the
+    // suppression accepts eval_protocol0.pkl by its hash; nothing is left to fail the scan.
+    Path baseline = baseline();
+    Path eval = Files.copy(SAMPLES.resolve("eval_protocol0.pkl"), models.resolve("eval_protocol0.pkl"));
+    String sha =
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(eval)));
+    dev.modelscan.api.ScanReport judged =
+        EmbeddingExamples.policy(
+            dev.modelscan.core.ModelScan.builder().build(), java.util.List.of(models), baseline, sha);
+    assertThat(judged.verdict()).isEqualTo(dev.modelscan.api.Verdict.CLEAN);
+    assertThat(judged.findings())
+        .allMatch(dev.modelscan.api.Finding::isSuppressed)
+        .extracting(f -> f.suppression().get().kind())
+        .contains(dev.modelscan.api.Suppression.Kind.BASELINE, dev.modelscan.api.Suppression.Kind.ACCEPTED);
+  }
+
+  @Test
   void aBaselineThatIsNotOurJsonReportIsAUsageError() throws IOException {
     Path bogus = Files.writeString(dir.resolve("bogus.json"), "{\"hello\": 1}");
     assertThat(run("scan", "--no-progress", "--baseline", bogus.toString(), models.toString())).isEqualTo(4);
