@@ -43,7 +43,7 @@ public record InputScan(
 
   /**
    * The result of this file as the data of a model that declared it: format {@value ScanContext#COMPANION_FORMAT},
-   * status complete, no reason, the same findings and members. Only meaningful when {@link #unrecognised()}; otherwise
+   * status complete, no reason, everything else (findings, members, hash) the same. Only meaningful when {@link #unrecognised()}; otherwise
    * the result unchanged (a declaration never hides content that some scanner recognised or could not finish).
    *
    * @return the result to report when another input of the same scan declared this file
@@ -53,8 +53,8 @@ public record InputScan(
       return result;
     }
     FileResult r = result;
-    return new FileResult(
-        r.path(), r.size(), ScanContext.COMPANION_FORMAT, ScanStatus.COMPLETE, "", r.findings(), r.members());
+    return new FileResult(r.path(), r.size(), ScanContext.COMPANION_FORMAT, ScanStatus.COMPLETE, "", r.findings(),
+        r.members(), r.exactPath(), r.target(), r.origin(), r.sha256());
   }
 
   /** This scan with another result, no longer unrecognised when the result changed (the file changed under it). */

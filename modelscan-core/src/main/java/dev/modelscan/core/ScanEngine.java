@@ -74,7 +74,9 @@ final class ScanEngine implements Dispatcher {
               .build());
       o = Outcome.of(Outcome.UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, "");
     }
-    FileResult r = new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members);
+    FileResult r =
+        new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members)
+            .withSha256(ContentHash.sha256(source));
     // Only an unrecognised file can be another's companion: its location is looked up for those alone.
     String location = "";
     if (o.unrecognised() && siblings.isPresent()) {
