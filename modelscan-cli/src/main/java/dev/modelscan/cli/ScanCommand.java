@@ -198,14 +198,17 @@ final class ScanCommand implements Callable<Integer> {
       description = "Show progress on standard error (default: on a terminal).")
   Boolean progress;
 
-  @Option(names = "--list-scanners", description = "List the scanners found, with versions and formats, and exit.")
+  @Option(names = "--list-scanners",
+      description = "List the scanners found, with versions, formats and where each came from, and exit.")
   boolean listScanners;
+
+  @CommandLine.Mixin PluginOptions pluginOptions;
 
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
     if (listScanners) {
-      return RootCommand.listScanners(cl);
+      return RootCommand.listScanners(cl, pluginOptions);
     }
     if (paths.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "Missing required parameter: PATH");
@@ -234,7 +237,18 @@ final class ScanCommand implements Callable<Integer> {
     if (output != null) {
       checkOutput(cl, output);
     }
-    ScannerRegistry registry = ScannerRegistry.loadDefault();
+    PluginPath plugins;
+    try {
+      plugins = pluginOptions.load();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+    }
+    try (plugins) {
+      return scan(cl, builder, settings, plugins.registry());
+    }
+  }
+
+  private int scan(CommandLine cl, ModelScan.Builder builder, ScanSettings settings, ScannerRegistry registry) {
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
     }
