@@ -12,6 +12,9 @@
 module dev.modelscan.core {
   requires transitive dev.modelscan.api;
   requires com.fasterxml.jackson.core;
+  // Only dev.modelscan.core.options.ConfigFile reads TOML; optional, for the front ends that read modelscan.toml.
+  requires static com.fasterxml.jackson.databind;
+  requires static com.fasterxml.jackson.dataformat.toml;
   // A real module (module-info under META-INF/versions/9) that requires commons-io, -lang3 and -codec itself.
   requires org.apache.commons.compress;
   // LZMA and XZ decoders: used directly (zip methods 14/95) and by commons-compress (7z, .xz), which only declares
