@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = RootCommand.VersionProvider.class,
     description = "Statically scans machine-learning model files for hidden code and hostile content.",
-    subcommands = {ScanCommand.class},
+    subcommands = {ScanCommand.class, ConfigCommand.class},
     footer = {
       "",
       "Exit codes: 0 clean; 1 findings at or above the threshold;",

@@ -204,6 +204,8 @@ final class ScanCommand implements Callable<Integer> {
 
   @CommandLine.Mixin PluginOptions pluginOptions;
 
+  @CommandLine.Mixin ConfigOptions configOptions;
+
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
