@@ -78,8 +78,8 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      description = "Report format: text, json or sarif (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text",
+      description = "Report format: text, json or sarif (default: from the --output file's extension, .sarif, .json"
+          + " or .txt; else text).",
       converter = FormatConverter.class)
   ReportFormat format;
 
@@ -191,6 +191,10 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Text report: also list clean files and nested members.")
   boolean verbose;
 
+  @Option(names = {"-q", "--quiet"},
+      description = "Print only the counts and the verdict (with --output, the file still gets the full report).")
+  boolean quiet;
+
   @Option(names = "--color", negatable = true, description = "Colour the text report (default: on a terminal).")
   Boolean color;
 
@@ -219,6 +223,7 @@ final class ScanCommand implements Callable<Integer> {
     ScanSettings settings;
     ModelScan.Builder builder = ModelScan.builder();
     try {
+      AllowGlobals.checkNames(allowGlobals);
       settings = settings();
       builder.settings(settings);
       if (threads != null) {
@@ -239,6 +244,10 @@ final class ScanCommand implements Callable<Integer> {
     if (output != null) {
       checkOutput(cl, output);
     }
+    if (quiet && output == null && ReportChoice.format(format, null) != ReportFormat.TEXT) {
+      throw new CommandLine.ParameterException(
+          cl, "--quiet prints a text summary; with --format " + format + " give --output FILE for the report");
+    }
     PluginPath plugins;
     try {
       plugins = pluginOptions.load();
@@ -254,6 +263,9 @@ final class ScanCommand implements Callable<Integer> {
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
     }
+    for (String w : AllowGlobals.warnings(settings, registry)) {
+      cl.getErr().println("warning: " + w);
+    }
     boolean terminal = System.console() != null;
     builder.registry(registry);
     ProgressLine progressLine = null;
@@ -265,11 +277,13 @@ final class ScanCommand implements Callable<Integer> {
     if (progressLine != null) {
       progressLine.clear();
     }
-    boolean useColour =
-        color != null ? color : terminal && output == null && System.getenv("NO_COLOR") == null;
+    boolean useColour = ReportChoice.colour(color, terminal, output != null, System.getenv());
     ReportWriter writer = writer(registry, useColour);
     int verdictCode = report.verdict().exitCode();
     String problem = output != null ? writeFile(writer, report, output) : writeStdout(writer, report, cl.getOut());
+    if (problem == null && quiet && output != null) {
+      problem = writeStdout(TextReportWriter.summaryOnly(), report, cl.getOut());
+    }
     if (problem != null) {
       // The verdict must not change silently because its report is missing: findings still fail (1); anything else
       // becomes "not fully done" (2), never the 0 that a CI gate would read as clean without a report to show.
@@ -400,7 +414,11 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private ReportWriter writer(ScannerRegistry registry, boolean useColour) {
-    switch (format) {
+    ReportFormat chosen = ReportChoice.format(format, output);
+    if (quiet && output == null && chosen == ReportFormat.TEXT) {
+      return TextReportWriter.summaryOnly();
+    }
+    switch (chosen) {
       case JSON:
         return new JsonReportWriter();
       case SARIF:

@@ -20,7 +20,6 @@ final class UsageErrors {
           "allowGlobals", "--allow-global",
           "denyGlobals", "--deny-global",
           "followDirectoryLinks", "--follow-dir-links",
-          "parallelism", "--threads",
           "severityThreshold", "--severity-threshold");
 
   private static final Pattern WORD = Pattern.compile("\\b[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)+\\b");
