@@ -31,7 +31,7 @@ final class ScannerList {
           new String[] {
             d.name(),
             version(d.version()),
-            String.join(",", d.formats()),
+            String.join(",", decoded(s)),
             d.extensions().isEmpty() ? "-" : String.join(",", d.extensions()),
             plugins.origin(s)
           });
@@ -56,6 +56,26 @@ final class ScannerList {
       err.println("warning: " + p);
     }
     out.flush();
+  }
+
+  /**
+   * The formats the scanner decodes, in the descriptor's order: a format it only recognises (to report it as not
+   * scanned) is not listed, so the list does not promise an analysis that does not happen.
+   */
+  private static List<String> decoded(ModelScanner s) {
+    List<String> decoded;
+    try {
+      decoded = s.decodedFormats();
+    } catch (RuntimeException | LinkageError e) {
+      decoded = s.descriptor().formats(); // a plugin built against an SPI without the method, or a broken one
+    }
+    List<String> out = new ArrayList<>();
+    for (String f : s.descriptor().formats()) {
+      if (decoded.contains(f)) {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /**

@@ -140,6 +140,11 @@ class PluginPathTest {
     int from = lines.get(0).indexOf("FROM");
     assertThat(plug.indexOf(jar.toString())).isEqualTo(from);
     assertThat(toy.indexOf("built-in")).isEqualTo(from);
+    // Only formats that are decoded: zstd and RAR are recognised (reported as not scanned), not decoded.
+    String streams = lines.stream().filter(l -> l.startsWith("compressed-stream ")).findFirst().orElseThrow();
+    assertThat(streams.substring(lines.get(0).indexOf("FORMATS"), lines.get(0).indexOf("EXTENSIONS")))
+        .contains("gzip", "lz4")
+        .doesNotContain("zstd", "rar");
     // The scan command accepts it too.
     out.getBuffer().setLength(0);
     assertThat(run("scan", "--list-scanners", "--plugin-path", jar.toString())).isEqualTo(0);
