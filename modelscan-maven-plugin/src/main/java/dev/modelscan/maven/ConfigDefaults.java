@@ -44,7 +44,7 @@ final class ConfigDefaults {
 
   /** Keys about the CLI's own output and process: meaningless in a build, accepted and ignored. */
   static final Set<String> IGNORED =
-      Set.of("format", "output", "color", "progress", "verbose", "quiet", "threads", "plugin-path");
+      Set.of("format", "output", "color", "progress", "verbose", "quiet", "threads", "plugin-path", "sarif-root");
 
   /** Settings of the CLI the plugin has no parameter for yet: accepted, with a warning that the default applies. */
   static final Set<String> NOT_APPLIED =
@@ -55,7 +55,8 @@ final class ConfigDefaults {
           "max-pickle-stack-size",
           "max-pickle-memo-size",
           "max-pickle-opcodes",
-          "unknown-global-severity");
+          "unknown-global-severity",
+          "baseline");
 
   /**
    * The parameters after the file filled the unset ones.

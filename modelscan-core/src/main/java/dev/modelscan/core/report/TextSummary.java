@@ -16,10 +16,11 @@ final class TextSummary {
   private TextSummary() {}
 
   /**
-   * A table with one row per rule (most severe first) and a column per severity; nothing when there are no findings.
+   * A table with one row per rule (most severe first) and a column per severity, of the findings that count (not
+   * suppressed); nothing when there are none.
    */
   static void table(StringBuilder sb, ScanReport report) {
-    List<Finding> findings = report.findings();
+    List<Finding> findings = report.findings().stream().filter(f -> !f.isSuppressed()).toList();
     if (findings.isEmpty()) {
       return;
     }
@@ -71,6 +72,9 @@ final class TextSummary {
     long below = 0;
     long atOrAbove = 0;
     for (Finding f : report.findings()) {
+      if (f.isSuppressed()) {
+        continue; // accepted findings have their own count on the line above
+      }
       if (f.severity().isAtLeast(report.severityThreshold())) {
         atOrAbove++;
       } else {
@@ -117,6 +121,10 @@ final class TextSummary {
     for (Severity s : Severity.values()) {
       sb.append(first ? "" : ", ").append(counts.get(s)).append(' ').append(s.name().toLowerCase(Locale.ROOT));
       first = false;
+    }
+    long suppressed = report.suppressedFindings();
+    if (suppressed > 0) {
+      sb.append("; ").append(suppressed).append(" suppressed (not counted)");
     }
     sb.append('\n');
   }
