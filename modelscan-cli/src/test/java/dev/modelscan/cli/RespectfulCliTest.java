@@ -86,14 +86,15 @@ class RespectfulCliTest {
     assertThat(json.readTree(sarif.toFile()).path("version").asText()).isEqualTo("2.1.0");
     Path j = dir.resolve("out.json");
     run("scan", "--no-progress", "-o", j.toString(), model.toString());
-    assertThat(json.readTree(j.toFile()).path("schemaVersion").asText()).isEqualTo("1.0");
+    assertThat(json.readTree(j.toFile()).has("schemaVersion")).isTrue();
+    assertThat(json.readTree(j.toFile()).has("runs")).isFalse();
     Path txt = dir.resolve("out.txt");
     run("scan", "--no-progress", "-o", txt.toString(), model.toString());
     assertThat(Files.readString(txt, StandardCharsets.UTF_8)).contains("Verdict: UNSAFE");
     // --format wins over the extension.
     Path forced = dir.resolve("forced.sarif");
     run("scan", "--no-progress", "-f", "json", "-o", forced.toString(), model.toString());
-    assertThat(json.readTree(forced.toFile()).path("schemaVersion").asText()).isEqualTo("1.0");
+    assertThat(json.readTree(forced.toFile()).has("schemaVersion")).isTrue();
     assertThat(ReportChoice.format(null, Path.of("X.SARIF.JSON"))).isEqualTo(ReportFormat.SARIF);
     assertThat(ReportChoice.format(null, null)).isEqualTo(ReportFormat.TEXT);
   }
