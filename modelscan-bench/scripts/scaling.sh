@@ -9,7 +9,7 @@
 # notebook), all from scripts/make_folders.py (/usr/bin/python3 with torch, numpy, PIL, scikit-learn), and 313 small
 # files of mixed formats from the bench module's Generate. Each cell runs `bin/modelscan scan -j J DIR` (the launcher
 # as a user runs it, JVM start-up included) RUNS times and gives the median wall time; "default" is no -j at all.
-# Files are those the report counts as scanned; MB are the folder's bytes (`du -sb`, links not followed). Prints a
+# Files are all files the report lists (scanned or not); MB are the folder's bytes (`du -sb`, links not followed). Prints a
 # markdown table to paste into RESULTS.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -70,7 +70,7 @@ for shape in hfrepo hub project small313; do
     for ((r = 0; r < runs; r++)); do
       measure "$root/bin/modelscan" scan "${opt[@]}" "$dir" >>"$work/cells"
     done
-    files=$(sed -n 's/^Scanned \([0-9]*\) of.*/\1/p' "$work/out")
+    files=$(sed -n "s/^Scanned [0-9]* of \([0-9]*\) files.*/\1/p" "$work/out")
     sort -n "$work/cells" | awk -v f="$files" -v mb="$mb" -v shape="$shape" -v j="$j" '
       { w[NR] = $1; c[NR] = $2; m[NR] = $3 }
       END {
