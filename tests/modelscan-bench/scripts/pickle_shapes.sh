@@ -45,13 +45,14 @@ for shape in ("records", "vocabulary", "opcodeDense"):
     m = r["primaryMetric"]
     size = 16 << 20
     mbs = m["score"] * size / 1e6
+    err = m["scoreError"] if isinstance(m["scoreError"], (int, float)) else float("nan")  # "NaN" with one iteration
     g = os.path.join(work, shape + ".genops")
     if os.path.exists(g):
         words = open(g).read().split()
         best, gmbs = float(words[4]), float(words[6])
-        print("| %s | %.2f ± %.2f | %.0f | %.2f s | %.2f | %.0f× |" % (shape, m["score"], m["scoreError"], mbs, best, gmbs, mbs / gmbs))
+        print("| %s | %.2f ± %.2f | %.0f | %.2f s | %.2f | %.0f× |" % (shape, m["score"], err, mbs, best, gmbs, mbs / gmbs))
     else:
-        print("| %s | %.2f ± %.2f | %.0f | — | — | — |" % (shape, m["score"], m["scoreError"], mbs))
+        print("| %s | %.2f ± %.2f | %.0f | — | — | — |" % (shape, m["score"], err, mbs))
 EOF
 echo
 echo "JMH: \`java -jar tests/modelscan-bench/target/benchmarks.jar PickleMachineBenchmark.scan -p shape=records,vocabulary,opcodeDense" \

@@ -9,8 +9,8 @@
 # notebook), all from scripts/make_folders.py (/usr/bin/python3 with torch, numpy, PIL, scikit-learn), and 313 small
 # files of mixed formats from the bench module's Generate. Each cell runs `bin/modelscan scan -j J DIR` (the launcher
 # as a user runs it, JVM start-up included) RUNS times and gives the median wall time; "default" is no -j at all.
-# Files are all files the report lists (scanned or not); MB are the folder's bytes (`du -sb`, links not followed). Prints a
-# markdown table to paste into RESULTS.md.
+# Files are all files the report lists (scanned or not); MB are the folder's bytes (`du -sb`, links not followed).
+# Prints a markdown table to paste into RESULTS.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${RUNS:-3}
