@@ -10,6 +10,7 @@ import dev.modelscan.api.Severity;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.WalkOptions;
+import dev.modelscan.core.options.ConfigFile;
 import dev.modelscan.core.options.OptionValues;
 import dev.modelscan.core.report.Baseline;
 import dev.modelscan.core.report.JsonReportWriter;
@@ -257,14 +258,21 @@ final class ScanCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           cl, "--quiet prints a text summary; with --format " + format + " give --output FILE for the report");
     }
-    ReportPolicy policy = ReportPolicy.none();
+    // Known findings (--baseline) and accepted risks ([[suppress]] in the configuration file) stay in the report,
+    // marked with their reason, and no longer decide the verdict.
+    ReportPolicy.Builder policyBuilder = ReportPolicy.builder();
+    ConfigFile config = configOptions.loaded();
+    if (config != null) {
+      policyBuilder.suppress(config.suppressions());
+    }
     if (baseline != null) {
       try {
-        policy = ReportPolicy.builder().baseline(Baseline.read(baseline)).build();
+        policyBuilder.baseline(Baseline.read(baseline));
       } catch (IOException | RuntimeException e) {
         throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
       }
     }
+    ReportPolicy policy = policyBuilder.build();
     PluginPath plugins;
     try {
       plugins = pluginOptions.load();
