@@ -12,6 +12,7 @@ import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.Recognition;
 import java.io.IOException;
@@ -316,7 +317,7 @@ final class HeaderReader {
    */
   private static boolean prescan(ByteSource source, long n, Outcome out, Runnable deadline) throws IOException {
     byte[] buf = new byte[(int) Math.min(n, CHUNK)];
-    Utf8 utf8 = new Utf8();
+    Utf8.Validator utf8 = new Utf8.Validator();
     long firstNonWs = -1;
     int firstByte = -1;
     int lastByte = -1;
@@ -1143,64 +1144,6 @@ final class HeaderReader {
         default:
           return t.toString();
       }
-    }
-  }
-
-  /**
-   * A strict streaming UTF-8 validator (Unicode Table 3-7, as Rust's {@code str::from_utf8}): no overlong forms, no
-   * encoded surrogates, nothing above U+10FFFF.
-   */
-  private static final class Utf8 {
-    private int need;
-    private int lo = 0x80;
-    private int hi = 0xBF;
-
-    boolean accept(int b) {
-      if (need == 0) {
-        if (b < 0x80) {
-          return true;
-        }
-        if (b >= 0xC2 && b <= 0xDF) {
-          return expect(1, 0x80, 0xBF);
-        }
-        if (b == 0xE0) {
-          return expect(2, 0xA0, 0xBF);
-        }
-        if ((b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF) {
-          return expect(2, 0x80, 0xBF);
-        }
-        if (b == 0xED) {
-          return expect(2, 0x80, 0x9F);
-        }
-        if (b == 0xF0) {
-          return expect(3, 0x90, 0xBF);
-        }
-        if (b >= 0xF1 && b <= 0xF3) {
-          return expect(3, 0x80, 0xBF);
-        }
-        if (b == 0xF4) {
-          return expect(3, 0x80, 0x8F);
-        }
-        return false;
-      }
-      if (b < lo || b > hi) {
-        return false;
-      }
-      need--;
-      lo = 0x80;
-      hi = 0xBF;
-      return true;
-    }
-
-    private boolean expect(int count, int low, int high) {
-      need = count;
-      lo = low;
-      hi = high;
-      return true;
-    }
-
-    boolean complete() {
-      return need == 0;
     }
   }
 }

@@ -7,6 +7,7 @@ import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ModelScanner;
@@ -19,8 +20,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -1246,15 +1245,10 @@ public final class ZipScanner implements ModelScanner {
    * in bytes stay different).
    */
   static String decodeName(byte[] raw, int flags) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(raw))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return new String(raw, (flags & 0x0800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    if (Utf8.isValid(raw)) {
+      return new String(raw, StandardCharsets.UTF_8);
     }
+    return new String(raw, (flags & 0x0800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
   }
+
 }
