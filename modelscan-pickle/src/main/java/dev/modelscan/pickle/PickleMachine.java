@@ -90,7 +90,8 @@ final class PickleMachine {
   /** The value of the PyTorch legacy magic number. */
   static final Sym TORCH_MAGIC = new Sym(Sym.INT);
 
-  private final PickleAnalysis analysis;
+  private final PickleEvents analysis;
+  private final MachineLimits limits;
   private final ByteSource src;
   private final int depth;
 
@@ -214,13 +215,14 @@ final class PickleMachine {
   private boolean pastEnd;
   private Sym result;
 
-  PickleMachine(PickleAnalysis analysis, ByteSource src, int bufferSize, int depth) {
+  PickleMachine(PickleEvents analysis, MachineLimits limits, ByteSource src, int bufferSize, int depth) {
     this.analysis = analysis;
+    this.limits = limits;
     this.src = src;
     this.buf = new byte[bufferSize];
     this.depth = depth;
     this.bufBase = 0;
-    this.compact = analysis.compactValues();
+    this.compact = limits.compactValues();
   }
 
   /**
@@ -246,7 +248,7 @@ final class PickleMachine {
         // A text-line opcode with no newline after it up to the end breaks at once too (see line()), unless the rest
         // is longer than a line may be: that trial must run, to hit the string limit as it would.
         boolean lineToNowhere = LINE_OPCODE[op] && at >= noNewlineFrom && end == noNewlineEnd
-            && end - at <= analysis.maxLine();
+            && end - at <= limits.maxLine();
         if (OPCODE[op] && !lineToNowhere) {
           break;
         }
@@ -403,8 +405,8 @@ final class PickleMachine {
   // ---------------------------------------------------------------------------------------------------- the loop
 
   private void loop() {
-    final int maxStack = analysis.maxStack();
-    final boolean fast = analysis.fastPath();
+    final int maxStack = limits.maxStack();
+    final boolean fast = limits.fastPath();
     for (; ; ) {
       if (frameEnd > lastOpcodeOffset && frameEnd < bufBase + bufPos && frameEnd > frameReported) {
         // The previous opcode (never one of the fast path, which stops at a frame's end) began inside the frame and
@@ -865,7 +867,7 @@ final class PickleMachine {
    * and this loop runs them at a few nanoseconds each (issue 7: an opcode-dense pickle at 300 MB/s on one thread).
    */
   private void fastRun() {
-    int max = analysis.maxStack();
+    int max = limits.maxStack();
     if (stack.length - top < FAST_STACK_ROOM && stack.length < max) {
       // Room for a run of pushes, grown ahead through the same sizes as grow() would take them, and only while
       // grow() would still grow it (it refuses once the length reaches the limit), so the limit hits as before.
@@ -917,7 +919,7 @@ final class PickleMachine {
     int mt = markTop;
     int memoSize = memoCount;
     long memoUsed = memoBytes;
-    final long memoMax = analysis.maxMemo();
+    final long memoMax = limits.maxMemo();
     final long memoCovered = memoSlots();
     int base = mt > 0 ? marks[mt - 1] : 0;
     // Each pass runs one opcode, with room for a push and a buffered fixed-width argument, and budget for it.
@@ -1260,7 +1262,7 @@ final class PickleMachine {
   }
 
   private void grow() {
-    int max = analysis.maxStack();
+    int max = limits.maxStack();
     if (top >= max) {
       throw limit(LimitType.PICKLE_STACK_SIZE, max, "pickle stack");
     }
@@ -1645,8 +1647,8 @@ final class PickleMachine {
       memoCount++;
     }
     memoBytes += small && dense ? COMPACT_COST : OBJECT_COST;
-    if (memoBytes > analysis.maxMemo()) {
-      throw limit(LimitType.PICKLE_MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+    if (memoBytes > limits.maxMemo()) {
+      throw limit(LimitType.PICKLE_MEMO_SIZE, limits.maxMemo(), "pickle memo");
     }
   }
 
@@ -1872,11 +1874,11 @@ final class PickleMachine {
     String key = module + '\n' + name + '\n' + (proto < 3 ? '2' : '3');
     ImportRecord r = imports.get(key);
     if (r == null) {
-      if (imports.size() >= analysis.maxImports()) {
+      if (imports.size() >= limits.maxImports()) {
         // Named after the setting that changes it: the bound once was a constant that the named setting did not move.
         throw limit(
             LimitType.PICKLE_MEMO_SIZE,
-            analysis.maxMemo(),
+            limits.maxMemo(),
             "distinct imports of one pickle (one per "
                 + dev.modelscan.api.ScanLimits.MEMO_BYTES_PER_IMPORT + " bytes of maxPickleMemoSize)");
       }
@@ -2176,11 +2178,11 @@ final class PickleMachine {
     frameReported = Math.max(frameReported, frameEnd);
     if (dtype.hasObject) {
       // Object arrays: joblib calls pickle.load on the same file; the nested pickle runs in full.
-      if (depth >= analysis.maxNesting()) {
-        throw limit(LimitType.NESTING_DEPTH, analysis.maxNesting(), "pickles nested in joblib object arrays");
+      if (depth >= limits.maxNesting()) {
+        throw limit(LimitType.NESTING_DEPTH, limits.maxNesting(), "pickles nested in joblib object arrays");
       }
       long pos = bufBase + bufPos;
-      PickleMachine nested = new PickleMachine(analysis, src, 8192, depth + 1);
+      PickleMachine nested = new PickleMachine(analysis, limits, src, 8192, depth + 1);
       analysis.returnBudget(budget);
       int outcome;
       try {
@@ -2725,7 +2727,7 @@ final class PickleMachine {
   }
 
   private int lineRaw(String opcode) {
-    int max = analysis.maxLine();
+    int max = limits.maxLine();
     long from = bufBase + bufPos;
     if (from >= noNewlineFrom && end == noNewlineEnd) {
       // Known from an earlier read: no newline from here to the end. The same outcome as reading it all again.
