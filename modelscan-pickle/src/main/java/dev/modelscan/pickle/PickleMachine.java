@@ -35,11 +35,6 @@ final class PickleMachine {
   /** Strings longer than this are never decoded (a module name this long cannot be imported anyway). */
   static final int MAX_NAME_BYTES = 1 << 16;
 
-  /** Bytes of the PyTorch legacy magic number 0x1950a86a20f9469cfc6c, little-endian as LONG1 writes it. */
-  private static final byte[] TORCH_MAGIC_LE = {
-    0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19
-  };
-
   /**
    * The message of a break at each invalid opcode, made once: the junk search breaks on one at nearly every byte it
    * tries, and formatting the message each time was most of its cost.
@@ -88,7 +83,7 @@ final class PickleMachine {
 
 
   /** The value of the PyTorch legacy magic number. */
-  static final Sym TORCH_MAGIC = new Sym(Sym.INT);
+  static final Sym TORCH_MAGIC = PickleLiterals.TORCH_MAGIC;
 
   private final PickleEvents analysis;
   private final MachineLimits limits;
@@ -2458,22 +2453,13 @@ final class PickleMachine {
     }
     if (n <= 8) {
       ensure(n);
-      long v = 0;
-      for (int i = n - 1; i >= 0; i--) {
-        v = (v << 8) | (buf[bufPos + i] & 0xFF);
-      }
-      if (n < 8 && (buf[bufPos + n - 1] & 0x80) != 0) {
-        v |= -1L << (8 * n); // sign-extend two's complement
-      }
+      long v = PickleLiterals.littleEndianSigned(buf, bufPos, n);
       bufPos += n;
       return Sym.ofInt(v);
     }
-    if (n == TORCH_MAGIC_LE.length) {
+    if (n == PickleLiterals.TORCH_MAGIC_LE.length) {
       ensure(n);
-      boolean magic = true;
-      for (int i = 0; i < n; i++) {
-        magic &= buf[bufPos + i] == TORCH_MAGIC_LE[i];
-      }
+      boolean magic = PickleLiterals.isTorchMagic(buf, bufPos, n);
       bufPos += n;
       return magic ? TORCH_MAGIC : Sym.BIG_INT;
     }
@@ -2481,60 +2467,32 @@ final class PickleMachine {
     return Sym.BIG_INT;
   }
 
-  /** INT and LONG take any literal int(x, 0) accepts (base prefixes, underscores, a trailing L for LONG). */
   private Sym parseIntLine(int n, boolean isInt) {
-    String s = new String(buf, lineStart, n, StandardCharsets.ISO_8859_1).strip();
-    if (isInt && (s.equals("00") || s.equals("01"))) {
-      return s.equals("01") ? Sym.TRUE : Sym.FALSE;
-    }
-    if (!isInt && s.endsWith("L")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    if (s.equals("119547037146038801333356")) {
-      return TORCH_MAGIC;
-    }
-    Long v = parsePythonInt(s);
-    return v == null ? Sym.BIG_INT : Sym.ofInt(v);
+    return PickleLiterals.intLine(new String(buf, lineStart, n, StandardCharsets.ISO_8859_1), isInt);
   }
 
-  static Long parsePythonInt(String s) {
-    String t = s.replace("_", "");
-    boolean neg = false;
-    if (t.startsWith("-") || t.startsWith("+")) {
-      neg = t.startsWith("-");
-      t = t.substring(1);
-    }
-    int radix = 10;
-    String lower = t.toLowerCase(java.util.Locale.ROOT);
-    if (lower.startsWith("0x")) {
-      radix = 16;
-      t = t.substring(2);
-    } else if (lower.startsWith("0o")) {
-      radix = 8;
-      t = t.substring(2);
-    } else if (lower.startsWith("0b")) {
-      radix = 2;
-      t = t.substring(2);
-    }
-    if (t.isEmpty() || t.length() > 64) {
-      return null;
-    }
-    try {
-      long v = Long.parseLong(t, radix);
-      return neg ? -v : v;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  /** GET and PUT indices are decimal; an index that does not parse is broken for CPython. */
   private long parseIndexLine(int n) {
-    String s = new String(buf, lineStart, n, StandardCharsets.ISO_8859_1).strip();
-    Long v = parsePythonInt(s);
-    if (v == null) {
-      throw broken("invalid memo index '" + s + "'");
+    try {
+      return PickleLiterals.indexLine(buf, lineStart, n);
+    } catch (PickleLiterals.Malformed e) {
+      throw broken(e.getMessage());
     }
-    return v;
+  }
+
+  private String decodeStringLine(int n) {
+    try {
+      return PickleLiterals.stringLiteral(buf, lineStart, n);
+    } catch (PickleLiterals.Malformed e) {
+      throw broken(e.getMessage());
+    }
+  }
+
+  private String decodeRawUnicodeEscape(int n) {
+    try {
+      return PickleLiterals.rawUnicodeEscape(buf, lineStart, n);
+    } catch (PickleLiterals.Malformed e) {
+      throw broken(e.getMessage());
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------- strings
@@ -2559,117 +2517,6 @@ final class PickleMachine {
   private String lineText(String opcode) {
     int n = line(opcode);
     return new String(buf, lineStart, n, StandardCharsets.UTF_8);
-  }
-
-  /** STRING: a quoted repr-style literal; CPython requires the quotes and applies escape_decode to the inside. */
-  private String decodeStringLine(int n) {
-    if (n < 2 || buf[lineStart] != buf[lineStart + n - 1] || (buf[lineStart] != '\'' && buf[lineStart] != '"')) {
-      throw broken("the STRING opcode argument must be quoted");
-    }
-    StringBuilder sb = new StringBuilder(n);
-    int i = lineStart + 1;
-    int stop = lineStart + n - 1;
-    while (i < stop) {
-      char c = (char) (buf[i] & 0xFF);
-      if (c != '\\' || i + 1 >= stop) {
-        sb.append(c);
-        i++;
-        continue;
-      }
-      char e = (char) (buf[i + 1] & 0xFF);
-      i += 2;
-      switch (e) {
-        case 'n':
-          sb.append('\n');
-          break;
-        case 't':
-          sb.append('\t');
-          break;
-        case 'r':
-          sb.append('\r');
-          break;
-        case 'a':
-          sb.append('\u0007');
-          break;
-        case 'b':
-          sb.append('\b');
-          break;
-        case 'f':
-          sb.append('\f');
-          break;
-        case 'v':
-          sb.append('\u000b');
-          break;
-        case '\\':
-        case '\'':
-        case '"':
-          sb.append(e);
-          break;
-        case 'x':
-          if (i + 2 <= stop && hex(buf[i]) >= 0 && hex(buf[i + 1]) >= 0) {
-            sb.append((char) (hex(buf[i]) * 16 + hex(buf[i + 1])));
-            i += 2;
-          } else {
-            throw broken("invalid \\x escape in STRING");
-          }
-          break;
-        default:
-          if (e >= '0' && e <= '7') {
-            int v = e - '0';
-            for (int k = 0; k < 2 && i < stop && buf[i] >= '0' && buf[i] <= '7'; k++) {
-              v = v * 8 + (buf[i++] - '0');
-            }
-            sb.append((char) (v & 0xFF));
-          } else {
-            sb.append('\\').append(e);
-          }
-      }
-    }
-    return sb.toString();
-  }
-
-  /** UNICODE: raw-unicode-escape, where only \\uXXXX and \\UXXXXXXXX are escapes. */
-  private String decodeRawUnicodeEscape(int n) {
-    StringBuilder sb = new StringBuilder(n);
-    int i = lineStart;
-    int stop = lineStart + n;
-    while (i < stop) {
-      char c = (char) (buf[i] & 0xFF);
-      if (c == '\\' && i + 1 < stop && (buf[i + 1] == 'u' || buf[i + 1] == 'U')) {
-        int digits = buf[i + 1] == 'u' ? 4 : 8;
-        if (i + 2 + digits <= stop) {
-          int v = 0;
-          boolean ok = true;
-          for (int k = 0; k < digits; k++) {
-            int h = hex(buf[i + 2 + k]);
-            ok &= h >= 0;
-            v = v * 16 + Math.max(h, 0);
-          }
-          if (ok && Character.isValidCodePoint(v)) {
-            sb.appendCodePoint(v);
-            i += 2 + digits;
-            continue;
-          }
-        }
-        throw broken("truncated \\uXXXX escape in UNICODE");
-      }
-      sb.append(c);
-      i++;
-    }
-    return sb.toString();
-  }
-
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    return -1;
   }
 
   // ------------------------------------------------------------------------------------------------ cursor (I/O)
