@@ -164,26 +164,8 @@ final class PickleMachine {
   /** The end of the last frame reported as not ending between opcodes (one finding per frame). */
   private long frameReported = -1;
 
-  /** Whether this run built a joblib NumpyArrayWrapper (then the pickle.load reading differs). */
-  private boolean sawWrapper;
-
-  /** Whether this run imported the wrapper class or one of its attributes: only then can a call make a wrapper. */
-  private boolean wrapperImported;
-
-  /** Whether a BUILD set attributes on the wrapper class itself (a planted __setstate__ changes what BUILD does). */
-  private boolean wrapperClassBuilt;
-
-  /** The joblib wrapper instances of this run and how each was made: NEW_INSTANCE, UNKNOWN_INSTANCE or the __init__ args. */
-  private java.util.IdentityHashMap<Sym, Object> wrappers;
-
-  /** Call results given state by more than one BUILD (a dtype or wrapper whose attributes a second BUILD changed). */
-  private java.util.Set<Sym> rebuilt;
-
-  /** Construction by cls.__new__(cls) (NEWOBJ, copyreg.__newobj__, object.__new__): no __init__, no attributes. */
-  private static final Object NEW_INSTANCE = new Object();
-
-  /** A construction this machine does not model: whatever the BUILD does is a differential. */
-  private static final Object UNKNOWN_INSTANCE = new Object();
+  /** The joblib arrays of this run: which calls made a NumpyArrayWrapper, and what joblib reads after its BUILD. */
+  private final JoblibArrays joblib;
 
   /** Reads across a frame's end in the last run. */
   int straddles() {
@@ -192,7 +174,7 @@ final class PickleMachine {
 
   /** Whether the last run built a joblib NumpyArrayWrapper. */
   boolean sawWrapper() {
-    return sawWrapper;
+    return joblib.sawWrapper();
   }
   private final Map<String, ImportRecord> imports = new HashMap<>();
   private final List<ImportRecord> importOrder = new ArrayList<>();
@@ -218,6 +200,7 @@ final class PickleMachine {
     this.depth = depth;
     this.bufBase = 0;
     this.compact = limits.compactValues();
+    this.joblib = new JoblibArrays(analysis, this::text);
   }
 
   /**
@@ -323,11 +306,7 @@ final class PickleMachine {
     openLinePlausible = false;
     straddles = 0;
     frameReported = -1;
-    sawWrapper = false;
-    wrapperImported = false;
-    wrapperClassBuilt = false;
-    wrappers = null;
-    rebuilt = null;
+    joblib.reset();
     error = null;
     truncated = false;
     pastEnd = false;
@@ -1881,7 +1860,7 @@ final class PickleMachine {
         throw broken("implausible global name");
       }
       r = new ImportRecord(module, name, opcode, at, analysis.classify(module, name, proto));
-      wrapperImported |= r.verdict.resolved().contains("NumpyArrayWrapper"); // the class, or its attributes
+      joblib.imported(r);
       imports.put(key, r);
       importOrder.add(r);
       analysis.imported(r);
@@ -1972,62 +1951,8 @@ final class PickleMachine {
       // Calling what a call returned (getattr(obj, "system")(...)): evidence for the inner callee.
       callee.ref.called(opcode + " on its result", at);
     }
-    Object made = wrapperImported ? wrapperConstruction(callee, args, opcode) : null;
-    if (made != null) {
-      if (wrappers == null) {
-        wrappers = new java.util.IdentityHashMap<>();
-      }
-      wrappers.put(c, made);
-    }
+    joblib.called(c, callee, args, opcode);
     return c;
-  }
-
-  /**
-   * How a call makes an instance of joblib's NumpyArrayWrapper, or null when it makes none: the class called directly
-   * runs its __init__ (attributes from the arguments and defaults, numpy_array_alignment_bytes=16); NEWOBJ and
-   * NEWOBJ_EX (Lib/pickle.py load_newobj: cls.__new__), copyreg.__newobj__ / __newobj_ex__, copyreg._reconstructor
-   * with object, and INST or OBJ without arguments (Lib/pickle.py _instantiate) make a bare instance. Any other call
-   * given the class is not modelled.
-   */
-  private Object wrapperConstruction(Sym callee, Sym args, String opcode) {
-    if (callee.kind == Sym.GLOBAL && analysis.isJoblibWrapper(callee.ref)) {
-      boolean noArgs = args == null || args.kind == Sym.TUPLE && args.count == 0;
-      if (opcode.equals("NEWOBJ") || opcode.equals("NEWOBJ_EX")
-          || noArgs && (opcode.equals("INST") || opcode.equals("OBJ"))) {
-        return NEW_INSTANCE;
-      }
-      return args == null ? UNKNOWN_INSTANCE : args;
-    }
-    Sym first = args == null ? null : args.item(0);
-    boolean classFirst = first != null && first.kind == Sym.GLOBAL && analysis.isJoblibWrapper(first.ref);
-    if (callee.kind == Sym.GLOBAL && classFirst) {
-      String name = callee.ref.verdict.resolved();
-      if (name.equals("copyreg.__newobj__") || name.equals("copyreg.__newobj_ex__")) {
-        return NEW_INSTANCE;
-      }
-      Sym base = args.item(1);
-      if (name.equals("copyreg._reconstructor") && base != null && base.kind == Sym.GLOBAL
-          && (base.ref.verdict.resolved().equals("builtins.object"))) {
-        return NEW_INSTANCE;
-      }
-    }
-    if (classFirst || args != null && args.items != null && args.kind == Sym.TUPLE && mentionsWrapper(args)
-        || callee.kind == Sym.GLOBAL && callee.ref.verdict.resolved().contains(WRAPPER_CLASS_ATTRIBUTE)) {
-      return UNKNOWN_INSTANCE; // object.__new__(NumpyArrayWrapper), NumpyArrayWrapper.__new__, ...
-    }
-    return null;
-  }
-
-  /** An attribute of the wrapper class (NumpyArrayWrapper.__new__ ...), under joblib or a vendored copy. */
-  private static final String WRAPPER_CLASS_ATTRIBUTE = "numpy_pickle.NumpyArrayWrapper.";
-
-  private boolean mentionsWrapper(Sym tuple) {
-    for (Sym item : tuple.items) {
-      if (item != null && item.kind == Sym.GLOBAL && analysis.isJoblibWrapper(item.ref)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void mutate(Sym target, Sym value, String opcode, long at) {
@@ -2046,25 +1971,16 @@ final class PickleMachine {
     stack[top] = null;
     Sym target = get(top - 1);
     analysis.built(this, target, state, at);
-    if (target.kind == Sym.GLOBAL && analysis.isJoblibWrapper(target.ref)) {
-      wrapperClassBuilt = true;
-    }
+    joblib.built(target);
     if (target.kind == Sym.CALL) {
       boolean again = target.state != null;
-      if (again) {
-        if (rebuilt == null) {
-          rebuilt = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        }
-        rebuilt.add(target);
-      }
       target.state = state;
       if (target.ref != null) {
         target.ref.called("BUILD", at);
       }
-      Object made = wrappers == null ? null : wrappers.get(target);
+      Object made = joblib.wrapperMade(target);
       if (made != null && depth == 0) {
-        sawWrapper = true;
-        analysis.sawJoblib();
+        joblib.wrapperBuilt();
         if (joblibArrays) {
           joblibArray(target, made, again, at);
         }
@@ -2088,86 +2004,15 @@ final class PickleMachine {
    * run.
    */
   private void joblibArray(Sym wrapper, Object made, boolean again, long at) {
-    String why = null;
-    Map<String, Sym> attrs = new HashMap<>();
-    if (made == UNKNOWN_INSTANCE) {
-      why = "it is made by a call joblib never writes";
-    } else if (again) {
-      why = "it is given state by a second BUILD";
-    } else if (wrapperClassBuilt) {
-      why = "a BUILD changed the NumpyArrayWrapper class itself, so its instances may not take state as joblib's do";
-    } else if (frameEnd > bufBase + bufPos) {
-      // joblib unpickles with Lib/pickle.py, whose _Unframer has read the whole frame: read_array reads the array from
-      // the file after the frame, and the opcodes go on in the frame.
-      why = "the FRAME it is in runs on to offset " + frameEnd + ", past the BUILD, so joblib reads the array from"
-          + " there";
-    } else if (made != NEW_INSTANCE) {
-      why = initAttributes((Sym) made, attrs);
-    }
-    if (why == null) {
-      why = stateAttributes(wrapper.state, attrs);
-    }
-    long count = 1;
-    NumpyDtype dtype = null;
-    boolean aligned = false;
-    if (why == null) {
-      Sym shape = attrs.get("shape");
-      if (shape == null || (shape.kind != Sym.TUPLE && shape.kind != Sym.LIST) || shape.count > 0
-          && (shape.items == null || shape.items.length < shape.count)) {
-        why = "its shape is not a literal tuple";
-      } else {
-        for (int i = 0; i < shape.count && why == null; i++) {
-          Sym d = shape.items[i];
-          long v = d == Sym.TRUE ? 1 : d == Sym.FALSE ? 0 : d.kind == Sym.INT && d.exact ? d.intValue : -1;
-          if (v < 0) {
-            why = "its shape holds something other than non-negative integers";
-          } else {
-            try {
-              count = Math.multiplyExact(count, v);
-            } catch (ArithmeticException e) {
-              why = "its shape overflows, which joblib fails on";
-            }
-          }
-        }
-      }
-    }
-    if (why == null) {
-      try {
-        dtype = dtypeOf(attrs.get("dtype"));
-      } catch (NumpyDtype.Malformed e) {
-        why = "its dtype is not one joblib would read: " + e.getMessage();
-      }
-    }
-    if (why == null) {
-      Sym a = attrs.get("numpy_array_alignment_bytes");
-      if (a != null && a != Sym.NONE_VALUE) {
-        switch (a.kind) {
-          case Sym.NONE:
-            break;
-          case Sym.INT:
-          case Sym.STR:
-          case Sym.BYTES:
-          case Sym.BOOL:
-          case Sym.FLOAT:
-          case Sym.TUPLE:
-          case Sym.LIST:
-          case Sym.DICT:
-          case Sym.SET:
-          case Sym.FROZENSET:
-            aligned = true; // read_array reads the padding for any value that is not None
-            break;
-          default:
-            why = "its numpy_array_alignment_bytes is only known while loading";
-        }
-      }
-    }
-    if (why == null && !dtype.hasObject && dtype.itemsize == 0) {
-      why = "its dtype has item size 0, on which read_array fails"; // BUFFER_SIZE // min(BUFFER_SIZE, itemsize)
-    }
+    JoblibArrays.Layout layout = joblib.layout(wrapper, made, again, frameEnd, bufBase + bufPos);
+    String why = layout.why();
     if (why != null) {
       analysis.joblibDifferential(at, why);
       return; // read on as opcodes
     }
+    NumpyDtype dtype = layout.dtype();
+    long count = layout.count();
+    boolean aligned = layout.aligned();
     stack[top - 1] = Sym.OTHER_VALUE; // load_build replaces the wrapper with the array it read
     // The frame ends at or before the end of this BUILD (checked above): the array bytes after it are no opcode.
     frameReported = Math.max(frameReported, frameEnd);
@@ -2215,175 +2060,6 @@ final class PickleMachine {
       // Without the padding byte, pickle.load would read these bytes as opcodes: let them be dispatched by content.
       analysis.opaqueData("joblib-array@" + dataAt, dataAt, nbytes);
     }
-  }
-
-  /**
-   * The attributes NumpyArrayWrapper.__init__(subclass, shape, order, dtype, allow_mmap=False,
-   * numpy_array_alignment_bytes=16) sets, or why they are not known.
-   */
-  private String initAttributes(Sym args, Map<String, Sym> attrs) {
-    if (args.kind != Sym.TUPLE || args.items == null || args.items.length < args.count) {
-      return "its __init__ arguments are not a literal tuple";
-    }
-    if (args.count < 4 || args.count > 6) {
-      return "its __init__ gets " + args.count + " arguments, on which it fails";
-    }
-    String[] names = {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"};
-    for (int i = 0; i < args.count; i++) {
-      attrs.put(names[i], args.items[i]);
-    }
-    attrs.putIfAbsent("allow_mmap", Sym.FALSE);
-    attrs.putIfAbsent("numpy_array_alignment_bytes", Sym.ofInt(16));
-    return null;
-  }
-
-  /**
-   * Lib/pickle.py load_build on an object without __setstate__: a (state, slotstate) pair splits, a truthy state dict
-   * updates __dict__ and a truthy slotstate dict is set with setattr, later keys over earlier ones.
-   */
-  private String stateAttributes(Sym state, Map<String, Sym> attrs) {
-    Sym dict = state;
-    Sym slots = null;
-    if (state.kind == Sym.TUPLE && state.count == 2 && state.items != null && state.items.length == 2) {
-      dict = state.items[0];
-      slots = state.items[1];
-    }
-    String why = mergeDict(dict, attrs);
-    return why != null || slots == null ? why : mergeDict(slots, attrs);
-  }
-
-  private String mergeDict(Sym dict, Map<String, Sym> attrs) {
-    if (dict.kind == Sym.NONE) {
-      return null;
-    }
-    if (dict.kind != Sym.DICT) {
-      return "its BUILD state is not a literal dict";
-    }
-    if (dict.count > 0 && (dict.items == null || dict.items.length < 2 * dict.count)) {
-      return "its BUILD state has more keys than are remembered";
-    }
-    for (int i = 0; i < dict.count; i++) {
-      Sym k = dict.items[2 * i];
-      String key = k != null && k.kind == Sym.STR ? text(k) : null;
-      if (key == null) {
-        return "its BUILD state has a key that is not a string literal";
-      }
-      attrs.put(key, dict.items[2 * i + 1]); // a repeated key keeps the last value, as the dict does
-    }
-    return null;
-  }
-
-  /** The callables that make a numpy.dtype when a pickle calls them. */
-  private static final java.util.Set<String> DTYPE_CLASSES =
-      java.util.Set.of(
-          "numpy.dtype",
-          "numpy.core.multiarray.dtype",
-          "numpy.core._multiarray_umath.dtype",
-          "numpy._core.multiarray.dtype",
-          "numpy._core._multiarray_umath.dtype");
-
-  /**
-   * The dtype a pickled numpy.dtype(spec, align, copy) call with its BUILD state stands for (NumpyDtype.of and
-   * withState), or Malformed when it is anything else.
-   */
-  private NumpyDtype dtypeOf(Sym d) throws NumpyDtype.Malformed {
-    if (d == null || d.kind != Sym.CALL || d.ref == null || !DTYPE_CLASSES.contains(d.ref.verdict.resolved())) {
-      throw new NumpyDtype.Malformed("it is not a numpy.dtype(...) call");
-    }
-    if (rebuilt != null && rebuilt.contains(d)) {
-      throw new NumpyDtype.Malformed("the dtype is given state by more than one BUILD");
-    }
-    Sym args = d.args;
-    if (args == null || args.kind != Sym.TUPLE || args.items == null || args.items.length < args.count
-        || args.count < 1 || args.count > 3) {
-      throw new NumpyDtype.Malformed("its arguments are not a literal tuple");
-    }
-    Object spec = literal(args.items[0], 0, true);
-    boolean align = args.count > 1 && truthy(args.items[1]);
-    boolean copy = args.count > 2 && truthy(args.items[2]);
-    if (align && !(spec instanceof String && !NumpyDtype.isCommastring((String) spec))) {
-      throw new NumpyDtype.Malformed("an aligned structured dtype is not modelled");
-    }
-    NumpyDtype t = NumpyDtype.of(spec);
-    if (copy) {
-      t = t.copied();
-    }
-    return d.state == null ? t : t.withState(literal(d.state, 0, false));
-  }
-
-  private static boolean truthy(Sym v) throws NumpyDtype.Malformed {
-    if (v == Sym.TRUE || v == Sym.FALSE || v.kind == Sym.INT && v.exact) {
-      return v == Sym.TRUE || v.kind == Sym.INT && v.intValue != 0;
-    }
-    if (v.kind == Sym.NONE) {
-      return false;
-    }
-    throw new NumpyDtype.Malformed("a dtype flag is not a literal bool");
-  }
-
-  /** Stands for a value of a dtype state that is not a literal (a nested dtype); only its presence matters there. */
-  private static final Object OPAQUE = new Object();
-
-  /**
-   * A symbolic value as a Python literal for NumpyDtype (String, Long, Boolean, null, List, Tuple, Map); in strict
-   * mode anything else is Malformed, otherwise it stands as OPAQUE and containers may be partial.
-   */
-  private Object literal(Sym v, int level, boolean strict) throws NumpyDtype.Malformed {
-    if (level > NumpyDtype.MAX_DEPTH) {
-      throw new NumpyDtype.Malformed("the value is nested too deeply");
-    }
-    switch (v.kind) {
-      case Sym.STR:
-        {
-          String t = text(v);
-          if (t == null) {
-            throw new NumpyDtype.Malformed("a string is too long");
-          }
-          return t;
-        }
-      case Sym.INT:
-        if (v.exact) {
-          return v.intValue;
-        }
-        break;
-      case Sym.BOOL:
-        return v == Sym.TRUE;
-      case Sym.NONE:
-        return null;
-      case Sym.TUPLE:
-      case Sym.LIST:
-        {
-          boolean whole = v.count == 0 || v.items != null && v.items.length >= v.count;
-          if (!whole && strict) {
-            break;
-          }
-          List<Object> out = new ArrayList<>();
-          for (int i = 0; i < Math.min(v.count, v.items == null ? 0 : v.items.length); i++) {
-            out.add(literal(v.items[i], level + 1, strict));
-          }
-          return v.kind == Sym.TUPLE ? new NumpyDtype.Tuple(out) : out;
-        }
-      case Sym.DICT:
-        {
-          boolean whole = v.count == 0 || v.items != null && v.items.length >= 2 * v.count;
-          if (!whole && strict) {
-            break;
-          }
-          Map<Object, Object> out = new java.util.LinkedHashMap<>();
-          for (int i = 0; whole && i < v.count; i++) {
-            Object k = literal(v.items[2 * i], level + 1, strict);
-            out.remove(k);
-            out.put(k, literal(v.items[2 * i + 1], level + 1, strict));
-          }
-          return out;
-        }
-      default:
-        break;
-    }
-    if (strict) {
-      throw new NumpyDtype.Malformed("a value that is not a literal");
-    }
-    return OPAQUE;
   }
 
   // -------------------------------------------------------------------------------------------------------- frames
