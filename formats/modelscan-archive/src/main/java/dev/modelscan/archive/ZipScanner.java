@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.Inflater;
@@ -112,8 +111,6 @@ public final class ZipScanner implements ModelScanner {
    */
   static final long STORED_CRC_LIMIT = 64L << 20;
 
-  private static final Pattern TORCH_STORAGE = Pattern.compile("[0-9]+");
-  private static final Pattern DIGITS_LINE = Pattern.compile("[0-9]{1,40}\n?");
 
   /** Creates the scanner; it is stateless. */
   public ZipScanner() {}
@@ -213,8 +210,7 @@ public final class ZipScanner implements ModelScanner {
     private final long size;
     private final ArchiveSupport.MemberBudget budget;
     private final List<ZipRecord> records = new ArrayList<>();
-    private String format = "zip";
-    private String root = "";
+    private ZipModelLayout model = ZipModelLayout.PLAIN;
     private final Map<String, ZipRecord> seenExact = new HashMap<>();
     private final Map<String, ZipRecord> seenFolded = new HashMap<>();
 
@@ -732,77 +728,12 @@ public final class ZipScanner implements ModelScanner {
 
     // ---- format -------------------------------------------------------------------------------------------------
 
-    /** Refines the format from the member names, the way the loaders decide. */
+    /** Refines the format from the member names, the way the loaders decide (see {@link ZipModelLayout}). */
     private void classify() {
-      if (records.isEmpty()) {
-        return;
+      model = ZipModelLayout.of(records);
+      if (!model.format().equals("zip")) {
+        ctx.refineFormat(model.format());
       }
-      String first = records.get(0).name;
-      int slash = first.indexOf('/');
-      root = slash > 0 ? first.substring(0, slash) : "";
-      boolean dataPkl = false;
-      boolean constants = false;
-      boolean code = false;
-      boolean allNpy = true;
-      int files = 0;
-      boolean config = false;
-      boolean metadata = false;
-      for (ZipRecord r : records) {
-        String lower = r.name.toLowerCase(Locale.ROOT);
-        String rootLower = root.toLowerCase(Locale.ROOT);
-        if (!root.isEmpty()) {
-          // PyTorch's miniz lookup ignores case: archive/DATA.PKL is loaded as data.pkl.
-          dataPkl |= lower.equals(rootLower + "/data.pkl");
-          constants |= lower.equals(rootLower + "/constants.pkl");
-          code |= r.name.startsWith(root + "/code/");
-        }
-        if (!r.isDirectory()) {
-          allNpy &= lower.endsWith(".npy");
-          files++;
-        }
-        config |= r.name.equals("config.json");
-        metadata |= r.name.equals("metadata.json");
-      }
-      if (constants || (dataPkl && code)) {
-        format = "torchscript";
-      } else if (dataPkl) {
-        format = "pytorch-zip";
-      } else if (allNpy && files > 0) {
-        format = "npz";
-      } else if (config && metadata) {
-        format = "keras";
-      }
-      if (!format.equals("zip")) {
-        ctx.refineFormat(format);
-      }
-    }
-
-    private boolean torch() {
-      return format.equals("pytorch-zip") || format.equals("torchscript");
-    }
-
-    /** What the loader does with a member: tensor storages and validated metadata records are opaque data. */
-    private MemberKind kindOf(ZipRecord r, byte[] head) {
-      if (!torch() || !r.name.startsWith(root + "/")) {
-        return MemberKind.CONTENT;
-      }
-      String rel = r.name.substring(root.length() + 1);
-      if (rel.startsWith("data/") && TORCH_STORAGE.matcher(rel.substring(5)).matches()) {
-        return MemberKind.OPAQUE_DATA;
-      }
-      if (head != null && r.size <= 64 && head.length == r.size) {
-        String text = new String(head, StandardCharsets.ISO_8859_1);
-        boolean known =
-            switch (rel) {
-              case "version", ".data/version", ".data/serialization_id" -> DIGITS_LINE.matcher(text).matches();
-              case "byteorder" -> text.equals("little") || text.equals("big");
-              default -> false;
-            };
-        if (known) {
-          return MemberKind.OPAQUE_DATA;
-        }
-      }
-      return MemberKind.CONTENT;
     }
 
     // ---- members ------------------------------------------------------------------------------------------------
@@ -888,7 +819,7 @@ public final class ZipScanner implements ModelScanner {
       if (r.method == 0) {
         ByteSource slice = src.slice(r.dataStart, available);
         byte[] head = window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
-        MemberKind kind = kindOf(r, head);
+        MemberKind kind = model.kindOf(r, head);
         checkTorchScriptAwareName(r, head);
         // An encrypted member's data starts with the encryption header (12 bytes for PKWARE encryption, salt and
         // verifier for AES), so its compressed size exceeds its size by design: not a length disagreement.
@@ -964,7 +895,7 @@ public final class ZipScanner implements ModelScanner {
 
     /** Script names are findings, except TorchScript source in the archive's code directory. */
     private void checkTorchScriptAwareName(ZipRecord r, byte[] head) {
-      if (format.equals("torchscript") && r.name.startsWith(root + "/code/") && r.name.endsWith(".py")) {
+      if (model.isTorchScriptCode(r.name)) {
         return;
       }
       ArchiveSupport.checkScriptName(ctx, r.name, head, r.localHeaderOffset);
