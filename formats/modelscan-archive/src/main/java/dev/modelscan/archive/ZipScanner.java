@@ -398,7 +398,7 @@ public final class ZipScanner implements ModelScanner {
         r.rawName = window.read(pos + 46, nameLength);
         r.name = decodeName(r.rawName, r.flags);
         byte[] extra = window.read(pos + 46 + nameLength, extraLength);
-        applyZip64(extra, r, true);
+        ZipExtraFields.applyZip64(extra, r, true);
         checkUnicodePath(extra, r, pos);
         r.localHeaderOffset += l.shift;
         records.add(r);
@@ -416,71 +416,25 @@ public final class ZipScanner implements ModelScanner {
       return true;
     }
 
-    /** Replaces 0xFFFFFFFF sizes and offset with the ZIP64 extra field's values, in the order the spec fixes. */
-    private void applyZip64(byte[] extra, ZipRecord r, boolean central) {
-      int p = 0;
-      while (p + 4 <= extra.length) {
-        int id = Bytes.u16(extra, p);
-        int len = Bytes.u16(extra, p + 2);
-        int dataStart = p + 4;
-        if (dataStart + len > extra.length) {
-          return;
-        }
-        if (id == 0x0001) {
-          int q = dataStart;
-          int qEnd = dataStart + len;
-          if (r.size == U32_MAX && q + 8 <= qEnd) {
-            r.size = nonNegative(Bytes.u64(extra, q));
-            q += 8;
-          }
-          if (r.compressedSize == U32_MAX && q + 8 <= qEnd) {
-            r.compressedSize = nonNegative(Bytes.u64(extra, q));
-            q += 8;
-          }
-          if (central && r.localHeaderOffset == U32_MAX && q + 8 <= qEnd) {
-            r.localHeaderOffset = nonNegative(Bytes.u64(extra, q));
-          }
-          return;
-        }
-        p = dataStart + len;
-      }
-    }
-
     /**
      * Info-ZIP's Unicode Path extra field (0x7075) gives a second name that 7-Zip and unzip use instead of the
      * header's, while Python's zipfile and PyTorch ignore it: a name differential like a local/central mismatch.
      */
     private void checkUnicodePath(byte[] extra, ZipRecord r, long offset) {
-      int p = 0;
-      while (p + 4 <= extra.length) {
-        int id = Bytes.u16(extra, p);
-        int len = Bytes.u16(extra, p + 2);
-        if (p + 4 + len > extra.length) {
-          return;
-        }
-        if (id == 0x7075 && len >= 5 && extra[p + 4] == 1) {
-          String unicode = new String(extra, p + 9, len - 5, StandardCharsets.UTF_8);
-          if (!unicode.equals(r.name)) {
-            ctx.report(
-                ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
-                    .offset(offset)
-                    .message(
-                        "Member '"
-                            + ArchiveSupport.printable(r.name)
-                            + "' carries a Unicode Path field naming '"
-                            + ArchiveSupport.printable(unicode)
-                            + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
-                    .build());
-            ArchiveSupport.checkTraversal(ctx, unicode, offset);
-          }
-          return;
-        }
-        p += 4 + len;
+      String unicode = ZipExtraFields.unicodePath(extra);
+      if (unicode != null && !unicode.equals(r.name)) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                .offset(offset)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(r.name)
+                        + "' carries a Unicode Path field naming '"
+                        + ArchiveSupport.printable(unicode)
+                        + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
+                .build());
+        ArchiveSupport.checkTraversal(ctx, unicode, offset);
       }
-    }
-
-    private static long nonNegative(long v) {
-      return v < 0 ? Long.MAX_VALUE : v;
     }
 
     // ---- local headers ------------------------------------------------------------------------------------------
@@ -581,7 +535,7 @@ public final class ZipScanner implements ModelScanner {
       local.size = Bytes.u32(h, 22);
       local.rawName = window.read(offset + 30, nameLength);
       local.name = decodeName(local.rawName, local.flags);
-      applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
+      ZipExtraFields.applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
       local.dataStart = offset + 30 + nameLength + extraLength;
       return local;
     }
@@ -713,7 +667,7 @@ public final class ZipScanner implements ModelScanner {
           if (i + 24 <= n && Bytes.u64(buf, i + 8) == distance) {
             r.crc = Bytes.u32(buf, i + 4);
             r.compressedSize = distance;
-            r.size = nonNegative(Bytes.u64(buf, i + 16));
+            r.size = ZipExtraFields.nonNegative(Bytes.u64(buf, i + 16));
             r.rangeEnd = at + 24;
             return true;
           }
