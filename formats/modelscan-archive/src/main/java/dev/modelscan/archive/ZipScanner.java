@@ -88,10 +88,10 @@ public final class ZipScanner implements ModelScanner {
           List.of("zip", "pt", "pth", "pkl", "ckpt", "npz", "keras", "mar"));
 
   private static final int LFH = 0x04034b50;
-  private static final int CEN = 0x02014b50;
+  static final int CEN = 0x02014b50;
   private static final int EOCD = 0x06054b50;
-  private static final int ZIP64_EOCD = 0x06064b50;
-  private static final int ZIP64_LOCATOR = 0x07064b50;
+  static final int ZIP64_EOCD = 0x06064b50;
+  static final int ZIP64_LOCATOR = 0x07064b50;
   private static final int DATA_DESCRIPTOR = 0x08074b50;
   private static final int EOCD_SIZE = 22;
   private static final int MAX_COMMENT = 0xFFFF;
@@ -232,7 +232,7 @@ public final class ZipScanner implements ModelScanner {
         return;
       }
       long eocdPos = size - tailLength + eocdIndex;
-      Layout layout = readLayout(tail, eocdIndex, eocdPos);
+      ZipLayout layout = ZipLayout.read(window, tail, eocdIndex, eocdPos, this::structure);
       if (layout == null) {
         walkWithoutDirectory();
         return;
@@ -296,78 +296,10 @@ public final class ZipScanner implements ModelScanner {
 
     // ---- layout -------------------------------------------------------------------------------------------------
 
-    /** Where the central directory is and how many entries it claims. */
-    private static final class Layout {
-      long cdStart;
-      long cdSize;
-      long entries;
-      long shift;
-      /** Where the directory area ends: the ZIP64 record, or the end record. */
-      long cdAreaEnd;
-    }
-
-    private Layout readLayout(byte[] tail, int i, long eocdPos) throws IOException {
-      Layout l = new Layout();
-      l.entries = Bytes.u16(tail, i + 10);
-      l.cdSize = Bytes.u32(tail, i + 12);
-      long cdOffset = Bytes.u32(tail, i + 16);
-      l.cdAreaEnd = eocdPos;
-      if (Bytes.u16(tail, i + 4) != 0 || Bytes.u16(tail, i + 6) != 0) {
-        structure(eocdPos, "the end record claims a multi-disk (spanned) archive; only this part was read");
-      }
-      // ZIP64: a locator 20 bytes before the end record points at the ZIP64 end record.
-      if (eocdPos >= 20 && u32At(eocdPos - 20) == ZIP64_LOCATOR) {
-        byte[] loc = window.read(eocdPos - 20, 20);
-        long declared = Bytes.u64(loc, 8);
-        long adjacent = eocdPos - 20 - 56;
-        long recordPos = -1;
-        if (declared >= 0 && declared <= eocdPos - 20 - 56 && u32At(declared) == ZIP64_EOCD) {
-          recordPos = declared;
-        } else if (adjacent >= 0 && u32At(adjacent) == ZIP64_EOCD) {
-          recordPos = adjacent;
-        }
-        if (recordPos < 0) {
-          structure(eocdPos - 20, "ZIP64 locator points at no ZIP64 end record");
-        } else {
-          byte[] rec = window.read(recordPos, 56);
-          l.entries = Bytes.u64(rec, 32);
-          l.cdSize = Bytes.u64(rec, 40);
-          cdOffset = Bytes.u64(rec, 48);
-          l.cdAreaEnd = recordPos;
-          if (l.entries < 0 || l.cdSize < 0 || cdOffset < 0) {
-            structure(recordPos, "ZIP64 end record holds values beyond 2^63");
-            return null;
-          }
-        }
-      }
-      if (l.cdSize > l.cdAreaEnd) {
-        structure(eocdPos, "the central directory is larger than the bytes before the end record");
-        return null;
-      }
-      long implied = l.cdAreaEnd - l.cdSize;
-      if (l.cdSize == 0 && l.entries == 0) {
-        l.cdStart = implied;
-        l.shift = Math.max(0, implied - cdOffset);
-        return l;
-      }
-      if (cdOffset + l.cdSize <= l.cdAreaEnd && u32At(cdOffset) == CEN) {
-        l.cdStart = cdOffset;
-        l.shift = 0;
-      } else if (implied >= 0 && u32At(implied) == CEN) {
-        // Offsets are relative to where the archive starts: bytes were put in front of it.
-        l.cdStart = implied;
-        l.shift = implied - cdOffset;
-      } else {
-        structure(eocdPos, "the central directory is neither where the end record says nor where it implies");
-        return null;
-      }
-      return l;
-    }
-
     // ---- central directory --------------------------------------------------------------------------------------
 
     /** Reads every directory entry in order; returns false when the walk stopped early. */
-    private boolean readCentral(Layout l) throws IOException {
+    private boolean readCentral(ZipLayout l) throws IOException {
       long pos = l.cdStart;
       long end = Math.min(size, l.cdAreaEnd);
       long count = 0;
@@ -976,7 +908,7 @@ public final class ZipScanner implements ModelScanner {
 
     // ---- what lies around the members ---------------------------------------------------------------------------
 
-    private void handlePrefix(Layout l) throws IOException {
+    private void handlePrefix(ZipLayout l) throws IOException {
       long first = l.cdStart;
       for (ZipRecord r : records) {
         if (r.dataStart >= 0) {
@@ -1000,7 +932,7 @@ public final class ZipScanner implements ModelScanner {
       ctx.scanMember("[prepended-data]", src.slice(0, first), MemberKind.CONTENT);
     }
 
-    private void findOverlapsAndGaps(Layout l) throws IOException {
+    private void findOverlapsAndGaps(ZipLayout l) throws IOException {
       List<ZipRecord> located = new ArrayList<>();
       for (ZipRecord r : records) {
         if (r.dataStart >= 0 && r.rangeEnd >= 0 && r.fromCentral) {
