@@ -1,22 +1,22 @@
 package dev.modelscan.cli;
 
 import dev.modelscan.api.FileResult;
-import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanMode;
 import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
-import dev.modelscan.api.StandardRules;
-import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.options.OptionValues;
+import dev.modelscan.core.report.Baseline;
 import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
+import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.core.report.ReportWriter;
+import dev.modelscan.core.report.RuleHelp;
 import dev.modelscan.core.report.SarifReportWriter;
 import dev.modelscan.core.report.TextReportWriter;
 import java.io.IOException;
@@ -198,6 +198,15 @@ final class ScanCommand implements Callable<Integer> {
       description = "Show progress on standard error (default: on a terminal).")
   Boolean progress;
 
+  @Option(names = "--baseline", paramLabel = "REPORT.json",
+      description = "A JSON report of an earlier scan: findings it already has (same file content, rule and entry)"
+          + " are shown as baselined and do not fail the scan; new findings still do.")
+  Path baseline;
+
+  @Option(names = "--sarif-root", paramLabel = "DIR",
+      description = "SARIF artifact URIs are relative to DIR, the %%SRCROOT%% base (default: the current folder).")
+  Path sarifRoot;
+
   @Option(names = "--list-scanners", description = "List the scanners found, with versions and formats, and exit.")
   boolean listScanners;
 
@@ -234,6 +243,14 @@ final class ScanCommand implements Callable<Integer> {
     if (output != null) {
       checkOutput(cl, output);
     }
+    ReportPolicy policy = ReportPolicy.none();
+    if (baseline != null) {
+      try {
+        policy = ReportPolicy.builder().baseline(Baseline.read(baseline)).build();
+      } catch (IOException | RuntimeException e) {
+        throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
+      }
+    }
     ScannerRegistry registry = ScannerRegistry.loadDefault();
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
@@ -245,7 +262,7 @@ final class ScanCommand implements Callable<Integer> {
       progressLine = new ProgressLine(cl.getErr());
       builder.listener(progressLine);
     }
-    ScanReport report = scanPaths(cl, builder.build(), settings);
+    ScanReport report = policy.apply(scanPaths(cl, builder.build(), settings));
     if (progressLine != null) {
       progressLine.clear();
     }
@@ -388,20 +405,7 @@ final class ScanCommand implements Callable<Integer> {
       case JSON:
         return new JsonReportWriter();
       case SARIF:
-        List<Rule> rules =
-            new ArrayList<>(
-                List.of(
-                    StandardRules.LIMIT_REACHED,
-                    StandardRules.MALFORMED_CONTENT,
-                    StandardRules.FORMAT_MISMATCH,
-                    StandardRules.SCANNER_ERROR,
-                    StandardRules.DECOMPRESSION_BOMB,
-                    StandardRules.POLYGLOT,
-                    StandardRules.INPUT_CHANGED));
-        for (ModelScanner s : registry.scanners()) {
-          rules.addAll(s.rules());
-        }
-        return new SarifReportWriter(rules);
+        return new SarifReportWriter(RuleHelp.rules(registry), sarifRoot != null ? sarifRoot : Path.of(""));
       default:
         return new TextReportWriter(useColour, verbose);
     }

@@ -16,8 +16,12 @@ import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.report.Baseline;
 import dev.modelscan.core.report.JsonReportWriter;
+import dev.modelscan.core.report.ReportPolicy;
+import dev.modelscan.core.report.RuleHelp;
 import dev.modelscan.core.report.SarifReportWriter;
+import dev.modelscan.core.report.SuppressionEntry;
 import dev.modelscan.core.report.TextReportWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -114,14 +118,28 @@ final class EmbeddingExamples {
 
   static void reports(ScanReport report, ScannerRegistry registry, Path dir, Writer writer) throws IOException {
     // tag::reports[]
-    List<Rule> rules = new ArrayList<>();
-    registry.scanners().forEach(s -> rules.addAll(s.rules()));     // the rules SARIF describes up front
+    List<Rule> rules = RuleHelp.rules(registry);                   // the engine's and every scanner's rules
     try (Writer out = Files.newBufferedWriter(dir.resolve("modelscan.sarif"))) {
-      new SarifReportWriter(rules).write(report, out);             // SARIF 2.1.0 for code-scanning views
+      new SarifReportWriter(rules, dir).write(report, out);         // SARIF 2.1.0; URIs relative to dir (%SRCROOT%)
     }
-    new JsonReportWriter().write(report, writer);                   // modelscan JSON, schema version 1.0
+    new JsonReportWriter().write(report, writer);                   // modelscan JSON, schema version 1.1
     new TextReportWriter(false, true).write(report, writer);        // for people (colour, verbose)
     // end::reports[]
+  }
+
+  /** Baselines and suppressions: returns the judged report. */
+  static ScanReport policy(ModelScan modelScan, List<Path> paths, Path baselineJson, String sha256)
+      throws IOException {
+    // tag::policy[]
+    ReportPolicy policy = ReportPolicy.builder()
+        .baseline(Baseline.read(baselineJson))                      // a JSON report of an earlier scan (schema 1.1)
+        .suppress(new SuppressionEntry(sha256, "PICKLE-DANGEROUS-GLOBAL", "vendor model reviewed in SEC-142"))
+        .build();
+    ScanReport judged = policy.apply(modelScan.scan(paths));
+    judged.verdict();                 // suppressed findings do not count
+    judged.suppressedFindings();      // how many were baselined or accepted
+    // end::policy[]
+    return judged;
   }
 
   /** Stands for a scanner of the embedding application's own. */
