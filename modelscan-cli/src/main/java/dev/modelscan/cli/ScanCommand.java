@@ -10,6 +10,7 @@ import dev.modelscan.api.Severity;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.WalkOptions;
+import dev.modelscan.core.options.ConfigFile;
 import dev.modelscan.core.options.OptionValues;
 import dev.modelscan.core.report.Baseline;
 import dev.modelscan.core.report.JsonReportWriter;
@@ -78,8 +79,8 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      description = "Report format: text, json or sarif (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text",
+      description = "Report format: text, json or sarif (default: from the --output file's extension, .sarif, .json"
+          + " or .txt; else text).",
       converter = FormatConverter.class)
   ReportFormat format;
 
@@ -191,6 +192,10 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Text report: also list clean files and nested members.")
   boolean verbose;
 
+  @Option(names = {"-q", "--quiet"},
+      description = "Print only the counts and the verdict (with --output, the file still gets the full report).")
+  boolean quiet;
+
   @Option(names = "--color", negatable = true, description = "Colour the text report (default: on a terminal).")
   Boolean color;
 
@@ -207,14 +212,19 @@ final class ScanCommand implements Callable<Integer> {
       description = "SARIF artifact URIs are relative to DIR, the %%SRCROOT%% base (default: the current folder).")
   Path sarifRoot;
 
-  @Option(names = "--list-scanners", description = "List the scanners found, with versions and formats, and exit.")
+  @Option(names = "--list-scanners",
+      description = "List the scanners found, with versions, formats and where each came from, and exit.")
   boolean listScanners;
+
+  @CommandLine.Mixin PluginOptions pluginOptions;
+
+  @CommandLine.Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
     if (listScanners) {
-      return RootCommand.listScanners(cl);
+      return RootCommand.listScanners(cl, pluginOptions);
     }
     if (paths.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "Missing required parameter: PATH");
@@ -223,6 +233,7 @@ final class ScanCommand implements Callable<Integer> {
     ScanSettings settings;
     ModelScan.Builder builder = ModelScan.builder();
     try {
+      AllowGlobals.checkNames(allowGlobals);
       settings = settings();
       builder.settings(settings);
       if (threads != null) {
@@ -243,17 +254,43 @@ final class ScanCommand implements Callable<Integer> {
     if (output != null) {
       checkOutput(cl, output);
     }
-    ReportPolicy policy = ReportPolicy.none();
+    if (quiet && output == null && ReportChoice.format(format, null) != ReportFormat.TEXT) {
+      throw new CommandLine.ParameterException(
+          cl, "--quiet prints a text summary; with --format " + format + " give --output FILE for the report");
+    }
+    // Known findings (--baseline) and accepted risks ([[suppress]] in the configuration file) stay in the report,
+    // marked with their reason, and no longer decide the verdict.
+    ReportPolicy.Builder policyBuilder = ReportPolicy.builder();
+    ConfigFile config = configOptions.loaded();
+    if (config != null) {
+      policyBuilder.suppress(config.suppressions());
+    }
     if (baseline != null) {
       try {
-        policy = ReportPolicy.builder().baseline(Baseline.read(baseline)).build();
+        policyBuilder.baseline(Baseline.read(baseline));
       } catch (IOException | RuntimeException e) {
         throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
       }
     }
-    ScannerRegistry registry = ScannerRegistry.loadDefault();
+    ReportPolicy policy = policyBuilder.build();
+    PluginPath plugins;
+    try {
+      plugins = pluginOptions.load();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+    }
+    try (plugins) {
+      return scan(cl, builder, settings, policy, plugins.registry());
+    }
+  }
+
+  private int scan(
+      CommandLine cl, ModelScan.Builder builder, ScanSettings settings, ReportPolicy policy, ScannerRegistry registry) {
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
+    }
+    for (String w : AllowGlobals.warnings(settings, registry)) {
+      cl.getErr().println("warning: " + w);
     }
     boolean terminal = System.console() != null;
     builder.registry(registry);
@@ -266,11 +303,13 @@ final class ScanCommand implements Callable<Integer> {
     if (progressLine != null) {
       progressLine.clear();
     }
-    boolean useColour =
-        color != null ? color : terminal && output == null && System.getenv("NO_COLOR") == null;
+    boolean useColour = ReportChoice.colour(color, terminal, output != null, System.getenv());
     ReportWriter writer = writer(registry, useColour);
     int verdictCode = report.verdict().exitCode();
     String problem = output != null ? writeFile(writer, report, output) : writeStdout(writer, report, cl.getOut());
+    if (problem == null && quiet && output != null) {
+      problem = writeStdout(TextReportWriter.summaryOnly(), report, cl.getOut());
+    }
     if (problem != null) {
       // The verdict must not change silently because its report is missing: findings still fail (1); anything else
       // becomes "not fully done" (2), never the 0 that a CI gate would read as clean without a report to show.
@@ -401,7 +440,11 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   private ReportWriter writer(ScannerRegistry registry, boolean useColour) {
-    switch (format) {
+    ReportFormat chosen = ReportChoice.format(format, output);
+    if (quiet && output == null && chosen == ReportFormat.TEXT) {
+      return TextReportWriter.summaryOnly();
+    }
+    switch (chosen) {
       case JSON:
         return new JsonReportWriter();
       case SARIF:
