@@ -25,6 +25,7 @@ module dev.modelscan.core {
   exports dev.modelscan.core.report;
 
   uses dev.modelscan.api.spi.ModelScanner;
+  uses dev.modelscan.api.spi.SettingsExtension;
 
   provides dev.modelscan.api.spi.ModelScanner with
       dev.modelscan.core.text.TextScanner,

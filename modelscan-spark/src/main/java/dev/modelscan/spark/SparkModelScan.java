@@ -224,13 +224,16 @@ public final class SparkModelScan implements Serializable {
     @Override
     public Row next() {
       String path = paths.next();
-      ModelScan engine = ENGINES.computeIfAbsent(config, c -> ModelScan.builder().settings(c.toSettings()).build());
+      ModelScan engine =
+          ENGINES.computeIfAbsent(
+              config,
+              c -> ModelScan.builder().settings(c.toSettings()).reportPolicy(c.reportPolicy()).build());
       FileResult r = scanOne(engine, path, hadoop);
       String sha = r.status() == ScanStatus.FAILED ? null : sha256(path, hadoop);
       filesDone.add(1);
       bytesDone.add(Math.max(0, r.size()));
       findingsFound.add(r.findings().size());
-      return ScanRows.combined(path, sha, r, config.severityThreshold());
+      return ScanRows.combined(path, sha, r, engine.reportPolicy().severityThreshold());
     }
   }
 

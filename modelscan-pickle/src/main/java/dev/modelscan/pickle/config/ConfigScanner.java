@@ -5,7 +5,7 @@ import dev.modelscan.api.Finding;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimitExceededException;
-import dev.modelscan.api.ScanMode;
+import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.ContentHead;
@@ -386,7 +386,7 @@ public final class ConfigScanner implements ModelScanner {
         return;
       }
       String how = how(m);
-      CallableJudge.Judgement j = CallableJudge.judge(name, ctx.settings());
+      CallableJudge.Judgement j = CallableJudge.judge(name, PickleSettings.of(ctx));
       int dot = name.lastIndexOf('.');
       String module = dot > 0 ? name.substring(0, dot) : "builtins";
       String op = dot > 0 ? name.substring(dot + 1) : name;
@@ -394,7 +394,7 @@ public final class ConfigScanner implements ModelScanner {
         case SAFE:
           return;
         case UNKNOWN:
-          if (ctx.settings().mode() == ScanMode.QUICK || !reportedTargets.add(name)) {
+          if (!PickleSettings.of(ctx).reportsUnknownGlobals(ctx.settings().mode()) || !reportedTargets.add(name)) {
             return;
           }
           boolean framework = FRAMEWORK_PACKAGES.contains(topLevel(name));
@@ -402,8 +402,8 @@ public final class ConfigScanner implements ModelScanner {
           // arbitrary unknown callable would flag every genuine checkpoint. They stay visible (LOW); a target outside
           // the frameworks is judged like an unknown pickle global.
           report(ConfigRules.UNKNOWN_TARGET,
-              framework && ctx.settings().unknownGlobalSeverity().isAtLeast(Severity.LOW) ? Severity.LOW
-                  : ctx.settings().unknownGlobalSeverity(),
+              framework && PickleSettings.of(ctx).unknownGlobalSeverity().isAtLeast(Severity.LOW) ? Severity.LOW
+                  : PickleSettings.of(ctx).unknownGlobalSeverity(),
               v.offset, module, op,
               where + " names " + printable(name) + ", which is not known to be safe"
                   + (framework ? " (a class of the " + topLevel(name) + " framework)" : "")
@@ -536,7 +536,7 @@ public final class ConfigScanner implements ModelScanner {
         Severity severity = Severity.HIGH;
         String judged = "";
         if (!callable.isEmpty() && !kind.startsWith("python/module:") && isDottedName(callable)) {
-          CallableJudge.Judgement j = CallableJudge.judge(callable, ctx.settings());
+          CallableJudge.Judgement j = CallableJudge.judge(callable, PickleSettings.of(ctx));
           if (j.level() == CallableJudge.Level.DANGEROUS || j.level() == CallableJudge.Level.DENIED) {
             severity = j.level() == CallableJudge.Level.DENIED || j.critical() ? Severity.CRITICAL : Severity.HIGH;
             judged = ", which " + (j.effect().isEmpty() ? "this scan's settings deny" : j.effect());
