@@ -2,6 +2,7 @@ package dev.modelscan.pickle;
 
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.testkit.ScannerContractTest;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.util.List;
 
 /** The scanner contract (hostile mutations, limits, threads) on real pickle fixtures. */
@@ -13,8 +14,8 @@ class PickleScannerContractTest extends ScannerContractTest {
     return super.tightSettings()
         .rebuild()
         .extension(
-            dev.modelscan.pickle.settings.PickleSettings.class,
-            dev.modelscan.pickle.settings.PickleSettings.builder()
+            PickleSettings.class,
+            PickleSettings.builder()
                 .maxPickleStackSize(2)
                 .maxPickleMemoSize(1)
                 .maxPickleOpcodes(3)
