@@ -117,12 +117,12 @@ public final class ModelScan {
   }
 
   /**
-   * The version of modelscan-core.
+   * The version of modelscan.
    *
-   * @return for example {@code "0.1.0"}, or {@code "unknown"} when run from unpackaged classes
+   * @return the same as {@link dev.modelscan.api.ModelScanVersion#current()}
    */
   public static String version() {
-    return Version.get();
+    return dev.modelscan.api.ModelScanVersion.current();
   }
 
   /**

@@ -10,7 +10,6 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Verdict;
 import dev.modelscan.api.spi.ScanContext;
-import dev.modelscan.core.text.TextScanner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +31,7 @@ class CompanionFilesTest {
             .add(new TestScanners.MarkerScanner())
             .add(new TestScanners.NestScanner())
             .add(new TestScanners.CompanionScanner())
-            .add(new TextScanner())
+            .add(new TestScanners.PlainTextScanner())
             .build();
     return ModelScan.builder().registry(registry).parallelism(parallelism).build();
   }

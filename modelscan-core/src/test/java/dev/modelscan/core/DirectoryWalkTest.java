@@ -8,7 +8,6 @@ import dev.modelscan.api.FileResult;
 import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
-import dev.modelscan.core.text.TextScanner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +22,7 @@ class DirectoryWalkTest {
 
   private static ModelScan scanner(ScanSettings settings) {
     ScannerRegistry registry =
-        ScannerRegistry.builder().discover(false).add(new TestScanners.MarkerScanner()).add(new TextScanner()).build();
+        ScannerRegistry.builder().discover(false).add(new TestScanners.MarkerScanner()).add(new TestScanners.PlainTextScanner()).build();
     return ModelScan.builder().registry(registry).settings(settings).parallelism(2).build();
   }
 

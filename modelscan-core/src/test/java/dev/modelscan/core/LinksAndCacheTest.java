@@ -11,7 +11,6 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Verdict;
 import dev.modelscan.core.report.JsonReportWriter;
-import dev.modelscan.core.text.TextScanner;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -28,7 +27,7 @@ class LinksAndCacheTest {
 
   private static ModelScan scanner(WalkOptions walk, ScanListener listener) {
     ScannerRegistry registry =
-        ScannerRegistry.builder().discover(false).add(new TestScanners.MarkerScanner()).add(new TextScanner()).build();
+        ScannerRegistry.builder().discover(false).add(new TestScanners.MarkerScanner()).add(new TestScanners.PlainTextScanner()).build();
     return ModelScan.builder().registry(registry).settings(ScanSettings.defaults()).walkOptions(walk)
         .listener(listener).parallelism(2).build();
   }

@@ -14,7 +14,6 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.Verdict;
-import dev.modelscan.core.text.TextScanner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ class ModelScanTest {
         .add(new TestScanners.GrowScanner())
         .add(new TestScanners.CrashingScanner())
         .add(new TestScanners.SlowScanner())
-        .add(new TextScanner())
+        .add(new TestScanners.PlainTextScanner())
         .build();
   }
 

@@ -13,7 +13,6 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.Verdict;
 import dev.modelscan.api.io.ByteSource;
-import dev.modelscan.core.text.TextScanner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -41,7 +40,7 @@ class NonRegularInputTest {
             ScannerRegistry.builder()
                 .discover(false)
                 .add(new TestScanners.MarkerScanner())
-                .add(new TextScanner())
+                .add(new TestScanners.PlainTextScanner())
                 .build())
         .settings(settings)
         .parallelism(1)

@@ -57,6 +57,57 @@ final class TestScanners {
     }
   }
 
+  /**
+   * Claims printable ASCII (no byte above 0x7E, no C0 control but tab, newline and carriage return) at weak confidence as
+   * format {@code text}, the way the real text scanner in modelscan-archive claims what nothing else recognises. The
+   * engine tests need such a fallback claimant but must not depend on a format module.
+   */
+  static final class PlainTextScanner implements ModelScanner {
+    @Override
+    public ScannerDescriptor descriptor() {
+      return ScannerDescriptor.of("text", "1", "toy plain text", List.of("text"), List.of("txt"));
+    }
+
+    @Override
+    public Recognition recognize(ContentHead head) {
+      int n = head.headLength();
+      if (n == 0) {
+        return Recognition.none();
+      }
+      byte[] b = new byte[n];
+      head.head().get(b);
+      for (byte x : b) {
+        if (!printable(x)) {
+          return Recognition.none();
+        }
+      }
+      return Recognition.of("text", Recognition.WEAK);
+    }
+
+    @Override
+    public void scan(ScanContext context) throws IOException {
+      ByteSource source = context.source();
+      byte[] buf = new byte[4096];
+      for (long pos = 0; pos < source.size(); ) {
+        int n = source.read(pos, buf, 0, (int) Math.min(buf.length, source.size() - pos));
+        if (n <= 0) {
+          break;
+        }
+        for (int i = 0; i < n; i++) {
+          if (!printable(buf[i])) {
+            context.markPartial("binary content at offset " + (pos + i) + " after text");
+            return;
+          }
+        }
+        pos += n;
+      }
+    }
+
+    private static boolean printable(byte x) {
+      return x == '\t' || x == '\n' || x == '\r' || (x >= 0x20 && x != 0x7F);
+    }
+  }
+
   /** "MARK" content: a finding at the offset of every "EVIL". */
   public static final class MarkerScanner extends MagicScanner {
     /** Public for ServiceLoader. */

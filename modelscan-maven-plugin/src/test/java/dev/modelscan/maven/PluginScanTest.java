@@ -15,7 +15,7 @@ import dev.modelscan.api.spi.ScannerDescriptor;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.report.ReportFormat;
-import dev.modelscan.core.text.TextScanner;
+import dev.modelscan.archive.code.TextScanner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,0 +1,1261 @@
+package dev.modelscan.archive;
+
+import com.google.auto.service.AutoService;
+import dev.modelscan.api.MalformedContentException;
+import dev.modelscan.api.MemberResult;
+import dev.modelscan.api.ModelScanVersion;
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.spi.ContentHead;
+import dev.modelscan.api.spi.MemberKind;
+import dev.modelscan.api.spi.ModelScanner;
+import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.api.spi.ScannerDescriptor;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
+import org.apache.commons.compress.compressors.deflate64.Deflate64CompressorInputStream;
+import org.tukaani.xz.LZMAInputStream;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Scans zip archives (and the formats built on zip: PyTorch checkpoints, TorchScript archives, NumPy {@code .npz},
+ * Keras 3 {@code .keras}) with its own reader, because the loaders that matter accept archives that strict readers
+ * reject, and strict readers are how scanners have been bypassed.
+ *
+ * <h2>How the archive is read</h2>
+ *
+ * <ol>
+ *   <li>The end-of-central-directory record is searched backwards from the end (behind a comment of up to 64 KiB),
+ *       with the ZIP64 locator and record when present. Offsets are taken as written; when the directory is not
+ *       where they say but where the end record implies, the archive is read shifted (bytes were prepended, as
+ *       Python's {@code zipfile} tolerates).
+ *   <li>Every central directory entry is visited in order, by offset: nothing is looked up by name, so duplicate
+ *       names are all scanned (PyTorch reads the first, Python the last).
+ *   <li>Each entry's local header is read at its offset and compared with the directory (name, method, flags,
+ *       sizes, CRC, data descriptor); disagreements are findings, never errors.
+ *   <li>Stored members are handed over as slices of the content without copying; tensor storages of a PyTorch
+ *       archive ({@code <root>/data/<n>}) as {@link MemberKind#OPAQUE_DATA}, so a 2 GB checkpoint costs a few
+ *       small reads. Deflate, Deflate64, bzip2, LZMA and xz members are decompressed as streams; the engine bounds
+ *       their size and ratio. CRC-32 is checked wherever the member is read whole anyway: compressed members and
+ *       stored members handed over as content.
+ *   <li>Bytes that no member owns — before the first local header, between members, between the directory and the
+ *       end record, after the end record — are reported and handed over for dispatch by content (a pickle before a
+ *       zip is exactly what {@code torch.load} runs). Local headers found in such gaps are scanned as members.
+ * </ol>
+ *
+ * <p><b>Archives without a central directory</b> (truncated uploads, hand-made streams) are walked forwards through
+ * their local headers, as a streaming reader would. A member whose sizes are only in a data descriptor is delimited
+ * by searching for a descriptor whose compressed size matches the distance; when none does, the walk stops there and
+ * the result is partial.
+ *
+ * <p>Members marked encrypted are reported and their bytes are still handed over as they are: the flag is a known
+ * decoy (loaders that never read the member ignore it). If nothing recognised those bytes, the result is partial.
+ *
+ * @since 0.1
+ */
+@AutoService(ModelScanner.class)
+public final class ZipScanner implements ModelScanner {
+
+  private static final ScannerDescriptor DESCRIPTOR =
+      ScannerDescriptor.of(
+          "zip",
+          ModelScanVersion.current(),
+          "Zip archives and zip-based model formats (PyTorch, TorchScript, npz, Keras 3), read tamper-tolerantly"
+              + " member by member",
+          List.of("zip"),
+          // torch.save writes a zip whatever the name (fastai's .pkl too). Generic names such as .bin are listed by
+          // no scanner: a .bin can be anything, so its content can never disagree with it.
+          List.of("zip", "pt", "pth", "pkl", "ckpt", "npz", "keras", "mar"));
+
+  private static final int LFH = 0x04034b50;
+  private static final int CEN = 0x02014b50;
+  private static final int EOCD = 0x06054b50;
+  private static final int ZIP64_EOCD = 0x06064b50;
+  private static final int ZIP64_LOCATOR = 0x07064b50;
+  private static final int DATA_DESCRIPTOR = 0x08074b50;
+  private static final int EOCD_SIZE = 22;
+  private static final int MAX_COMMENT = 0xFFFF;
+  private static final long U32_MAX = 0xFFFF_FFFFL;
+
+  /** Flag bits compared between local header and directory: encryption, descriptor, patch, strong enc., UTF-8. */
+  private static final int COMPARED_FLAGS = 0x0001 | 0x0008 | 0x0020 | 0x0040 | 0x0800 | 0x2000;
+
+  /** Gaps of at most this many zero bytes are alignment padding, not hidden data. */
+  private static final int PADDING_TOLERANCE = 64;
+
+  private static final int MAX_OVERLAP_REPORTS = 10;
+
+  /**
+   * Stored members handed over as content are CRC-checked up to this size. The check costs a second full read; the
+   * CRC trick matters for pickles and configs (small), not for a gigabyte weights file inside a {@code .keras}.
+   */
+  static final long STORED_CRC_LIMIT = 64L << 20;
+
+  private static final Pattern TORCH_STORAGE = Pattern.compile("[0-9]+");
+  private static final Pattern DIGITS_LINE = Pattern.compile("[0-9]{1,40}\n?");
+
+  /** Creates the scanner; it is stateless. */
+  public ZipScanner() {}
+
+  @Override
+  public ScannerDescriptor descriptor() {
+    return DESCRIPTOR;
+  }
+
+  @Override
+  public List<Rule> rules() {
+    return List.of(
+        ArchiveRules.PATH_TRAVERSAL,
+        ArchiveRules.LINK_MEMBER,
+        ArchiveRules.SPECIAL_FILE_MEMBER,
+        ArchiveRules.SCRIPT_MEMBER,
+        ArchiveRules.ENCRYPTED_MEMBER,
+        ArchiveRules.DUPLICATE_NAME,
+        ArchiveRules.ZIP_HEADER_MISMATCH,
+        ArchiveRules.ZIP_BAD_CRC,
+        ArchiveRules.ZIP_PREPENDED_DATA,
+        ArchiveRules.HIDDEN_DATA,
+        ArchiveRules.ZIP_LOCAL_ONLY_MEMBER,
+        ArchiveRules.ZIP_OVERLAPPING_MEMBERS,
+        ArchiveRules.STRUCTURE,
+        ArchiveRules.UNSUPPORTED_METHOD,
+        ArchiveRules.CORRUPT_STREAM,
+        StandardRules.LIMIT_REACHED);
+  }
+
+  /**
+   * Claims content that starts with a local header or an empty-archive end record (certain), or whose last 64 KiB
+   * hold a plausible end record (strong: a zip appended to something else, which the engine scans as both).
+   */
+  @Override
+  public Recognition recognize(ContentHead head) {
+    if (head.startsWith((byte) 'P', (byte) 'K', (byte) 3, (byte) 4)
+        || head.startsWith((byte) 'P', (byte) 'K', (byte) 5, (byte) 6)
+        || head.startsWith((byte) 'P', (byte) 'K', (byte) 7, (byte) 8, (byte) 'P', (byte) 'K', (byte) 3, (byte) 4)) {
+      return Recognition.of("zip", Recognition.CERTAIN);
+    }
+    ByteBuffer tail = head.isComplete() ? head.head() : head.tail();
+    long tailStart = head.size() - tail.remaining();
+    return findEndRecord(tail, tailStart) >= 0 ? Recognition.of("zip", Recognition.STRONG) : Recognition.none();
+  }
+
+  /**
+   * Finds the last plausible end record in a buffer without copying it: recognize() runs on every member of every
+   * archive (200 tensor storages of a checkpoint), so it looks for the 'P' of the signature first.
+   */
+  static int findEndRecord(ByteBuffer tail, long tailStart) {
+    int limit = tail.limit();
+    int i = limit - EOCD_SIZE;
+    while (i >= 0) {
+      // Skip 8 bytes at a time while none of them is 'P' (0x50): a SWAR "has zero byte" test on x ^ 0x5050...
+      if (i >= 7) {
+        long x = tail.getLong(i - 7) ^ 0x5050_5050_5050_5050L;
+        if (((x - 0x0101_0101_0101_0101L) & ~x & 0x8080_8080_8080_8080L) == 0) {
+          i -= 8;
+          continue;
+        }
+      }
+      if (tail.get(i) == 'P' && tail.get(i + 1) == 'K' && tail.get(i + 2) == 5 && tail.get(i + 3) == 6) {
+        byte[] rec = new byte[EOCD_SIZE];
+        tail.get(i, rec);
+        int commentLength = Bytes.u16(rec, 20);
+        long cdSize = Bytes.u32(rec, 12);
+        long cdOffset = Bytes.u32(rec, 16);
+        boolean zip64 = cdSize == U32_MAX || cdOffset == U32_MAX || Bytes.u16(rec, 10) == 0xFFFF;
+        // The comment must fit in the content and the directory must fit before the record (unless ZIP64 says).
+        if (i + EOCD_SIZE + commentLength <= limit && (zip64 || cdSize <= tailStart + i)) {
+          return i;
+        }
+      }
+      i--;
+    }
+    return -1;
+  }
+
+  @Override
+  public void scan(ScanContext ctx) throws IOException {
+    try {
+      new Walk(ctx).run();
+    } catch (java.io.EOFException e) {
+      // Every structure read is bounds-checked by Window; a field that still points past the end (a ZIP64 size
+      // of 2^32 in a 95-byte file) is malformed content, not an I/O failure. Found by fuzzing.
+      throw new MalformedContentException(
+          -1, "a zip structure points past the end of the content: " + e.getMessage(), e);
+    }
+  }
+
+  /** The state of one scan. */
+  private static final class Walk {
+    private final ScanContext ctx;
+    private final ByteSource src;
+    private final Window window;
+    private final long size;
+    private final ArchiveSupport.MemberBudget budget;
+    private final List<ZipRecord> records = new ArrayList<>();
+    private String format = "zip";
+    private String root = "";
+    private final Map<String, ZipRecord> seenExact = new HashMap<>();
+    private final Map<String, ZipRecord> seenFolded = new HashMap<>();
+
+    Walk(ScanContext ctx) {
+      this.ctx = ctx;
+      this.src = ctx.source();
+      this.window = new Window(src);
+      this.size = src.size();
+      this.budget = new ArchiveSupport.MemberBudget(ctx, "zip archive");
+    }
+
+    void run() throws IOException {
+      int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
+      byte[] tail = window.read(size - tailLength, tailLength);
+      int eocdIndex = findEndRecord(ByteBuffer.wrap(tail), size - tailLength);
+      if (eocdIndex < 0) {
+        structure(0, "no end-of-central-directory record: the archive was read through its local headers only");
+        walkWithoutDirectory();
+        return;
+      }
+      long eocdPos = size - tailLength + eocdIndex;
+      Layout layout = readLayout(tail, eocdIndex, eocdPos);
+      if (layout == null) {
+        walkWithoutDirectory();
+        return;
+      }
+      long zipEnd = eocdPos + EOCD_SIZE + Bytes.u16(tail, eocdIndex + 20);
+      if (layout.shift > 0 && TarScanner.memberEncloses(ctx, src, layout.shift, zipEnd)) {
+        // The whole zip is the data of one member of a tar that starts this content (a NeMo checkpoint's
+        // model_weights.ckpt): the tar reading scans it as that member. Its own structure is not a polyglot of the
+        // container, and the tar headers before it are not prepended data.
+        return;
+      }
+      boolean complete = readCentral(layout);
+      resolveLocalHeaders(layout.shift);
+      classify();
+      handlePrefix(layout);
+      dispatchAll();
+      if (complete) {
+        findOverlapsAndGaps(layout);
+      }
+      long end = eocdPos + EOCD_SIZE + Bytes.u16(tail, eocdIndex + 20);
+      if (end < size) {
+        hidden(end, size - end, "after the end of the archive");
+      }
+    }
+
+    /** Without a usable directory: whatever precedes the first local header, then the local headers in order. */
+    private void walkWithoutDirectory() throws IOException {
+      long first = firstLocalHeader();
+      if (first < 0) {
+        ctx.markPartial("no zip local header found");
+        return;
+      }
+      if (first > 0) {
+        prefix(first);
+      }
+      walkLocal(first, size, false);
+      classify();
+      dispatchAll();
+    }
+
+    /** The offset of the first local header signature, or -1. */
+    private long firstLocalHeader() throws IOException {
+      byte[] buf = new byte[64 * 1024];
+      long pos = 0;
+      while (pos < size) {
+        ctx.checkDeadline();
+        int n = (int) Math.min(buf.length, size - pos);
+        src.readFully(pos, buf, 0, n);
+        for (int i = 0; i + 4 <= n; i++) {
+          if (Bytes.u32(buf, i) == LFH) {
+            return pos + i;
+          }
+        }
+        if (pos + n >= size) {
+          break;
+        }
+        pos += n - 3;
+      }
+      return -1;
+    }
+
+    // ---- layout -------------------------------------------------------------------------------------------------
+
+    /** Where the central directory is and how many entries it claims. */
+    private static final class Layout {
+      long cdStart;
+      long cdSize;
+      long entries;
+      long shift;
+      /** Where the directory area ends: the ZIP64 record, or the end record. */
+      long cdAreaEnd;
+    }
+
+    private Layout readLayout(byte[] tail, int i, long eocdPos) throws IOException {
+      Layout l = new Layout();
+      l.entries = Bytes.u16(tail, i + 10);
+      l.cdSize = Bytes.u32(tail, i + 12);
+      long cdOffset = Bytes.u32(tail, i + 16);
+      l.cdAreaEnd = eocdPos;
+      if (Bytes.u16(tail, i + 4) != 0 || Bytes.u16(tail, i + 6) != 0) {
+        structure(eocdPos, "the end record claims a multi-disk (spanned) archive; only this part was read");
+      }
+      // ZIP64: a locator 20 bytes before the end record points at the ZIP64 end record.
+      if (eocdPos >= 20 && u32At(eocdPos - 20) == ZIP64_LOCATOR) {
+        byte[] loc = window.read(eocdPos - 20, 20);
+        long declared = Bytes.u64(loc, 8);
+        long adjacent = eocdPos - 20 - 56;
+        long recordPos = -1;
+        if (declared >= 0 && declared <= eocdPos - 20 - 56 && u32At(declared) == ZIP64_EOCD) {
+          recordPos = declared;
+        } else if (adjacent >= 0 && u32At(adjacent) == ZIP64_EOCD) {
+          recordPos = adjacent;
+        }
+        if (recordPos < 0) {
+          structure(eocdPos - 20, "ZIP64 locator points at no ZIP64 end record");
+        } else {
+          byte[] rec = window.read(recordPos, 56);
+          l.entries = Bytes.u64(rec, 32);
+          l.cdSize = Bytes.u64(rec, 40);
+          cdOffset = Bytes.u64(rec, 48);
+          l.cdAreaEnd = recordPos;
+          if (l.entries < 0 || l.cdSize < 0 || cdOffset < 0) {
+            structure(recordPos, "ZIP64 end record holds values beyond 2^63");
+            return null;
+          }
+        }
+      }
+      if (l.cdSize > l.cdAreaEnd) {
+        structure(eocdPos, "the central directory is larger than the bytes before the end record");
+        return null;
+      }
+      long implied = l.cdAreaEnd - l.cdSize;
+      if (l.cdSize == 0 && l.entries == 0) {
+        l.cdStart = implied;
+        l.shift = Math.max(0, implied - cdOffset);
+        return l;
+      }
+      if (cdOffset + l.cdSize <= l.cdAreaEnd && u32At(cdOffset) == CEN) {
+        l.cdStart = cdOffset;
+        l.shift = 0;
+      } else if (implied >= 0 && u32At(implied) == CEN) {
+        // Offsets are relative to where the archive starts: bytes were put in front of it.
+        l.cdStart = implied;
+        l.shift = implied - cdOffset;
+      } else {
+        structure(eocdPos, "the central directory is neither where the end record says nor where it implies");
+        return null;
+      }
+      return l;
+    }
+
+    // ---- central directory --------------------------------------------------------------------------------------
+
+    /** Reads every directory entry in order; returns false when the walk stopped early. */
+    private boolean readCentral(Layout l) throws IOException {
+      long pos = l.cdStart;
+      long end = Math.min(size, l.cdAreaEnd);
+      long count = 0;
+      while (pos + 46 <= end && u32At(pos) == CEN) {
+        if (!budget.take(pos)) {
+          return false;
+        }
+        byte[] h = window.read(pos, 46);
+        int nameLength = Bytes.u16(h, 28);
+        int extraLength = Bytes.u16(h, 30);
+        int commentLength = Bytes.u16(h, 32);
+        long varEnd = pos + 46 + nameLength + extraLength + commentLength;
+        if (varEnd > end) {
+          structure(pos, "central directory entry " + count + " runs past the directory");
+          ctx.markPartial("the central directory is truncated after " + count + " entries");
+          return false;
+        }
+        ZipRecord r = new ZipRecord(true);
+        r.centralOffset = pos;
+        r.versionMadeBy = Bytes.u16(h, 4);
+        r.flags = Bytes.u16(h, 8);
+        r.method = Bytes.u16(h, 10);
+        r.crc = Bytes.u32(h, 16);
+        r.compressedSize = Bytes.u32(h, 20);
+        r.size = Bytes.u32(h, 24);
+        r.externalAttributes = Bytes.u32(h, 38);
+        r.localHeaderOffset = Bytes.u32(h, 42);
+        r.rawName = window.read(pos + 46, nameLength);
+        r.name = decodeName(r.rawName, r.flags);
+        byte[] extra = window.read(pos + 46 + nameLength, extraLength);
+        applyZip64(extra, r, true);
+        checkUnicodePath(extra, r, pos);
+        r.localHeaderOffset += l.shift;
+        records.add(r);
+        count++;
+        pos = varEnd;
+      }
+      if (count != l.entries) {
+        structure(
+            l.cdStart,
+            "the end record announces " + l.entries + " entries but the central directory holds " + count);
+      }
+      if (pos != l.cdStart + l.cdSize && count > 0) {
+        structure(pos, "the central directory entries end at " + pos + ", not where its size says");
+      }
+      return true;
+    }
+
+    /** Replaces 0xFFFFFFFF sizes and offset with the ZIP64 extra field's values, in the order the spec fixes. */
+    private void applyZip64(byte[] extra, ZipRecord r, boolean central) {
+      int p = 0;
+      while (p + 4 <= extra.length) {
+        int id = Bytes.u16(extra, p);
+        int len = Bytes.u16(extra, p + 2);
+        int dataStart = p + 4;
+        if (dataStart + len > extra.length) {
+          return;
+        }
+        if (id == 0x0001) {
+          int q = dataStart;
+          int qEnd = dataStart + len;
+          if (r.size == U32_MAX && q + 8 <= qEnd) {
+            r.size = nonNegative(Bytes.u64(extra, q));
+            q += 8;
+          }
+          if (r.compressedSize == U32_MAX && q + 8 <= qEnd) {
+            r.compressedSize = nonNegative(Bytes.u64(extra, q));
+            q += 8;
+          }
+          if (central && r.localHeaderOffset == U32_MAX && q + 8 <= qEnd) {
+            r.localHeaderOffset = nonNegative(Bytes.u64(extra, q));
+          }
+          return;
+        }
+        p = dataStart + len;
+      }
+    }
+
+    /**
+     * Info-ZIP's Unicode Path extra field (0x7075) gives a second name that 7-Zip and unzip use instead of the
+     * header's, while Python's zipfile and PyTorch ignore it: a name differential like a local/central mismatch.
+     */
+    private void checkUnicodePath(byte[] extra, ZipRecord r, long offset) {
+      int p = 0;
+      while (p + 4 <= extra.length) {
+        int id = Bytes.u16(extra, p);
+        int len = Bytes.u16(extra, p + 2);
+        if (p + 4 + len > extra.length) {
+          return;
+        }
+        if (id == 0x7075 && len >= 5 && extra[p + 4] == 1) {
+          String unicode = new String(extra, p + 9, len - 5, StandardCharsets.UTF_8);
+          if (!unicode.equals(r.name)) {
+            ctx.report(
+                ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                    .offset(offset)
+                    .message(
+                        "Member '"
+                            + ArchiveSupport.printable(r.name)
+                            + "' carries a Unicode Path field naming '"
+                            + ArchiveSupport.printable(unicode)
+                            + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
+                    .build());
+            ArchiveSupport.checkTraversal(ctx, unicode, offset);
+          }
+          return;
+        }
+        p += 4 + len;
+      }
+    }
+
+    private static long nonNegative(long v) {
+      return v < 0 ? Long.MAX_VALUE : v;
+    }
+
+    // ---- local headers ------------------------------------------------------------------------------------------
+
+    private void resolveLocalHeaders(long shift) throws IOException {
+      for (ZipRecord r : records) {
+        ctx.checkDeadline();
+        long lho = r.localHeaderOffset;
+        if (lho < 0 || lho + 30 > size || u32At(lho) != LFH) {
+          structure(
+              r.centralOffset,
+              "member '" + r.name + "' has no local header at offset " + lho + "; loaders cannot read it");
+          ctx.markPartial("member '" + r.name + "' could not be located");
+          continue;
+        }
+        byte[] h = window.read(lho, 30);
+        int nameLength = Bytes.u16(h, 26);
+        int extraLength = Bytes.u16(h, 28);
+        if (lho + 30 + nameLength + extraLength > size) {
+          structure(lho, "local header of '" + r.name + "' runs past the end of the content");
+          ctx.markPartial("member '" + r.name + "' is truncated");
+          continue;
+        }
+        ZipRecord local = localHeader(lho, h, nameLength, extraLength);
+        r.dataStart = local.dataStart;
+        compare(r, local);
+        long dataEnd = r.dataStart + r.compressedSize;
+        if (dataEnd > size || dataEnd < 0) {
+          structure(lho, "member '" + r.name + "' claims " + r.compressedSize + " bytes, past the end of the content");
+          ctx.markPartial("member '" + r.name + "' is truncated");
+          r.rangeEnd = size;
+          continue;
+        }
+        r.rangeEnd = dataEnd + descriptorLength(r, (local.flags & 0x0008) != 0, dataEnd);
+      }
+    }
+
+    private void compare(ZipRecord central, ZipRecord local) {
+      List<String> diffs = new ArrayList<>();
+      if (!java.util.Arrays.equals(central.rawName, local.rawName)) {
+        diffs.add("name '" + ArchiveSupport.printable(local.name) + "' in the local header");
+        // Streaming extractors write the member under its local name.
+        ArchiveSupport.checkTraversal(ctx, local.name, central.localHeaderOffset);
+      }
+      if (central.method != local.method) {
+        diffs.add("method " + local.method + " locally vs " + central.method + " in the directory");
+      }
+      int flagDiff = (central.flags ^ local.flags) & COMPARED_FLAGS;
+      if (flagDiff != 0) {
+        diffs.add(
+            String.format(
+                Locale.ROOT, "flags 0x%04x locally vs 0x%04x in the directory", local.flags, central.flags));
+        if ((local.flags & 0x0041) != 0 && !central.encrypted()) {
+          ArchiveSupport.reportEncrypted(ctx, central.name, central.localHeaderOffset, "local header only");
+        }
+      }
+      if ((local.flags & 0x0008) == 0) {
+        if (local.crc != central.crc) {
+          diffs.add(String.format(Locale.ROOT, "CRC %08x locally vs %08x", local.crc, central.crc));
+        }
+        if (local.compressedSize != central.compressedSize || local.size != central.size) {
+          diffs.add(
+              "sizes "
+                  + local.compressedSize
+                  + "/"
+                  + local.size
+                  + " locally vs "
+                  + central.compressedSize
+                  + "/"
+                  + central.size);
+        }
+      }
+      if (!diffs.isEmpty()) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                .offset(central.localHeaderOffset)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(central.name)
+                        + "': local header and central directory disagree: "
+                        + String.join("; ", diffs)
+                        + ". It was scanned as the central directory describes it.")
+                .build());
+      }
+    }
+
+    /**
+     * The record a local file header at {@code offset} describes ({@code h} holds its 30 fixed bytes): what a
+     * streaming reader, which never sees the central directory, would take the member to be.
+     */
+    private ZipRecord localHeader(long offset, byte[] h, int nameLength, int extraLength) throws IOException {
+      ZipRecord local = new ZipRecord(false);
+      local.localHeaderOffset = offset;
+      local.flags = Bytes.u16(h, 6);
+      local.method = Bytes.u16(h, 8);
+      local.crc = Bytes.u32(h, 14);
+      local.compressedSize = Bytes.u32(h, 18);
+      local.size = Bytes.u32(h, 22);
+      local.rawName = window.read(offset + 30, nameLength);
+      local.name = decodeName(local.rawName, local.flags);
+      applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
+      local.dataStart = offset + 30 + nameLength + extraLength;
+      return local;
+    }
+
+    /** The length of the data descriptor after a member, checked against the directory's values. */
+    private long descriptorLength(ZipRecord r, boolean hasDescriptor, long dataEnd) throws IOException {
+      if (!hasDescriptor || dataEnd < 0 || dataEnd >= size) {
+        return 0; // no descriptor can follow data that already runs to or past the end
+      }
+      int avail = (int) Math.min(24, size - dataEnd);
+      byte[] d = window.read(dataEnd, avail);
+      int base = avail >= 4 && Bytes.u32(d, 0) == DATA_DESCRIPTOR ? 4 : 0;
+      if (base + 12 <= avail && Bytes.u32(d, base + 4) == r.compressedSize && Bytes.u32(d, base + 8) == r.size) {
+        checkDescriptorCrc(r, Bytes.u32(d, base));
+        return base + 12;
+      }
+      if (base + 20 <= avail && Bytes.u64(d, base + 4) == r.compressedSize && Bytes.u64(d, base + 12) == r.size) {
+        checkDescriptorCrc(r, Bytes.u32(d, base));
+        return base + 20;
+      }
+      if (base + 12 <= avail) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                .offset(dataEnd)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(r.name)
+                        + "': its data descriptor does not repeat the directory's sizes; streaming readers see"
+                        + " another member length.")
+                .build());
+      }
+      return Math.min(base + 12, avail);
+    }
+
+    private void checkDescriptorCrc(ZipRecord r, long crc) {
+      if (crc != r.crc) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                .offset(r.dataEnd())
+                .message(
+                    String.format(
+                        Locale.ROOT,
+                        "Member '%s': data descriptor CRC %08x differs from the directory's %08x.",
+                        ArchiveSupport.printable(r.name),
+                        crc,
+                        r.crc))
+                .build());
+      }
+    }
+
+    /**
+     * Walks local headers forwards from {@code start} to {@code end}, as a streaming reader does, adding what it
+     * finds to {@link #records}.
+     *
+     * @param hidden whether these headers sit where the central directory does not look (reported as such)
+     * @return where the walk stopped
+     */
+    private long walkLocal(long start, long end, boolean hidden) throws IOException {
+      long pos = start;
+      while (pos + 30 <= end && u32At(pos) == LFH) {
+        if (!budget.take(pos)) {
+          return end;
+        }
+        byte[] h = window.read(pos, 30);
+        int nameLength = Bytes.u16(h, 26);
+        int extraLength = Bytes.u16(h, 28);
+        if (pos + 30 + nameLength + extraLength > end) {
+          break;
+        }
+        ZipRecord r = localHeader(pos, h, nameLength, extraLength);
+        r.versionMadeBy = 0;
+        if ((r.flags & 0x0008) != 0 && r.compressedSize == 0) {
+          if (!findDescriptor(r, end)) {
+            structure(pos, "member '" + r.name + "' has no central directory entry and no findable data descriptor");
+            ctx.markPartial("the local-header walk stopped at member '" + r.name + "'");
+            return pos;
+          }
+        } else {
+          r.rangeEnd = r.dataEnd() + ((r.flags & 0x0008) != 0 ? descriptorLength(r, true, r.dataEnd()) : 0);
+        }
+        if (r.dataEnd() > end) {
+          structure(pos, "member '" + r.name + "' runs past the end of the content");
+          ctx.markPartial("member '" + r.name + "' is truncated");
+          return end;
+        }
+        if (hidden) {
+          ctx.report(
+              ctx.finding(ArchiveRules.ZIP_LOCAL_ONLY_MEMBER)
+                  .offset(pos)
+                  .message(
+                      "Member '"
+                          + ArchiveSupport.printable(r.name)
+                          + "' has a local header but no central directory entry: streaming readers extract it,"
+                          + " others do not see it. It was scanned.")
+                  .build());
+        }
+        records.add(r);
+        pos = r.rangeEnd;
+      }
+      if (!hidden && pos < end && records.isEmpty()) {
+        ctx.markPartial("no readable zip member found");
+      } else if (!hidden && pos < end) {
+        hidden(pos, end - pos, "after the last local header");
+      }
+      return pos;
+    }
+
+    /** Finds the data descriptor that ends a member of unknown size: one whose compressed size is its distance. */
+    private boolean findDescriptor(ZipRecord r, long end) throws IOException {
+      byte[] buf = new byte[64 * 1024 + 24];
+      long pos = r.dataStart;
+      while (pos < end) {
+        ctx.checkDeadline();
+        int n = (int) Math.min(buf.length, end - pos);
+        src.readFully(pos, buf, 0, n);
+        for (int i = 0; i + 16 <= n; i++) {
+          if (Bytes.u32(buf, i) != DATA_DESCRIPTOR) {
+            continue;
+          }
+          long at = pos + i;
+          long distance = at - r.dataStart;
+          if (Bytes.u32(buf, i + 8) == distance) {
+            r.crc = Bytes.u32(buf, i + 4);
+            r.compressedSize = distance;
+            r.size = Bytes.u32(buf, i + 12);
+            r.rangeEnd = at + 16;
+            return true;
+          }
+          if (i + 24 <= n && Bytes.u64(buf, i + 8) == distance) {
+            r.crc = Bytes.u32(buf, i + 4);
+            r.compressedSize = distance;
+            r.size = nonNegative(Bytes.u64(buf, i + 16));
+            r.rangeEnd = at + 24;
+            return true;
+          }
+        }
+        if (n < buf.length) {
+          break;
+        }
+        pos += n - 24;
+      }
+      return false;
+    }
+
+    // ---- format -------------------------------------------------------------------------------------------------
+
+    /** Refines the format from the member names, the way the loaders decide. */
+    private void classify() {
+      if (records.isEmpty()) {
+        return;
+      }
+      String first = records.get(0).name;
+      int slash = first.indexOf('/');
+      root = slash > 0 ? first.substring(0, slash) : "";
+      boolean dataPkl = false;
+      boolean constants = false;
+      boolean code = false;
+      boolean allNpy = true;
+      int files = 0;
+      boolean config = false;
+      boolean metadata = false;
+      for (ZipRecord r : records) {
+        String lower = r.name.toLowerCase(Locale.ROOT);
+        String rootLower = root.toLowerCase(Locale.ROOT);
+        if (!root.isEmpty()) {
+          // PyTorch's miniz lookup ignores case: archive/DATA.PKL is loaded as data.pkl.
+          dataPkl |= lower.equals(rootLower + "/data.pkl");
+          constants |= lower.equals(rootLower + "/constants.pkl");
+          code |= r.name.startsWith(root + "/code/");
+        }
+        if (!r.isDirectory()) {
+          allNpy &= lower.endsWith(".npy");
+          files++;
+        }
+        config |= r.name.equals("config.json");
+        metadata |= r.name.equals("metadata.json");
+      }
+      if (constants || (dataPkl && code)) {
+        format = "torchscript";
+      } else if (dataPkl) {
+        format = "pytorch-zip";
+      } else if (allNpy && files > 0) {
+        format = "npz";
+      } else if (config && metadata) {
+        format = "keras";
+      }
+      if (!format.equals("zip")) {
+        ctx.refineFormat(format);
+      }
+    }
+
+    private boolean torch() {
+      return format.equals("pytorch-zip") || format.equals("torchscript");
+    }
+
+    /** What the loader does with a member: tensor storages and validated metadata records are opaque data. */
+    private MemberKind kindOf(ZipRecord r, byte[] head) {
+      if (!torch() || !r.name.startsWith(root + "/")) {
+        return MemberKind.CONTENT;
+      }
+      String rel = r.name.substring(root.length() + 1);
+      if (rel.startsWith("data/") && TORCH_STORAGE.matcher(rel.substring(5)).matches()) {
+        return MemberKind.OPAQUE_DATA;
+      }
+      if (head != null && r.size <= 64 && head.length == r.size) {
+        String text = new String(head, StandardCharsets.ISO_8859_1);
+        boolean known =
+            switch (rel) {
+              case "version", ".data/version", ".data/serialization_id" -> DIGITS_LINE.matcher(text).matches();
+              case "byteorder" -> text.equals("little") || text.equals("big");
+              default -> false;
+            };
+        if (known) {
+          return MemberKind.OPAQUE_DATA;
+        }
+      }
+      return MemberKind.CONTENT;
+    }
+
+    // ---- members ------------------------------------------------------------------------------------------------
+
+    private void dispatchAll() throws IOException {
+      dispatchFrom(0);
+    }
+
+    private void dispatchFrom(int first) throws IOException {
+      for (int i = first; i < records.size(); i++) {
+        ZipRecord r = records.get(i);
+        ctx.checkDeadline();
+        checkName(r, seenExact, seenFolded);
+        if (r.dataStart < 0 || r.rangeEnd < 0) {
+          continue;
+        }
+        if (r.isDirectory() && r.compressedSize == 0) {
+          continue;
+        }
+        if (r.encrypted()) {
+          ArchiveSupport.reportEncrypted(
+              ctx,
+              r.name,
+              r.localHeaderOffset,
+              (r.flags & 0x0040) != 0 ? "strong encryption flag" : "encryption flag in the central directory");
+        }
+        dispatch(r);
+      }
+    }
+
+    private void checkName(ZipRecord r, Map<String, ZipRecord> exact, Map<String, ZipRecord> folded) {
+      long off = r.fromCentral ? r.centralOffset : r.localHeaderOffset;
+      ArchiveSupport.checkTraversal(ctx, r.name, off);
+      int type = r.unixFileType();
+      if (type == 0xA000) {
+        ArchiveSupport.reportLink(ctx, off, r.name, linkTarget(r), true);
+      } else if (type != 0 && type != 0x8000 && type != 0x4000) {
+        ctx.report(
+            ctx.finding(ArchiveRules.SPECIAL_FILE_MEMBER)
+                .offset(off)
+                .message(
+                    String.format(
+                        Locale.ROOT,
+                        "Member '%s' has Unix file type 0%o (device, FIFO or socket).",
+                        ArchiveSupport.printable(r.name),
+                        type >> 12))
+                .build());
+      }
+      ZipRecord before = exact.putIfAbsent(r.name, r);
+      String fold = r.name.toLowerCase(Locale.ROOT);
+      ZipRecord foldedBefore = folded.putIfAbsent(fold, r);
+      if (before != null || foldedBefore != null) {
+        ZipRecord other = before != null ? before : foldedBefore;
+        ctx.report(
+            ctx.finding(ArchiveRules.DUPLICATE_NAME)
+                .offset(off)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(r.name)
+                        + "' "
+                        + (before != null ? "repeats the name of" : "differs only in case from")
+                        + " the member at offset "
+                        + other.localHeaderOffset
+                        + "; readers disagree on which one they load. Both were scanned.")
+                .build());
+      }
+    }
+
+    /** A stored symlink's data is its target; read it when it is small. */
+    private String linkTarget(ZipRecord r) {
+      if (r.method != 0 || r.dataStart < 0 || r.compressedSize > 1024 || r.dataEnd() > size) {
+        return null;
+      }
+      try {
+        return decodeName(window.read(r.dataStart, (int) r.compressedSize), r.flags);
+      } catch (IOException e) {
+        return null;
+      }
+    }
+
+    private void dispatch(ZipRecord r) throws IOException {
+      long available = Math.min(r.compressedSize, size - r.dataStart);
+      if (r.method == 0) {
+        ByteSource slice = src.slice(r.dataStart, available);
+        byte[] head = window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
+        MemberKind kind = kindOf(r, head);
+        checkTorchScriptAwareName(r, head);
+        // An encrypted member's data starts with the encryption header (12 bytes for PKWARE encryption, salt and
+        // verifier for AES), so its compressed size exceeds its size by design: not a length disagreement.
+        if (r.compressedSize != r.size && !r.encrypted()) {
+          ctx.report(
+              ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                  .offset(r.localHeaderOffset)
+                  .message(
+                      "Stored member '"
+                          + ArchiveSupport.printable(r.name)
+                          + "' has compressed size "
+                          + r.compressedSize
+                          + " but size "
+                          + r.size
+                          + "; readers disagree on its length.")
+                  .build());
+        }
+        MemberResult result = ctx.scanMember(r.name, slice, kind);
+        afterEncrypted(r, result);
+        if (kind == MemberKind.CONTENT && available == r.compressedSize && available <= STORED_CRC_LIMIT) {
+          checkCrc(r, crcOf(slice), available);
+        }
+        return;
+      }
+      if (r.method == 99 && r.encrypted()) {
+        // WinZip AES: method 99 is the encryption wrapper (the real method is in the 0x9901 extra field), reported
+        // once as encryption, not again as an unknown compression method.
+        ctx.markPartial("member '" + r.name + "' is AES-encrypted; its content cannot be read without the password");
+        return;
+      }
+      GuardedInputStream.Opener opener = decoder(r, available);
+      if (opener == null) {
+        ctx.report(
+            ctx.finding(ArchiveRules.UNSUPPORTED_METHOD)
+                .offset(r.localHeaderOffset)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(r.name)
+                        + "' uses compression method "
+                        + r.method
+                        + ", which is not decoded; it was not scanned.")
+                .build());
+        ctx.markPartial("member '" + r.name + "' uses unsupported compression method " + r.method);
+        return;
+      }
+      CRC32 crc = new CRC32();
+      GuardedInputStream guard = new GuardedInputStream(() -> new CheckedInputStream(opener.open(), crc));
+      try {
+        BufferedInputStream in = new BufferedInputStream(guard, ArchiveSupport.PEEK_BYTES * 2);
+        byte[] head = ArchiveSupport.isScriptName(r.name) ? ArchiveSupport.peek(in, ArchiveSupport.PEEK_BYTES) : null;
+        checkTorchScriptAwareName(r, head);
+        MemberResult result = ctx.scanMember(r.name, in, r.compressedSize, MemberKind.CONTENT);
+        afterEncrypted(r, result);
+      } finally {
+        guard.release();
+      }
+      if (r.encrypted() && guard.failure() != null && !isMemoryLimit(guard.failure())) {
+        // PKWARE-encrypted data is ciphertext to the decoder: failing on it is what encryption means, not corruption
+        // (the encryption itself was reported once by dispatchFrom).
+        ctx.markPartial(
+            "member '" + r.name + "' is encrypted: it could not be decompressed without the password");
+        return;
+      }
+      if (!guard.reportFailure(ctx, "member '" + r.name + "'", r.localHeaderOffset) && guard.reachedEnd()) {
+        checkCrc(r, crc.getValue(), guard.count());
+      }
+    }
+
+    private static boolean isMemoryLimit(Exception e) {
+      return e instanceof org.tukaani.xz.MemoryLimitException
+          || e instanceof org.apache.commons.compress.MemoryLimitException;
+    }
+
+    /** Script names are findings, except TorchScript source in the archive's code directory. */
+    private void checkTorchScriptAwareName(ZipRecord r, byte[] head) {
+      if (format.equals("torchscript") && r.name.startsWith(root + "/code/") && r.name.endsWith(".py")) {
+        return;
+      }
+      ArchiveSupport.checkScriptName(ctx, r.name, head, r.localHeaderOffset);
+    }
+
+    /** A member marked encrypted whose bytes nobody recognised was not seen: partial. */
+    private void afterEncrypted(ZipRecord r, MemberResult result) {
+      if (r.encrypted() && (result.status() != ScanStatus.COMPLETE || result.format().isEmpty())) {
+        ctx.markPartial("member '" + r.name + "' is encrypted and its bytes were not recognised");
+      }
+    }
+
+    private GuardedInputStream.Opener decoder(ZipRecord r, long available) {
+      ByteSource data = src.slice(r.dataStart, available);
+      switch (r.method) {
+        case 8:
+          return () -> inflating(data);
+        case 9:
+          return () -> new Deflate64CompressorInputStream(new BufferedInputStream(data.openStream(), 65536));
+        case 12:
+          return () -> new BZip2CompressorInputStream(new BufferedInputStream(data.openStream(), 65536), false);
+        case 14:
+          return () -> lzma(data);
+        case 95:
+          return () ->
+              new XZInputStream(
+                  new BufferedInputStream(data.openStream(), 65536),
+                  ArchiveSupport.decoderMemoryLimitKiB(ctx.limits()));
+        default:
+          return null;
+      }
+    }
+
+    /** Raw deflate; a dummy byte after the data keeps the inflater from asking for more at the very end. */
+    private static InputStream inflating(ByteSource data) {
+      InputStream raw =
+          new SequenceInputStream(
+              new BufferedInputStream(data.openStream(), 65536), new ByteArrayInputStream(new byte[1]));
+      return new InflaterInputStream(raw, new Inflater(true), 65536) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            inf.end();
+          }
+        }
+      };
+    }
+
+    /** Zip's LZMA (method 14): 2-byte version, 2-byte properties size, 5 properties bytes, then the raw stream. */
+    private InputStream lzma(ByteSource data) throws IOException {
+      InputStream in = new BufferedInputStream(data.openStream(), 65536);
+      byte[] header = in.readNBytes(9);
+      if (header.length < 9 || Bytes.u16(header, 2) != 5) {
+        throw new IOException("bad LZMA member header");
+      }
+      byte props = header[4];
+      int dictSize = (int) Bytes.u32(header, 5);
+      int needed = LZMAInputStream.getMemoryUsage(dictSize, props);
+      if (needed > ArchiveSupport.decoderMemoryLimitKiB(ctx.limits())) {
+        throw new org.tukaani.xz.MemoryLimitException(needed, ArchiveSupport.decoderMemoryLimitKiB(ctx.limits()));
+      }
+      return new LZMAInputStream(in, -1, props, dictSize);
+    }
+
+    private long crcOf(ByteSource slice) throws IOException {
+      CRC32 crc = new CRC32();
+      byte[] buf = new byte[64 * 1024];
+      long pos = 0;
+      long n = slice.size();
+      while (pos < n) {
+        if ((pos & ((1 << 24) - 1)) == 0) {
+          ctx.checkDeadline();
+        }
+        int k = slice.read(pos, buf, 0, (int) Math.min(buf.length, n - pos));
+        if (k < 0) {
+          break;
+        }
+        crc.update(buf, 0, k);
+        pos += k;
+      }
+      return crc.getValue();
+    }
+
+    private void checkCrc(ZipRecord r, long actual, long length) {
+      if (r.encrypted()) {
+        // The CRC covers the plaintext. Matching bytes mean the flag is a decoy over plaintext (scanned as such);
+        // otherwise the bytes are ciphertext, which nothing could read: partial, not a bad CRC or a wrong size.
+        if (actual != r.crc) {
+          ctx.markPartial("member '" + r.name + "' is encrypted: its bytes are ciphertext and were not analysed");
+        }
+        return;
+      }
+      if (actual != r.crc) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_BAD_CRC)
+                .offset(r.localHeaderOffset)
+                .message(
+                    String.format(
+                        Locale.ROOT,
+                        "Member '%s' has CRC-32 %08x but its header says %08x: strict readers reject it, PyTorch"
+                            + " loads it. It was scanned.",
+                        ArchiveSupport.printable(r.name),
+                        actual,
+                        r.crc))
+                .build());
+      }
+      if (length != r.size) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                .offset(r.localHeaderOffset)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(r.name)
+                        + "' decompresses to "
+                        + length
+                        + " bytes but its header says "
+                        + r.size
+                        + "; loaders that trust the header allocate or truncate wrongly.")
+                .build());
+      }
+    }
+
+    // ---- what lies around the members ---------------------------------------------------------------------------
+
+    private void handlePrefix(Layout l) throws IOException {
+      long first = l.cdStart;
+      for (ZipRecord r : records) {
+        if (r.dataStart >= 0) {
+          first = Math.min(first, r.localHeaderOffset);
+        }
+      }
+      if (first > 0) {
+        prefix(first);
+      }
+    }
+
+    private void prefix(long first) {
+      ctx.report(
+          ctx.finding(ArchiveRules.ZIP_PREPENDED_DATA)
+              .offset(0)
+              .message(
+                  first
+                      + " bytes come before the zip archive. torch.load and numpy.load read those bytes instead of"
+                      + " the archive (a pickle there runs on load); they were scanned as '[prepended-data]'.")
+              .build());
+      ctx.scanMember("[prepended-data]", src.slice(0, first), MemberKind.CONTENT);
+    }
+
+    private void findOverlapsAndGaps(Layout l) throws IOException {
+      List<ZipRecord> located = new ArrayList<>();
+      for (ZipRecord r : records) {
+        if (r.dataStart >= 0 && r.rangeEnd >= 0 && r.fromCentral) {
+          located.add(r);
+        }
+      }
+      located.sort(Comparator.comparingLong((ZipRecord r) -> r.localHeaderOffset).thenComparingLong(r -> r.rangeEnd));
+      int overlaps = 0;
+      long covered = -1;
+      ZipRecord coveredBy = null;
+      List<long[]> gaps = new ArrayList<>();
+      for (ZipRecord r : located) {
+        if (coveredBy != null && r.localHeaderOffset < covered) {
+          if (overlaps++ < MAX_OVERLAP_REPORTS) {
+            ctx.report(
+                ctx.finding(ArchiveRules.ZIP_OVERLAPPING_MEMBERS)
+                    .offset(r.localHeaderOffset)
+                    .message(
+                        "Member '"
+                            + ArchiveSupport.printable(r.name)
+                            + "' overlaps member '"
+                            + ArchiveSupport.printable(coveredBy.name)
+                            + "' (bytes "
+                            + r.localHeaderOffset
+                            + " to "
+                            + Math.min(covered, r.rangeEnd)
+                            + ").")
+                    .build());
+          }
+        } else if (coveredBy != null && r.localHeaderOffset > covered) {
+          gaps.add(new long[] {covered, r.localHeaderOffset});
+        }
+        if (r.rangeEnd > covered) {
+          covered = r.rangeEnd;
+          coveredBy = r;
+        }
+      }
+      if (overlaps > MAX_OVERLAP_REPORTS) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_OVERLAPPING_MEMBERS)
+                .offset(-1)
+                .message(overlaps + " overlapping members in all; only the first " + MAX_OVERLAP_REPORTS + " named.")
+                .build());
+      }
+      if (covered > l.cdStart && coveredBy != null) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_OVERLAPPING_MEMBERS)
+                .offset(l.cdStart)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(coveredBy.name)
+                        + "' runs into the central directory.")
+                .build());
+      } else if (coveredBy != null && covered < l.cdStart) {
+        gaps.add(new long[] {covered, l.cdStart});
+      }
+      long cdEnd = l.cdStart + l.cdSize;
+      if (cdEnd < l.cdAreaEnd && !isZip64Records(cdEnd, l.cdAreaEnd)) {
+        gaps.add(new long[] {cdEnd, l.cdAreaEnd});
+      }
+      for (long[] g : gaps) {
+        ctx.checkDeadline();
+        gap(g[0], g[1]);
+      }
+    }
+
+    /** Between the directory and the end record only the ZIP64 record and locator belong. */
+    private boolean isZip64Records(long from, long to) throws IOException {
+      return to - from >= 4 && u32At(from) == ZIP64_EOCD;
+    }
+
+    private void gap(long from, long to) throws IOException {
+      long length = to - from;
+      if (length <= PADDING_TOLERANCE && allZero(window.read(from, (int) length))) {
+        return;
+      }
+      if (u32At(from) == LFH) {
+        int before = records.size();
+        long stop = walkLocal(from, to, true);
+        dispatchFrom(before);
+        if (stop < to) {
+          hidden(stop, to - stop, "between members");
+        }
+        return;
+      }
+      hidden(from, length, "between members or before the central directory");
+    }
+
+    private void hidden(long from, long length, String where) {
+      ctx.report(
+          ctx.finding(ArchiveRules.HIDDEN_DATA)
+              .offset(from)
+              .message(
+                  length
+                      + " bytes at offset "
+                      + from
+                      + " lie "
+                      + where
+                      + " and belong to no member; they were scanned as '[hidden-data@"
+                      + from
+                      + "]'.")
+              .build());
+      ctx.scanMember("[hidden-data@" + from + "]", src.slice(from, length), MemberKind.CONTENT);
+    }
+
+    // ---- small helpers ------------------------------------------------------------------------------------------
+
+    private void structure(long offset, String message) {
+      ctx.report(ctx.finding(ArchiveRules.STRUCTURE).offset(Math.max(-1, offset)).message(message + ".").build());
+    }
+
+    private long u32At(long pos) throws IOException {
+      return window.u32(pos);
+    }
+
+    private static boolean allZero(byte[] b) {
+      for (byte x : b) {
+        if (x != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Decodes a member name: UTF-8 when flagged or valid, else ISO-8859-1 (every byte kept, so that names that differ
+   * in bytes stay different).
+   */
+  static String decodeName(byte[] raw, int flags) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return new String(raw, (flags & 0x0800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    }
+  }
+}

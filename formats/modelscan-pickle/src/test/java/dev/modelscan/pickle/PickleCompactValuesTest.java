@@ -1,0 +1,330 @@
+package dev.modelscan.pickle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelscan.api.ScanLimits;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.testkit.ForwardingScanContext;
+import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The compact representation of memo entries (4-byte codes: shared constants, string offsets, literal values
+ * re-parsed from their bytes; see {@code PickleMachine.memoPut}) must have exactly the effects of the full one, where
+ * every entry is an object: the same findings, statuses, partial reasons, formats, nested members, run end states
+ * (including the bytes the memo limit counts) and deadline checks, on random programs made to memoise values and read
+ * them back into imports, calls, BUILDs, persistent ids and joblib arrays, and on every fixture of the repository.
+ */
+class PickleCompactValuesTest {
+
+  /** A scan's observable outcome, in one comparable string per aspect. */
+  private record Outcome(
+      List<String> runs,
+      List<String> findings,
+      List<String> partial,
+      ScanStatus status,
+      String format,
+      List<String> members,
+      int deadlineChecks,
+      String exception,
+      long[] compactCounts) {}
+
+  private static Outcome scan(
+      boolean fastPath, boolean compact, boolean check, byte[] content, ScanSettings settings) {
+    RecordingScanContext ctx =
+        new RecordingScanContext(ByteSource.wrap(content), "content.bin", "pickle", settings, "pickle");
+    int[] checks = new int[1];
+    ScanContext counting =
+        new ForwardingScanContext(ctx) {
+          @Override
+          public void checkDeadline() {
+            checks[0]++;
+            super.checkDeadline();
+          }
+        };
+    List<String> runs = new ArrayList<>();
+    String exception = null;
+    long[] counts = {0, 0};
+    try {
+      PickleAnalysis analysis = PickleAnalysis.forScan(counting, fastPath, compact);
+      analysis.logRuns(runs);
+      if (check) {
+        // every compact read is also checked against the value that was stored (an AssertionError otherwise)
+        analysis.checkCompactValues();
+      }
+      analysis.scanStreams(0, content.length, true);
+      if (analysis.refinedFormat() != null) {
+        counting.refineFormat(analysis.refinedFormat());
+      }
+      counts = analysis.compactCounts();
+    } catch (RuntimeException e) {
+      exception = e.getClass().getName() + ": " + e.getMessage();
+    }
+    return new Outcome(
+        runs,
+        ctx.findings().stream().map(Object::toString).collect(Collectors.toList()),
+        ctx.partialReasons(),
+        ctx.status(),
+        ctx.format(),
+        ctx.members().stream()
+            .map(m -> m.name() + " " + m.kind() + " " + Arrays.hashCode(m.content()) + "/" + m.content().length)
+            .collect(Collectors.toList()),
+        checks[0],
+        exception,
+        counts);
+  }
+
+  /** Scans with the full representation and the general loop, then every other way, and compares. */
+  private static Outcome assertSameEveryWay(String what, byte[] content, ScanSettings settings) {
+    Outcome reference = scan(false, false, false, content, settings);
+    Outcome compactOne = null;
+    // {fast path, compact, checked against the stored values}; the fast path takes compact stores and reads only
+    // when they are not checked, so it runs both ways
+    boolean[][] ways = {{true, false, false}, {false, true, true}, {true, true, true}, {true, true, false}};
+    for (boolean[] way : ways) {
+      Outcome o = scan(way[0], way[1], way[2], content, settings);
+      if (way[1] && !way[2]) {
+        compactOne = o;
+      }
+      String as = what + " (fast path " + way[0] + ", compact " + way[1] + ", checked " + way[2] + ")";
+      assertThat(o.exception()).as(as + ": exception").isEqualTo(reference.exception());
+      assertThat(o.runs()).as(as + ": runs").isEqualTo(reference.runs());
+      assertThat(o.findings()).as(as + ": findings").isEqualTo(reference.findings());
+      assertThat(o.partial()).as(as + ": partial reasons").isEqualTo(reference.partial());
+      assertThat(o.status()).as(as + ": status").isEqualTo(reference.status());
+      assertThat(o.format()).as(as + ": format").isEqualTo(reference.format());
+      assertThat(o.members()).as(as + ": members").isEqualTo(reference.members());
+      assertThat(o.deadlineChecks()).as(as + ": deadline checks").isEqualTo(reference.deadlineChecks());
+    }
+    return compactOne;
+  }
+
+  private static ScanSettings limits(int stack, int memo, long opcodes) {
+    return ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleStackSize(stack).maxPickleMemoSize(memo).maxPickleOpcodes(opcodes).build()).build();
+  }
+
+  static Stream<Long> seeds() {
+    return LongStream.range(0, 250).boxed();
+  }
+
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void memoHeavyRandomProgramsScanTheSameEveryWay(long seed) {
+    Random r = new Random(seed);
+    byte[] program = MemoPrograms.random(r, 1 + r.nextInt(400));
+    String what = "seed " + seed + " (MemoPrograms.random)";
+    assertSameEveryWay(what, program, ScanSettings.defaults());
+    // Limits near what such a program uses, so that the memo, stack and opcode limits hit at every kind of opcode
+    assertSameEveryWay(what + " with limits", program, limits(1 + r.nextInt(300), 1 + r.nextInt(1200),
+        1 + r.nextInt(3000)));
+  }
+
+  @ParameterizedTest
+  @MethodSource("seeds")
+  void generalRandomProgramsScanTheSameEveryWay(long seed) {
+    Random r = new Random(seed);
+    byte[] program = PickleFastPathTest.Programs.random(r, 1 + r.nextInt(1500));
+    String what = "seed " + seed + " (PickleFastPathTest.Programs.random)";
+    assertSameEveryWay(what, program, ScanSettings.defaults());
+    assertSameEveryWay(what + " with limits", program, limits(1 + r.nextInt(400), 1 + r.nextInt(1200),
+        1 + r.nextInt(20_000)));
+  }
+
+  @Test
+  void everyFixtureOfTheRepositoryScansTheSameEveryWay() throws IOException {
+    // The working directory is formats/modelscan-pickle: the repository root is two levels up.
+    Path root = Path.of("../..").toAbsolutePath().normalize();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(root)) {
+      files =
+          s.filter(Files::isRegularFile)
+              .filter(p -> !p.toString().contains("/target/") && !p.toString().contains("/.git/"))
+              .filter(p -> p.toString().contains("/src/test/resources/") || p.toString().contains("/samples/")
+                  || p.toString().contains("/src/it/"))
+              .filter(p -> p.toFile().length() < 8 << 20)
+              .sorted()
+              .collect(Collectors.toList());
+    }
+    int pickles = 0;
+    for (Path p : files) {
+      byte[] b = Files.readAllBytes(p);
+      if (b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4) {
+        for (var member : zipMembers(b)) {
+          assertSameEveryWay(root.relativize(p) + "!" + member.getKey(), member.getValue(), ScanSettings.defaults());
+          pickles++;
+        }
+      } else {
+        assertSameEveryWay(root.relativize(p).toString(), b, ScanSettings.defaults());
+        pickles++;
+      }
+    }
+    // The walk found the fixtures at all (76 pickle fixtures in this module alone)
+    assertThat(pickles).isGreaterThan(200);
+  }
+
+  private static List<java.util.Map.Entry<String, byte[]>> zipMembers(byte[] zip) {
+    List<java.util.Map.Entry<String, byte[]>> out = new ArrayList<>();
+    try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip))) {
+      ZipEntry e;
+      while ((e = in.getNextEntry()) != null && out.size() < 64) {
+        byte[] b = in.readNBytes(4 << 20);
+        out.add(java.util.Map.entry(e.getName(), b));
+      }
+    } catch (IOException | RuntimeException e) {
+      // a fixture that is a broken zip on purpose: its members up to the break are compared
+    }
+    return out;
+  }
+
+  @Test
+  void theRecordShapeOfLargePicklesIsKeptAsCodes() {
+    // Protocol 4's list of (int, str, int, None, True) records, as pickle.dump writes it: every string and every
+    // tuple is memoised. 2,000 records: a compact code each (4 bytes), one object for the list.
+    Ops o = new Ops().proto(4).raw(']').raw(0x94).raw('(');
+    int records = 2000;
+    for (int i = 0; i < records; i++) {
+      o.raw('(').raw('K', i % 250).su("k" + (i % 50)).raw(0x94).raw('M', i & 0xff, (i >> 8) & 0xff)
+          .raw('N', 0x88, 't', 0x94);
+    }
+    byte[] b = o.raw('e').raw('.').bytes();
+    Outcome out = assertSameEveryWay("records", b, ScanSettings.defaults());
+    assertThat(out.status()).isEqualTo(ScanStatus.COMPLETE);
+    assertThat(out.compactCounts()[0]).as("compact stores").isEqualTo(2L * records);
+    int bytes = PickleMachine.OBJECT_COST + 2 * records * PickleMachine.COMPACT_COST;
+    assertThat(out.runs()).singleElement().asString().contains("memoBytes=" + bytes);
+    // One byte less and the last store hits the limit, in every representation
+    Outcome limited = assertSameEveryWay("records, limit", b, limits(1_000_000, bytes - 1, 1_000_000));
+    assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
+  }
+
+  @Test
+  void aMemoisedTupleAndStringReadBackAsImportOperandsAndNestedPayloads() {
+    // ("os", "system") memoised as a literal tuple, its strings read back by GET for STACK_GLOBAL; a bytes payload
+    // memoised inside a tuple and handed to pickle.loads through GET: the import and the nested member must be the
+    // same whether the memo kept codes or objects.
+    Ops o = new Ops().proto(4);
+    o.raw('(').su("os").raw(0x94).su("system").raw(0x94).raw('t').raw(0x94).raw('0'); // memo 0, 1, 2
+    o.raw('h', 0).raw('h', 1).raw(0x93).raw(0x94); // os.system, memo 3
+    o.raw('C', 4).text("echo").raw(0x85).raw(0x94).raw('R').raw('0'); // os.system(("echo",))
+    o.global("pickle", "loads").raw('C', 2).text("N.").raw(0x94).raw(0x85).raw('q', 9).raw('0'); // memo 9
+    o.raw('h', 9).raw('R').raw('.');
+    Outcome out = assertSameEveryWay("operands", o.bytes(), ScanSettings.defaults());
+    assertThat(out.findings()).anyMatch(f -> f.contains("system"));
+    assertThat(out.members()).hasSize(1);
+    assertThat(out.compactCounts()[1]).as("compact reads").isGreaterThanOrEqualTo(2);
+  }
+
+  /** Programs that memoise literal values and read them back where their content matters. */
+  static final class MemoPrograms {
+    private MemoPrograms() {}
+
+    private static final String[] NAMES = {
+      "os", "system", "builtins", "eval", "pickle", "loads", "numpy", "dtype", "__setstate__", "storage", "shape", ""
+    };
+
+    static byte[] random(Random r, int steps) {
+      Ops o = new Ops();
+      if (r.nextInt(6) > 0) {
+        o.proto(2 + r.nextInt(4));
+      }
+      int memo = 0;
+      for (int i = 0; i < steps; i++) {
+        int k = r.nextInt(46);
+        switch (k) {
+          case 0, 1 -> o.raw('K', r.nextInt(256));
+          case 2 -> o.raw('M', r.nextInt(256), r.nextInt(256));
+          case 3 -> int32(o.raw('J'), r.nextBoolean() ? r.nextInt(4000) - 2000 : r.nextInt());
+          case 4 -> o.raw('G').raw(new byte[8]);
+          case 5 -> o.raw(r.nextBoolean() ? 'N' : 0x88 + r.nextInt(2));
+          case 6 -> o.raw(')');
+          case 7, 8, 9 -> o.su(NAMES[r.nextInt(NAMES.length)]);
+          case 10 -> {
+            int n = r.nextInt(4) == 0 ? 200 + r.nextInt(100) : r.nextInt(12);
+            int32(o.raw(r.nextBoolean() ? 'X' : 'B'), n).raw(payload(n, r));
+          }
+          case 11 -> {
+            int n = r.nextInt(6);
+            o.raw(r.nextBoolean() ? 'U' : 'C', n).raw(payload(n, r));
+          }
+          case 12, 13 -> o.raw('(');
+          case 14, 15 -> o.raw('t');
+          case 16, 17 -> o.raw(0x85 + r.nextInt(3));
+          case 18, 19, 20 -> {
+            o.raw(0x94);
+            memo++;
+          }
+          case 21 -> o.raw('q', r.nextInt(Math.max(1, Math.min(memo + 2, 256))));
+          case 22 -> int32(o.raw('r'), r.nextInt(8) == 0 ? 70_000 + r.nextInt(3) * 4096 : r.nextInt(memo + 2));
+          case 23, 24, 25 -> o.raw('h', r.nextInt(Math.max(1, Math.min(memo + 1, 256))));
+          case 26 -> int32(o.raw('j'), r.nextInt(8) == 0 ? 70_000 : r.nextInt(memo + 1));
+          case 27 -> o.raw(0x93); // STACK_GLOBAL of whatever is on top
+          case 28 -> o.raw('R');
+          case 29 -> o.raw('b');
+          case 30 -> o.raw('Q');
+          case 31 -> o.raw('0');
+          case 32 -> o.raw('2');
+          case 33 -> o.raw(0x95).raw(int64(r.nextInt(300)));
+          case 34 -> o.global(r.nextBoolean() ? "pickle" : "os", r.nextBoolean() ? "loads" : "system");
+          case 35 -> o.global("joblib.numpy_pickle", "NumpyArrayWrapper");
+          case 36 -> o.raw('}');
+          case 37 -> o.raw(']');
+          case 38 -> o.raw('s');
+          case 39 -> o.raw('u');
+          case 40 -> o.raw('e');
+          case 41 -> o.raw(0x81);
+          case 42 -> o.text("S'" + NAMES[r.nextInt(NAMES.length)] + "'\n");
+          case 43 -> o.text("I" + (r.nextInt(3000) - 5) + "\n");
+          case 44 -> o.raw('.');
+          default -> {
+            // A literal record as pickle.dump writes one, memoised, then read back a little later
+            o.raw('(').raw('K', r.nextInt(256)).su(NAMES[r.nextInt(NAMES.length)]).raw(0x94).raw('N', 't', 0x94);
+            memo += 2;
+          }
+        }
+      }
+      if (r.nextInt(6) > 0) {
+        o.raw('.');
+      }
+      return o.bytes();
+    }
+
+    private static byte[] payload(int n, Random r) {
+      byte[] b = new byte[n];
+      for (int i = 0; i < n; i++) {
+        b[i] = (byte) "fkmnvwxyz".charAt(r.nextInt(9));
+      }
+      return b;
+    }
+
+    private static Ops int32(Ops o, int v) {
+      return o.raw(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
+    }
+
+    private static byte[] int64(long v) {
+      byte[] b = new byte[8];
+      for (int i = 0; i < 8; i++) {
+        b[i] = (byte) (v >>> (8 * i));
+      }
+      return b;
+    }
+  }
+}
