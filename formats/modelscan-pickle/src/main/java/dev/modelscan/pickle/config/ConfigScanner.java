@@ -5,7 +5,6 @@ import dev.modelscan.api.Finding;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.StandardRules;
@@ -200,7 +199,7 @@ public final class ConfigScanner implements ModelScanner {
     byte[] bytes = ctx.source().readBytes(0, (int) Math.min(size, max));
     if (cut) {
       ctx.limitReached(
-          new ScanLimitExceededException(LimitType.STRING_BYTES, max, size, "config of " + size + " bytes"), max);
+          ctx.limits().exceeded(LimitType.STRING_BYTES, size, "config of " + size + " bytes"), max);
     }
     Walk walk = new Walk(ctx);
     List<ConfigNode> roots = new ArrayList<>();
@@ -216,8 +215,7 @@ public final class ConfigScanner implements ModelScanner {
         }
       } catch (YamlReader.DepthExceeded e) {
         ctx.limitReached(
-            new ScanLimitExceededException(
-                LimitType.JSON_DEPTH, ctx.limits().maxJsonDepth(), -1, "YAML nesting"),
+            ctx.limits().exceeded(LimitType.JSON_DEPTH, -1, "YAML nesting"),
             walk.offsets.byteOffset(e.offset));
       }
       roots.addAll(reader.documents());
@@ -241,8 +239,7 @@ public final class ConfigScanner implements ModelScanner {
       } catch (JsonTreeReader.JsonProblem e) {
         if (e.limit) {
           ctx.limitReached(
-              new ScanLimitExceededException(LimitType.JSON_DEPTH, ctx.limits().maxJsonDepth(), -1,
-                  "JSON config: " + e.getMessage()),
+              ctx.limits().exceeded(LimitType.JSON_DEPTH, -1, "JSON config: " + e.getMessage()),
               e.offset);
         } else if (!cut) {
           problem(ctx, e.offset, e.getMessage(), false);
