@@ -6,6 +6,7 @@ import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.core.ModelScan;
@@ -31,6 +32,17 @@ class LimitCoverageTest {
         .registry(Scans.REGISTRY)
         .parallelism(1)
         .settings(ScanSettings.builder().limits(limits.apply(ScanLimits.builder()).build()).build())
+        .build();
+  }
+
+  private static ModelScan withPickle(UnaryOperator<PickleSettings.Builder> pickle) {
+    return ModelScan.builder()
+        .registry(Scans.REGISTRY)
+        .parallelism(1)
+        .settings(
+            ScanSettings.builder()
+                .extension(PickleSettings.class, pickle.apply(PickleSettings.builder()).build())
+                .build())
         .build();
   }
 
@@ -188,21 +200,21 @@ class LimitCoverageTest {
   @RequiresScanner("pickle")
   void maxPickleStackSize() {
     byte[] p = Pickles.ascii("\u0080\u0002" + "N".repeat(100) + ".");
-    assertLimit(with(b -> b.maxPickleStackSize(10)).scanBytes(p, "s.pkl"), "maxPickleStackSize");
+    assertLimit(withPickle(b -> b.maxPickleStackSize(10)).scanBytes(p, "s.pkl"), "maxPickleStackSize");
   }
 
   @Test
   @RequiresScanner("pickle")
   void maxPickleMemoSize() {
     byte[] p = Pickles.ascii("\u0080\u0004N" + "\u0094".repeat(100) + ".");
-    assertLimit(with(b -> b.maxPickleMemoSize(10)).scanBytes(p, "m.pkl"), "maxPickleMemoSize");
+    assertLimit(withPickle(b -> b.maxPickleMemoSize(10)).scanBytes(p, "m.pkl"), "maxPickleMemoSize");
   }
 
   @Test
   @RequiresScanner("pickle")
   void maxPickleOpcodes() {
     byte[] p = Pickles.ascii("\u0080\u0002" + "N0".repeat(100) + "N.");
-    assertLimit(with(b -> b.maxPickleOpcodes(50)).scanBytes(p, "o.pkl"), "maxPickleOpcodes");
+    assertLimit(withPickle(b -> b.maxPickleOpcodes(50)).scanBytes(p, "o.pkl"), "maxPickleOpcodes");
   }
 
   @Test
