@@ -24,8 +24,6 @@ public enum LimitType implements LimitSetting {
   STRING_BYTES("maxStringBytes"),
   /** {@link ScanLimits#maxJsonDepth()}. */
   JSON_DEPTH("maxJsonDepth"),
-  /** {@link ScanLimits#maxHdf5Objects()}. */
-  HDF5_OBJECTS("maxHdf5Objects"),
   /** {@link ScanLimits#scanTimeout()}. */
   SCAN_TIMEOUT("scanTimeout"),
   /** {@link ScanSettings#maxFileSize()}. */

@@ -30,22 +30,16 @@ import java.util.Objects;
  *       <td>single strings, lines and attributes read into memory</td></tr>
  *   <tr><td>{@code maxJsonDepth}</td><td>{@value #DEFAULT_MAX_JSON_DEPTH}</td>
  *       <td>deeply nested JSON configurations (stack exhaustion)</td></tr>
- *   <tr><td>{@code maxHdf5Objects}</td><td>from the heap, at most {@value #DEFAULT_MAX_HDF5_OBJECTS}</td>
- *       <td>HDF5 files with millions of groups and datasets to walk</td></tr>
  *   <tr><td>{@code scanTimeout}</td><td>10 minutes</td>
  *       <td>anything else that is slow: the deadline of one input file</td></tr>
  * </table>
  *
  * <p><b>Limits that fit the heap.</b> A limit on how many values are held in memory is useless if the heap runs out
- * first: the scan then fails instead of stopping at the limit. So the default of {@code maxHdf5Objects}, which holds
- * one object per counted item, is derived from the heap of the running JVM ({@link Runtime#maxMemory()}) unless set
- * explicitly: {@code min(200,000, max(4,096, maxMemory / 2048))}. jHDF keeps every group's children while a file is
- * open, about a kilobyte per object walked: {@code -Xmx64m} walks 32,768 objects (a Keras model of 8,000 layers),
- * 400 MiB and more the full 200,000. Set a larger value explicitly (and give the JVM the heap for it) to scan such
- * files completely. {@link #heapDerived} computes such defaults for scanners' own settings too.
+ * first: the scan then fails instead of stopping at the limit. Scanners whose own limits count values held in memory
+ * derive their defaults from the heap with {@link #heapDerived}.
  *
  * <p><b>Format-neutral.</b> These limits apply to every format. A scanner's own limits (the pickle stack and memo,
- * for example) live in its own settings type, reached through {@link ScanSettings#extension(Class)}.
+ * the HDF5 objects walked) live in its own settings type, reached through {@link ScanSettings#extension(Class)}.
  *
  * <p><b>Checking.</b> A scanner checks a limit with one call, {@link #check(LimitType, long, String)}, or builds the
  * standard exception with {@link #exceeded(LimitType, long, String)} when it records the limit instead of throwing,
@@ -82,15 +76,6 @@ public final class ScanLimits {
   /** The smallest heap-derived default, whatever the heap. */
   public static final int MIN_HEAP_DERIVED = 4096;
 
-  /**
-   * The largest default of {@link #maxHdf5Objects()}, reached with 400 MiB of heap (see the class description): a
-   * Keras model stores four HDF5 objects per layer, so this walks models of 50,000 layers.
-   */
-  public static final int DEFAULT_MAX_HDF5_OBJECTS = 200_000;
-
-  /** Heap bytes budgeted per HDF5 object walked when the default of {@link #maxHdf5Objects()} is derived. */
-  public static final int HEAP_BYTES_PER_HDF5_OBJECT = 2048;
-
   /** Default of {@link #scanTimeout()}: 10 minutes. */
   public static final Duration DEFAULT_SCAN_TIMEOUT = Duration.ofMinutes(10);
 
@@ -104,7 +89,6 @@ public final class ScanLimits {
   private final long maxHeaderBytes;
   private final int maxStringBytes;
   private final int maxJsonDepth;
-  private final int maxHdf5Objects;
   private final Duration scanTimeout;
 
   private ScanLimits(Builder b) {
@@ -116,7 +100,6 @@ public final class ScanLimits {
     this.maxHeaderBytes = b.maxHeaderBytes;
     this.maxStringBytes = b.maxStringBytes;
     this.maxJsonDepth = b.maxJsonDepth;
-    this.maxHdf5Objects = b.maxHdf5Objects;
     this.scanTimeout = b.scanTimeout;
   }
 
@@ -135,8 +118,7 @@ public final class ScanLimits {
   }
 
   /**
-   * The default limits: the values of the {@code DEFAULT_*} constants, with the HDF5 object count fitted to this JVM's
-   * heap (see the class description).
+   * The default limits: the values of the {@code DEFAULT_*} constants.
    *
    * @return the shared default instance
    */
@@ -236,17 +218,6 @@ public final class ScanLimits {
   }
 
   /**
-   * How many groups, datasets and links of one HDF5 file (a Keras {@code .h5}, the weights of a {@code .keras}) are
-   * walked. Separate from {@link #maxArchiveMembers()}: a large Keras model has far more HDF5 objects than an archive
-   * has members. The default depends on the heap (see the class description).
-   *
-   * @return the maximum count
-   */
-  public int maxHdf5Objects() {
-    return maxHdf5Objects;
-  }
-
-  /**
    * How long the scan of one input file, with everything nested in it, may take.
    *
    * @return the deadline, positive
@@ -281,8 +252,6 @@ public final class ScanLimits {
         return maxStringBytes;
       case JSON_DEPTH:
         return maxJsonDepth;
-      case HDF5_OBJECTS:
-        return maxHdf5Objects;
       case SCAN_TIMEOUT:
         return scanTimeout.toMillis();
       default:
@@ -338,7 +307,6 @@ public final class ScanLimits {
         && maxHeaderBytes == l.maxHeaderBytes
         && maxStringBytes == l.maxStringBytes
         && maxJsonDepth == l.maxJsonDepth
-        && maxHdf5Objects == l.maxHdf5Objects
         && scanTimeout.equals(l.scanTimeout);
   }
 
@@ -353,7 +321,6 @@ public final class ScanLimits {
         maxHeaderBytes,
         maxStringBytes,
         maxJsonDepth,
-        maxHdf5Objects,
         scanTimeout);
   }
 
@@ -375,8 +342,6 @@ public final class ScanLimits {
         + maxStringBytes
         + ", maxJsonDepth="
         + maxJsonDepth
-        + ", maxHdf5Objects="
-        + maxHdf5Objects
         + ", scanTimeout="
         + scanTimeout
         + '}';
@@ -397,8 +362,6 @@ public final class ScanLimits {
     private long maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private int maxStringBytes = DEFAULT_MAX_STRING_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
-    private int maxHdf5Objects =
-        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_HDF5_OBJECTS, HEAP_BYTES_PER_HDF5_OBJECT);
     private Duration scanTimeout = DEFAULT_SCAN_TIMEOUT;
 
     private Builder() {}
@@ -412,7 +375,6 @@ public final class ScanLimits {
       maxHeaderBytes = l.maxHeaderBytes;
       maxStringBytes = l.maxStringBytes;
       maxJsonDepth = l.maxJsonDepth;
-      maxHdf5Objects = l.maxHdf5Objects;
       scanTimeout = l.scanTimeout;
     }
 
@@ -508,17 +470,6 @@ public final class ScanLimits {
      */
     public Builder maxJsonDepth(int value) {
       maxJsonDepth = (int) positive(LimitType.JSON_DEPTH, value);
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanLimits#maxHdf5Objects()}.
-     *
-     * @param value at least 1
-     * @return this builder
-     */
-    public Builder maxHdf5Objects(int value) {
-      maxHdf5Objects = (int) positive(LimitType.HDF5_OBJECTS, value);
       return this;
     }
 

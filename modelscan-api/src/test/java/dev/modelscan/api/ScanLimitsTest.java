@@ -19,9 +19,6 @@ class ScanLimitsTest {
     assertThat(d.maxHeaderBytes()).isEqualTo(100_000_000L);
     assertThat(d.maxStringBytes()).isEqualTo(16 << 20);
     assertThat(d.maxJsonDepth()).isEqualTo(256);
-    // The HDF5 object count fits the heap of this JVM (see heapDerivedDefaultsFollowTheFormula).
-    long heap = Runtime.getRuntime().maxMemory();
-    assertThat(d.maxHdf5Objects()).isEqualTo((int) Math.min(200_000, Math.max(4096, heap / 2048)));
     assertThat(d.scanTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
 
@@ -36,8 +33,6 @@ class ScanLimitsTest {
     assertThat(ScanLimits.heapDerived(1L << 20, 1_000_000, 512)).isEqualTo(4096);
     assertThat(ScanLimits.heapDerived(64L << 20, 200_000, 2048)).isEqualTo(32_768);
     assertThat(ScanLimits.heapDerived(400L << 20, 200_000, 2048)).isEqualTo(200_000);
-    // An explicit value is kept whatever the heap.
-    assertThat(ScanLimits.builder().maxHdf5Objects(3_000_000).build().maxHdf5Objects()).isEqualTo(3_000_000);
   }
 
   @Test

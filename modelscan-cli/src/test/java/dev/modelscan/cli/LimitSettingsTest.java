@@ -8,6 +8,8 @@ import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.h5.settings.Hdf5Limit;
+import dev.modelscan.h5.settings.Hdf5Settings;
 import dev.modelscan.pickle.settings.PickleLimit;
 import dev.modelscan.pickle.settings.PickleSettings;
 import java.lang.reflect.Method;
@@ -21,7 +23,8 @@ import picocli.CommandLine;
 /**
  * Every limit's message names a setting that really changes it: the name is a builder method, a getter, and, in kebab
  * case, a command-line flag; setting the flag changes exactly what the getter returns. The format-neutral limits live
- * in {@link ScanLimits} (the file size in {@link ScanSettings}); the pickle scanners' in {@link PickleSettings}.
+ * in {@link ScanLimits} (the file size in {@link ScanSettings}); the pickle scanners' in {@link PickleSettings}, the
+ * HDF5 scanner's in {@link Hdf5Settings}.
  */
 class LimitSettingsTest {
 
@@ -42,6 +45,9 @@ class LimitSettingsTest {
     if (limit instanceof PickleLimit) {
       return PickleSettings.of(s);
     }
+    if (limit instanceof Hdf5Limit) {
+      return Hdf5Settings.of(s);
+    }
     return limit == LimitType.FILE_SIZE ? s : s.limits();
   }
 
@@ -58,13 +64,15 @@ class LimitSettingsTest {
   void everyLimitNamesAFlagAndABuilderMethodThatChangeIt() throws ReflectiveOperationException {
     List<LimitSetting> limits = new ArrayList<>(List.of(LimitType.values()));
     limits.addAll(List.of(PickleLimit.values()));
+    limits.addAll(List.of(Hdf5Limit.values()));
     for (LimitSetting limit : limits) {
       String setting = limit.settingName();
       String message = new ScanLimitExceededException(limit, 7, 8, "content").getMessage();
       assertThat(message).as(setting).contains(setting);
       assertThat(hasBuilderMethod(ScanLimits.Builder.class, setting)
               || hasBuilderMethod(ScanSettings.Builder.class, setting)
-              || hasBuilderMethod(PickleSettings.Builder.class, setting))
+              || hasBuilderMethod(PickleSettings.Builder.class, setting)
+              || hasBuilderMethod(Hdf5Settings.Builder.class, setting))
           .as("a builder method %s", setting)
           .isTrue();
 

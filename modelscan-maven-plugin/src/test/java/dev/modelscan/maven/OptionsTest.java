@@ -11,6 +11,7 @@ import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.options.ScanOptions;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportPolicy;
+import dev.modelscan.h5.settings.Hdf5Settings;
 import dev.modelscan.pickle.settings.PickleSettings;
 import java.time.Duration;
 import java.util.List;
@@ -49,7 +50,7 @@ class OptionsTest {
     assertThat(l.maxMemberBytes()).isEqualTo(64L << 20);
     assertThat(l.maxTotalDecompressedBytes()).isEqualTo(1L << 30);
     assertThat(l.maxCompressionRatio()).isEqualTo(50);
-    assertThat(l.maxHdf5Objects()).isEqualTo(12);
+    assertThat(Hdf5Settings.of(s).maxHdf5Objects()).isEqualTo(12);
     assertThat(l.scanTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.maxFileSize()).isEqualTo(4L << 30);
     assertThat(PickleSettings.of(s).allowedGlobals()).containsExactly("my.Layer");

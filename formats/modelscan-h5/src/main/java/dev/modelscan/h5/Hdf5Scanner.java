@@ -8,6 +8,8 @@ import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.h5.settings.Hdf5Limit;
+import dev.modelscan.h5.settings.Hdf5Settings;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ModelScanner;
@@ -302,7 +304,7 @@ public final class Hdf5Scanner implements ModelScanner {
       this.ctx = ctx;
       this.hdf = hdf;
       this.contentSize = contentSize;
-      this.maxObjects = ctx.limits().maxHdf5Objects();
+      this.maxObjects = Hdf5Settings.of(ctx).maxHdf5Objects();
     }
 
     void run() {
@@ -325,7 +327,7 @@ public final class Hdf5Scanner implements ModelScanner {
           ctx.checkDeadline();
           if (++objects > maxObjects) {
             ctx.limitReached(
-                ctx.limits().exceeded(LimitType.HDF5_OBJECTS, objects, "HDF5 objects walked"),
+                Hdf5Settings.of(ctx).exceeded(Hdf5Limit.OBJECTS, objects, "HDF5 objects walked"),
                 -1);
             return;
           }

@@ -128,8 +128,6 @@ public final class ScanOptions {
         v -> limits.maxStringBytes((Integer) v), false);
     neutral("max-json-depth", Kind.INT, "N", "Deepest JSON nesting.", ScanOptions::intValue,
         v -> limits.maxJsonDepth((Integer) v), false);
-    neutral("max-hdf5-objects", Kind.INT, "N", "Groups and datasets walked per HDF5 file.", ScanOptions::intValue,
-        v -> limits.maxHdf5Objects((Integer) v), false);
     neutral("scan-timeout", Kind.DURATION, "DURATION", "Deadline per input file.", OptionValues::duration,
         v -> limits.scanTimeout((Duration) v), false);
     neutral("include", Kind.TEXT_LIST, "GLOB",

@@ -85,7 +85,6 @@ class ScanOptionsTest {
             .set("max-header-bytes", "1K")
             .set("max-string-bytes", "2K")
             .set("max-json-depth", "9")
-            .set("max-hdf5-objects", "12")
             .set("scan-timeout", "90s")
             .set("include", List.of("*.pt", "*.bin"))
             .set("exclude", "docs/")
@@ -102,7 +101,6 @@ class ScanOptionsTest {
     assertThat(l.maxHeaderBytes()).isEqualTo(1024);
     assertThat(l.maxStringBytes()).isEqualTo(2048);
     assertThat(l.maxJsonDepth()).isEqualTo(9);
-    assertThat(l.maxHdf5Objects()).isEqualTo(12);
     assertThat(l.scanTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(o.reportPolicy().severityThreshold()).isEqualTo(Severity.HIGH);
     assertThat(o.format()).isEqualTo(ReportFormat.SARIF);

@@ -6,6 +6,7 @@ import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.h5.settings.Hdf5Settings;
 import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
@@ -191,7 +192,16 @@ class LimitCoverageTest {
             .orElseThrow()
             .bytes();
     assertThat(with(b -> b).scanBytes(h5, "model.h5").status()).isEqualTo(ScanStatus.COMPLETE);
-    assertLimit(with(b -> b.maxHdf5Objects(2)).scanBytes(h5, "model.h5"), "maxHdf5Objects");
+    ModelScan twoObjects =
+        ModelScan.builder()
+            .registry(Scans.REGISTRY)
+            .parallelism(1)
+            .settings(
+                ScanSettings.builder()
+                    .extension(Hdf5Settings.class, Hdf5Settings.builder().maxHdf5Objects(2).build())
+                    .build())
+            .build();
+    assertLimit(twoObjects.scanBytes(h5, "model.h5"), "maxHdf5Objects");
     // The walk has its own limit: the archive-member limit does not stop it.
     assertThat(with(b -> b.maxArchiveMembers(1)).scanBytes(h5, "model.h5").status()).isEqualTo(ScanStatus.COMPLETE);
   }
