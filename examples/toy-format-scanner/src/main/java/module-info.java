@@ -4,6 +4,7 @@
  *
  * @since 0.1
  */
+// tag::module[]
 module dev.modelscan.examples.toy {
   requires dev.modelscan.api;
   // The annotation only; compile with -Xlint:-requires-automatic (it is an automatic module).
@@ -13,3 +14,4 @@ module dev.modelscan.examples.toy {
   provides dev.modelscan.api.spi.ModelScanner with
       dev.modelscan.examples.toy.ToyFormatScanner;
 }
+// end::module[]

@@ -7,6 +7,7 @@
  */
 module dev.modelscan.jpms.it {
   requires dev.modelscan.core;
+  requires dev.modelscan.archive;
   requires dev.modelscan.pickle;
   requires dev.modelscan.safetensors;
   requires dev.modelscan.h5;

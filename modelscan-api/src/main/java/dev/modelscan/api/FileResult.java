@@ -27,6 +27,11 @@ import java.util.Optional;
  * @param origin where the file comes from, for files whose place says more than their path: {@code
  *     org/name@revision/path} for a file of a Hugging Face cache snapshot, or a note such as {@code org/name (orphan
  *     blob: no snapshot links to it)} for a cache blob that no scanned snapshot names; empty otherwise
+ * @param sha256 the SHA-256 of the bytes that were scanned, in lowercase hex (64 characters), computed from the same
+ *     open file (or spooled stream) the scanners read, so it names exactly the content that was judged; empty when the
+ *     content was not read to its end: a file skipped for its size or failed before it was opened, a stream cut at
+ *     a limit, a file that shrank while it was read. Nested members have no hash of their own: a finding in a member
+ *     is identified by this hash and its {@link Location#entry()}.
  * @since 0.1
  */
 public record FileResult(
@@ -39,7 +44,8 @@ public record FileResult(
     List<MemberResult> members,
     String exactPath,
     String target,
-    String origin) {
+    String origin,
+    String sha256) {
 
   /**
    * Validates the components and copies the lists.
@@ -54,6 +60,8 @@ public record FileResult(
    * @param exactPath exact form of the path, or empty; not null
    * @param target resolved file, not null; empty when the path itself was read
    * @param origin origin, not null; empty when there is none
+   * @param sha256 lowercase hex SHA-256 (64 characters), or empty when the content was not read to its end
+   * @throws IllegalArgumentException when {@code sha256} is neither empty nor 64 lowercase hex digits
    */
   public FileResult {
     Objects.requireNonNull(path, "path");
@@ -65,6 +73,92 @@ public record FileResult(
     findings = List.copyOf(findings);
     members = List.copyOf(members);
     Objects.requireNonNull(exactPath, "exactPath");
+    Objects.requireNonNull(sha256, "sha256");
+    if (!sha256.isEmpty() && !isSha256Hex(sha256)) {
+      throw new IllegalArgumentException("sha256 must be empty or 64 lowercase hex digits: " + sha256);
+    }
+  }
+
+  /**
+   * A result without a content hash (see {@link #sha256()}).
+   *
+   * @param path path, not null
+   * @param size size in bytes, or -1
+   * @param format format id, not null
+   * @param status status, not null
+   * @param statusReason reason, not null
+   * @param findings findings, not null
+   * @param members members, not null
+   * @param exactPath exact form of the path, or empty; not null
+   * @param target resolved file, not null; empty when the path itself was read
+   * @param origin origin, not null; empty when there is none
+   */
+  public FileResult(
+      String path,
+      long size,
+      String format,
+      ScanStatus status,
+      String statusReason,
+      List<Finding> findings,
+      List<MemberResult> members,
+      String exactPath,
+      String target,
+      String origin) {
+    this(path, size, format, status, statusReason, findings, members, exactPath, target, origin, "");
+  }
+
+  /**
+   * Whether a text is a SHA-256 as this type writes it: exactly 64 lowercase hex digits.
+   *
+   * @param text any text, not null
+   * @return true when it is 64 characters of {@code 0-9a-f}
+   */
+  public static boolean isSha256Hex(String text) {
+    if (text.length() != 64) {
+      return false;
+    }
+    for (int i = 0; i < 64; i++) {
+      char c = text.charAt(i);
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The same result with other findings and status: for steps that add to a finished result (a change noticed after
+   * the scan, a report policy) without losing any other component.
+   *
+   * @param newStatus the status, not null
+   * @param newReason the status reason, not null
+   * @param newFindings the findings, not null
+   * @return a copy
+   */
+  public FileResult withOutcome(ScanStatus newStatus, String newReason, List<Finding> newFindings) {
+    return new FileResult(
+        path, size, format, newStatus, newReason, newFindings, members, exactPath, target, origin, sha256);
+  }
+
+  /**
+   * The same result with other findings: see {@link #withOutcome}.
+   *
+   * @param newFindings the findings, not null
+   * @return a copy
+   */
+  public FileResult withFindings(List<Finding> newFindings) {
+    return withOutcome(status, statusReason, newFindings);
+  }
+
+  /**
+   * The same result with a content hash.
+   *
+   * @param hex see {@link #sha256()}
+   * @return a copy
+   */
+  public FileResult withSha256(String hex) {
+    return new FileResult(
+        path, size, format, status, statusReason, findings, members, exactPath, target, origin, hex);
   }
 
   /**
@@ -75,7 +169,8 @@ public record FileResult(
    * @return a copy
    */
   public FileResult withTargetAndOrigin(String resolved, String from) {
-    return new FileResult(path, size, format, status, statusReason, findings, members, exactPath, resolved, from);
+    return new FileResult(
+        path, size, format, status, statusReason, findings, members, exactPath, resolved, from, sha256);
   }
 
   /**
@@ -108,25 +203,27 @@ public record FileResult(
    * @return a copy
    */
   public FileResult withExactPath(String exact) {
-    return new FileResult(path, size, format, status, statusReason, findings, members, exact, target, origin);
+    return new FileResult(
+        path, size, format, status, statusReason, findings, members, exact, target, origin, sha256);
   }
 
   /**
-   * The most severe finding's severity.
+   * The most severe finding's severity, among the findings that are not {@linkplain Finding#isSuppressed()
+   * suppressed}.
    *
-   * @return the highest severity, or empty when there is no finding
+   * @return the highest severity, or empty when there is no such finding
    */
   public Optional<Severity> maxSeverity() {
-    return findings.stream().map(Finding::severity).min(Enum::compareTo);
+    return findings.stream().filter(f -> !f.isSuppressed()).map(Finding::severity).min(Enum::compareTo);
   }
 
   /**
-   * Whether any finding reaches the threshold.
+   * Whether any finding that is not {@linkplain Finding#isSuppressed() suppressed} reaches the threshold.
    *
    * @param threshold the severity threshold
-   * @return true when a finding is at least as severe as {@code threshold}
+   * @return true when such a finding is at least as severe as {@code threshold}
    */
   public boolean hasFindingAtLeast(Severity threshold) {
-    return findings.stream().anyMatch(f -> f.severity().isAtLeast(threshold));
+    return findings.stream().anyMatch(f -> !f.isSuppressed() && f.severity().isAtLeast(threshold));
   }
 }

@@ -1,6 +1,7 @@
 package dev.modelscan.api;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One thing a scanner saw that a person deciding whether to load the model must know about.
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param location where the finding was made
  * @param message what loading would do and what to do about it, for a person
  * @param scanner name of the scanner that reported it
+ * @param suppression why the finding does not count towards the verdict (a baseline, an accepted risk), or empty:
+ *     scanners never set it, a report policy applied after the scan does
  * @since 0.1
  */
 public record Finding(
@@ -24,7 +27,8 @@ public record Finding(
     String operator,
     Location location,
     String message,
-    String scanner) {
+    String scanner,
+    Optional<Suppression> suppression) {
 
   /**
    * Validates the components.
@@ -36,6 +40,7 @@ public record Finding(
    * @param location location, not null
    * @param message message, not null
    * @param scanner scanner name, not null
+   * @param suppression suppression, not null (empty when the finding counts)
    */
   public Finding {
     Objects.requireNonNull(rule, "rule");
@@ -45,6 +50,49 @@ public record Finding(
     Objects.requireNonNull(location, "location");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(scanner, "scanner");
+    Objects.requireNonNull(suppression, "suppression");
+  }
+
+  /**
+   * A finding that counts (not suppressed).
+   *
+   * @param rule rule, not null
+   * @param severity severity, not null
+   * @param module module, not null (empty when it does not apply)
+   * @param operator operator, not null (empty when it does not apply)
+   * @param location location, not null
+   * @param message message, not null
+   * @param scanner scanner name, not null
+   */
+  public Finding(
+      Rule rule,
+      Severity severity,
+      String module,
+      String operator,
+      Location location,
+      String message,
+      String scanner) {
+    this(rule, severity, module, operator, location, message, scanner, Optional.empty());
+  }
+
+  /**
+   * Whether this finding is suppressed, and so does not count towards the verdict.
+   *
+   * @return true when {@link #suppression()} is present
+   */
+  public boolean isSuppressed() {
+    return suppression.isPresent();
+  }
+
+  /**
+   * The same finding, suppressed.
+   *
+   * @param value the suppression, not null
+   * @return a copy
+   */
+  public Finding suppressed(Suppression value) {
+    return new Finding(
+        rule, severity, module, operator, location, message, scanner, Optional.of(Objects.requireNonNull(value)));
   }
 
   /**

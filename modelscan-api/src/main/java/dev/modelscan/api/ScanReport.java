@@ -71,7 +71,8 @@ public record ScanReport(
    * The verdict, decided in this order:
    *
    * <ol>
-   *   <li>{@link Verdict#UNSAFE} if any finding reaches the threshold;
+   *   <li>{@link Verdict#UNSAFE} if any finding that is not {@linkplain Finding#isSuppressed() suppressed} reaches
+   *       the threshold;
    *   <li>{@link Verdict#INCOMPLETE} if any file {@link ScanStatus#FAILED} (unreadable, missing, a scanner or the JVM
    *       broke down) or is {@link ScanStatus#PARTIAL}: what was not read may hold anything, so a failure is never
    *       "nothing scanned";
@@ -131,7 +132,17 @@ public record ScanReport(
   }
 
   /**
-   * The number of findings per severity, with every severity present.
+   * How many findings are {@linkplain Finding#isSuppressed() suppressed} (baselined or accepted).
+   *
+   * @return the count
+   */
+  public long suppressedFindings() {
+    return findings().stream().filter(Finding::isSuppressed).count();
+  }
+
+  /**
+   * The number of findings per severity, with every severity present; suppressed findings are not counted (see
+   * {@link #suppressedFindings()}).
    *
    * @return an unmodifiable map from severity to count
    */
@@ -141,7 +152,9 @@ public record ScanReport(
       counts.put(s, 0L);
     }
     for (Finding f : findings()) {
-      counts.merge(f.severity(), 1L, Long::sum);
+      if (!f.isSuppressed()) {
+        counts.merge(f.severity(), 1L, Long::sum);
+      }
     }
     return java.util.Collections.unmodifiableMap(counts);
   }

@@ -8,6 +8,7 @@ import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.options.OptionException;
 import dev.modelscan.core.options.ScanOptions;
+import dev.modelscan.core.report.Baseline;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.core.report.ReportWriter;
@@ -180,6 +181,15 @@ final class ScanCommand implements Callable<Integer> {
       description = "Show progress on standard error (default: on a terminal).")
   Boolean progress;
 
+  @Option(names = "--baseline", paramLabel = "REPORT.json",
+      description = "A JSON report of an earlier scan: findings it already has (same file content, rule and entry)"
+          + " are shown as baselined and do not fail the scan; new findings still do.")
+  Path baseline;
+
+  @Option(names = "--sarif-root", paramLabel = "DIR",
+      description = "SARIF artifact URIs are relative to DIR, the %%SRCROOT%% base (default: the current folder).")
+  Path sarifRoot;
+
   @Option(names = "--list-scanners", description = "List the scanners found, with versions and formats, and exit.")
   boolean listScanners;
 
@@ -212,6 +222,13 @@ final class ScanCommand implements Callable<Integer> {
     if (output != null) {
       checkOutput(cl, output);
     }
+    if (baseline != null) {
+      try {
+        policy = policy.rebuild().baseline(Baseline.read(baseline)).build();
+      } catch (IOException | RuntimeException e) {
+        throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
+      }
+    }
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
     }
@@ -222,13 +239,13 @@ final class ScanCommand implements Callable<Integer> {
       progressLine = new ProgressLine(cl.getErr());
       builder.listener(progressLine);
     }
-    ScanReport report = scanPaths(cl, builder.build(), policy);
+    ScanReport report = policy.apply(scanPaths(cl, builder.build(), policy));
     if (progressLine != null) {
       progressLine.clear();
     }
     boolean useColour =
         color != null ? color : terminal && output == null && System.getenv("NO_COLOR") == null;
-    ReportWriter writer = format.writer(registry, useColour, verbose);
+    ReportWriter writer = format.writer(registry, useColour, verbose, sarifRoot != null ? sarifRoot : Path.of(""));
     int verdictCode = policy.exitCode(report);
     String problem = output != null ? writeFile(writer, report, output) : writeStdout(writer, report, cl.getOut());
     if (problem != null) {

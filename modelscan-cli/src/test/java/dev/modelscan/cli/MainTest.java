@@ -87,7 +87,7 @@ class MainTest {
     assertThat(run("scan", "--no-progress", "-f", "json", "-o", report.toString(), dir.resolve("model.toy").toString()))
         .isEqualTo(1);
     JsonNode root = new ObjectMapper().readTree(report.toFile());
-    assertThat(root.path("schemaVersion").asText()).isEqualTo("1.0");
+    assertThat(root.path("schemaVersion").asText()).isEqualTo("1.1");
     assertThat(root.path("tool").path("name").asText()).isEqualTo("modelscan");
     JsonNode summary = root.path("summary");
     assertThat(summary.path("verdict").asText()).isEqualTo("UNSAFE");
@@ -135,7 +135,10 @@ class MainTest {
     assertThat(result.path("level").asText()).isEqualTo("error");
     JsonNode loc = result.path("locations").get(0).path("physicalLocation");
     assertThat(loc.path("artifactLocation").path("uri").asText()).endsWith("model.toy");
-    assertThat(loc.path("region").path("byteOffset").asLong()).isEqualTo(5);
+    // The file as code-scanning UIs show it (line 1 of a file without lines); the byte offset as a related location.
+    assertThat(loc.path("region").path("startLine").asInt()).isEqualTo(1);
+    assertThat(result.path("relatedLocations").get(0).path("physicalLocation").path("region").path("byteOffset").asLong())
+        .isEqualTo(5);
     assertThat(run.path("invocations").get(0).path("executionSuccessful").asBoolean()).isTrue();
   }
 

@@ -385,11 +385,12 @@ public final class ModelScan {
         Location l = f.location();
         Location moved = l.path().equals(result.path()) ? new Location(path, l.entry(), l.offset()) : l;
         findings.add(
-            new Finding(f.rule(), f.severity(), f.module(), f.operator(), moved, f.message(), f.scanner()));
+            new Finding(f.rule(), f.severity(), f.module(), f.operator(), moved, f.message(), f.scanner(),
+                f.suppression()));
       }
       return new FileResult(
           path, result.size(), result.format(), result.status(), result.statusReason(), findings, result.members(),
-          result.exactPath(), target, origin);
+          result.exactPath(), target, origin, result.sha256());
     }
   }
 
@@ -518,7 +519,7 @@ public final class ModelScan {
           r.status() == ScanStatus.SKIPPED && r.statusReason().equals(ScanEngine.UNRECOGNISED);
       if (unrecognised && declared.contains(canonical(inputs.get(i).file))) {
         r = new FileResult(r.path(), r.size(), dev.modelscan.api.spi.ScanContext.COMPANION_FORMAT,
-            ScanStatus.COMPLETE, "", r.findings(), r.members());
+            ScanStatus.COMPLETE, "", r.findings(), r.members(), r.exactPath(), r.target(), r.origin(), r.sha256());
       }
       out.add(r);
     }
@@ -686,14 +687,11 @@ public final class ModelScan {
                     + "): what was analysed is not what a loader reads now. Scan it again once it is no longer"
                     + " being written.")
             .build());
-    return new FileResult(
-        r.path(),
-        r.size(),
-        r.format(),
-        r.status().worst(ScanStatus.PARTIAL),
-        ScanEngine.joinReasons(r.statusReason(), reason),
-        findings,
-        r.members());
+    // The hash was taken over bytes that were changing: it names no version of the file, so it is dropped (a baseline
+    // or suppression keyed on it must not match).
+    return r.withOutcome(
+            r.status().worst(ScanStatus.PARTIAL), ScanEngine.joinReasons(r.statusReason(), reason), findings)
+        .withSha256("");
   }
 
   /**
@@ -739,8 +737,8 @@ public final class ModelScan {
                 .scanner("engine")
                 .message("Not fully read: " + reason + ".")
                 .build());
-        r = new FileResult(r.path(), r.size(), r.format(), r.status().worst(ScanStatus.PARTIAL),
-            ScanEngine.joinReasons(r.statusReason(), reason), findings, r.members());
+        r = r.withOutcome(r.status().worst(ScanStatus.PARTIAL), ScanEngine.joinReasons(r.statusReason(), reason),
+            findings);
       }
       return r;
     } catch (InputFiles.NoWriterException e) {

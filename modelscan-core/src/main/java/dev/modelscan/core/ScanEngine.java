@@ -92,7 +92,8 @@ final class ScanEngine {
               .build());
       o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, "");
     }
-    return new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members);
+    return new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members)
+        .withSha256(ContentHash.sha256(source));
   }
 
   /**

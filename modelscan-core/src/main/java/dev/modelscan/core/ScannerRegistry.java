@@ -131,16 +131,22 @@ public final class ScannerRegistry {
 
   /**
    * Every rule a scan with this registry may report: the engine's own ({@link StandardRules#all()}) first, then each
-   * scanner's, by scanner name. A SARIF report lists them so that viewers can describe every finding.
+   * scanner's, by scanner name, each id once (the first declaration wins). A SARIF report lists them so that viewers
+   * can describe every finding; the rules page is made from them.
    *
-   * @return the rules
+   * @return the rules, in a stable order
    */
   public List<Rule> rules() {
-    List<Rule> rules = new ArrayList<>(StandardRules.all());
-    for (ModelScanner s : scanners) {
-      rules.addAll(s.rules());
+    Map<String, Rule> rules = new LinkedHashMap<>();
+    for (Rule r : StandardRules.all()) {
+      rules.putIfAbsent(r.id(), r);
     }
-    return List.copyOf(rules);
+    for (ModelScanner s : scanners) {
+      for (Rule r : s.rules()) {
+        rules.putIfAbsent(r.id(), r);
+      }
+    }
+    return List.copyOf(rules.values());
   }
 
   /**

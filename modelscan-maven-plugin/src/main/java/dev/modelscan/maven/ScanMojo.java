@@ -150,6 +150,7 @@ public class ScanMojo extends AbstractMojo {
       getLog().info("modelscan: skipped");
       return;
     }
+    quietHdf5Reader();
     // The plugin's own class realm sees the scanner jars (the plugin's dependencies and any the user adds to the
     // plugin's <dependencies>); the thread's context loader is the project's, which does not.
     ScannerRegistry registry = ScannerRegistry.load(getClass().getClassLoader());
@@ -243,5 +244,21 @@ public class ScanMojo extends AbstractMojo {
       }
     }
     return targets;
+  }
+
+  /** The system property through which Maven's SLF4J logger takes the level of jHDF's loggers. */
+  static final String JHDF_LOG_LEVEL = "org.slf4j.simpleLogger.log.io.jhdf";
+
+  /**
+   * jHDF, the HDF5 reader of modelscan-h5, logs every HDF5 file and every group it reads at info level through SLF4J,
+   * which in a Maven build is Maven's own logger: one scanned Keras model would add hundreds of {@code [INFO]} lines to
+   * the build log. Maven's logger reads a logger's level from the system properties when the logger is created, which
+   * is when jHDF's classes load during the scan, so setting it here is in time. A level the user set
+   * ({@code -Dorg.slf4j.simpleLogger.log.io.jhdf=info}) is kept.
+   */
+  static void quietHdf5Reader() {
+    if (System.getProperty(JHDF_LOG_LEVEL) == null) {
+      System.setProperty(JHDF_LOG_LEVEL, "warn");
+    }
   }
 }

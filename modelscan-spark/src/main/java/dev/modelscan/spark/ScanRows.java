@@ -22,8 +22,9 @@ public final class ScanRows {
   /**
    * One row per file: {@code path, size, sha256, format, status, statusReason, verdict, critical, high, medium, low}.
    * {@code verdict} is the file's own: {@code FINDINGS} when a finding is at or above the threshold, else {@code
-   * CLEAN} when the file was completely scanned, else {@code INCOMPLETE}. {@code sha256} is null when the file could
-   * not be read to its end.
+   * CLEAN} when the file was completely scanned, else {@code INCOMPLETE}. {@code sha256} is the engine's {@link
+   * FileResult#sha256()} (taken from the bytes it scanned), null when the file was not read to its end (unreadable,
+   * larger than the file-size limit, changed while scanned).
    */
   public static final StructType FILE_SCHEMA =
       new StructType(

@@ -7,13 +7,9 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.core.ModelScan;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -229,7 +225,8 @@ public final class SparkModelScan implements Serializable {
               config,
               c -> ModelScan.builder().settings(c.toSettings()).reportPolicy(c.reportPolicy()).build());
       FileResult r = scanOne(engine, path, hadoop);
-      String sha = r.status() == ScanStatus.FAILED ? null : sha256(path, hadoop);
+      // Taken by the engine from the bytes it scanned (no second read of the file); empty when not read to its end.
+      String sha = r.sha256().isEmpty() ? null : r.sha256();
       filesDone.add(1);
       bytesDone.add(Math.max(0, r.size()));
       findingsFound.add(r.findings().size());
@@ -283,22 +280,5 @@ public final class SparkModelScan implements Serializable {
             .message("The file was not fully scanned: " + reason)
             .build();
     return new FileResult(path, size, "unknown", ScanStatus.FAILED, reason, List.of(f), List.of());
-  }
-
-  /** The file's SHA-256 in hex, read as a stream; null when the file cannot be read to its end. */
-  static String sha256(String path, Configuration hadoop) {
-    try {
-      Path p = new Path(path);
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      try (InputStream in = readable(p.getFileSystem(hadoop)).open(p)) {
-        for (int n; (n = in.read(buf)) > 0; ) {
-          md.update(buf, 0, n);
-        }
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException | NoSuchAlgorithmException | RuntimeException e) {
-      return null;
-    }
   }
 }

@@ -20,11 +20,12 @@ import java.util.Map;
  * <pre>
  * { "schemaVersion", "tool": {"name","version"},
  *   "summary": {"verdict","severityThreshold","filesScanned","filesComplete","filesPartial","filesSkipped",
- *               "filesFailed","filesExcluded","findings": {"total","CRITICAL","HIGH","MEDIUM","LOW"},
- *               "elapsedMillis"},
- *   "results": [ {"path",("exactPath"),"size","format","status","statusReason","target","origin",
+ *               "filesFailed","filesExcluded",
+ *               "findings": {"total","CRITICAL","HIGH","MEDIUM","LOW","suppressed"}, "elapsedMillis"},
+ *   "results": [ {"path",("exactPath"),"size","sha256","format","status","statusReason","target","origin",
  *                 "findings": [ {"ruleId","severity","threatType","module","operator","cwe": {"id","name"},
- *                                "owasp": {"id","name"},"location": {"path","entry","offset"},"message","scanner"} ],
+ *                                "owasp": {"id","name"},"location": {"path","entry","offset"},"message","scanner",
+ *                                ("suppression": {"kind","reason"})} ],
  *                 "members": [ {"entry","format","status","statusReason","scanner"} ] } ],
  *   "excluded": [ {"path","reason"} ] }
  * </pre>
@@ -32,6 +33,12 @@ import java.util.Map;
  * <p>Strings are written exactly (JSON escapes every control character). {@code exactPath} is present only when
  * {@code path} lost bytes of a file name that is not UTF-8 (see {@link FileResult#exactPath()}): two such files then
  * still differ.
+ *
+ * <p>{@code sha256} is the content's SHA-256 in lowercase hex, empty when the content was not read to its end (see
+ * {@link FileResult#sha256()}); with the rule and the entry it identifies a finding across scans, so that this report
+ * can serve as a baseline ({@link Baseline}). A finding with a {@code suppression} ({@code kind} {@code BASELINE} or
+ * {@code ACCEPTED}, and the reason) does not count: the per-severity counts and the verdict leave it out, {@code
+ * suppressed} counts it (added in schema 1.1).
  *
  * <p>{@code target} is the file actually read when {@code path} is a symbolic link or another name of a file read
  * once for several names (empty otherwise); {@code origin} is {@code org/name@commit/path} for a Hugging Face cache
@@ -43,7 +50,7 @@ import java.util.Map;
 public final class JsonReportWriter implements ReportWriter {
 
   /** The version of the schema this writer produces. */
-  public static final String SCHEMA_VERSION = "1.0";
+  public static final String SCHEMA_VERSION = "1.1";
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -97,6 +104,7 @@ public final class JsonReportWriter implements ReportWriter {
     for (Severity s : Severity.values()) {
       g.writeNumberField(s.name(), counts.get(s));
     }
+    g.writeNumberField("suppressed", report.suppressedFindings());
     g.writeEndObject();
     g.writeNumberField("elapsedMillis", report.elapsed().toMillis());
     g.writeEndObject();
@@ -109,6 +117,7 @@ public final class JsonReportWriter implements ReportWriter {
       g.writeStringField("exactPath", r.exactPath());
     }
     g.writeNumberField("size", r.size());
+    g.writeStringField("sha256", r.sha256());
     g.writeStringField("format", r.format());
     g.writeStringField("status", r.status().name());
     g.writeStringField("statusReason", r.statusReason());
@@ -155,6 +164,12 @@ public final class JsonReportWriter implements ReportWriter {
     g.writeEndObject();
     g.writeStringField("message", f.message());
     g.writeStringField("scanner", f.scanner());
+    if (f.isSuppressed()) {
+      g.writeObjectFieldStart("suppression");
+      g.writeStringField("kind", f.suppression().get().kind().name());
+      g.writeStringField("reason", f.suppression().get().reason());
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 }

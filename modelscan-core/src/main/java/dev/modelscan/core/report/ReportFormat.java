@@ -77,11 +77,26 @@ public enum ReportFormat {
    * @return a new writer
    */
   public ReportWriter writer(ScannerRegistry registry, boolean colour, boolean verbose) {
+    return writer(registry, colour, verbose, java.nio.file.Path.of(""));
+  }
+
+  /**
+   * The writer for this format, with the folder SARIF locations are made relative to.
+   *
+   * @param registry the scanners of the scan, for the rule catalogue
+   * @param colour text only: severity colours (for a terminal)
+   * @param verbose text only: also list clean files and nested members
+   * @param sarifRoot SARIF only: the source root (see {@link SarifReportWriter#SarifReportWriter(java.util.Collection,
+   *     java.nio.file.Path)})
+   * @return a new writer
+   */
+  public ReportWriter writer(
+      ScannerRegistry registry, boolean colour, boolean verbose, java.nio.file.Path sarifRoot) {
     switch (this) {
       case JSON:
         return new JsonReportWriter();
       case SARIF:
-        return new SarifReportWriter(registry.rules());
+        return new SarifReportWriter(registry.rules(), sarifRoot);
       default:
         return new TextReportWriter(colour, verbose);
     }

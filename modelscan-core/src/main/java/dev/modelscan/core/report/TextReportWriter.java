@@ -7,6 +7,7 @@ import dev.modelscan.api.MemberResult;
 import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
+import dev.modelscan.api.Suppression;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
@@ -75,6 +76,15 @@ public final class TextReportWriter implements ReportWriter {
         if (f.location().offset() >= 0) {
           sb.append(" @").append(f.location().offset());
         }
+        if (f.isSuppressed()) {
+          // Shown, not hidden: a reviewer sees what was accepted and why, and that it did not fail the scan.
+          Suppression why = f.suppression().get();
+          sb.append("  [")
+              .append(why.kind() == Suppression.Kind.BASELINE ? "baselined" : "suppressed")
+              .append(": ")
+              .append(esc(why.reason()))
+              .append(']');
+        }
         sb.append("\n      ").append(esc(f.message())).append('\n');
       }
       if (verbose) {
@@ -117,6 +127,10 @@ public final class TextReportWriter implements ReportWriter {
     for (Severity s : Severity.values()) {
       sb.append(first ? "" : ", ").append(counts.get(s)).append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT));
       first = false;
+    }
+    long suppressed = report.suppressedFindings();
+    if (suppressed > 0) {
+      sb.append("; ").append(suppressed).append(" suppressed (not counted)");
     }
     sb.append("\nVerdict: ")
         .append(report.verdict().name())

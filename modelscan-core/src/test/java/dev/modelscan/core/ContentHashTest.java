@@ -1,0 +1,86 @@
+package dev.modelscan.core;
+
+import static dev.modelscan.core.TestScanners.ascii;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.modelscan.api.FileResult;
+import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.ScanStatus;
+import dev.modelscan.api.io.ByteSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every result names the bytes that were judged by their SHA-256, taken from the source the scanners read. */
+class ContentHashTest {
+
+  @TempDir Path dir;
+
+  private static ModelScan scanner(ScanSettings settings) {
+    return ModelScan.builder()
+        .registry(ScannerRegistry.builder().discover(false).add(new TestScanners.MarkerScanner()).build())
+        .settings(settings)
+        .build();
+  }
+
+  private static String sha256(byte[] b) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+  }
+
+  @Test
+  void filesBytesAndStreamsCarryTheHashOfTheirContent() throws Exception {
+    byte[] content = ascii("MARK ... EVIL ... more bytes");
+    Path file = Files.write(dir.resolve("m.mark"), content);
+    ModelScan scan = scanner(ScanSettings.defaults());
+    String expected = sha256(content);
+    assertThat(scan.scanFile(file).sha256()).isEqualTo(expected);
+    assertThat(scan.scan(dir).results().get(0).sha256()).isEqualTo(expected);
+    assertThat(scan.scanBytes(content, "m.mark").sha256()).isEqualTo(expected);
+    assertThat(scan.scanStream(new ByteArrayInputStream(content), "-").sha256()).isEqualTo(expected);
+    // Content no scanner claims was still read, so it has its hash too (a baseline can name it).
+    assertThat(scan.scanBytes(ascii("plain"), "x.bin").sha256()).isEqualTo(sha256(ascii("plain")));
+  }
+
+  @Test
+  void aHashSpansChunksAndTheEmptyContent() throws Exception {
+    byte[] big = new byte[ContentHash.CHUNK * 2 + 17];
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    assertThat(ContentHash.sha256(ByteSource.wrap(big))).isEqualTo(sha256(big));
+    assertThat(ContentHash.sha256(ByteSource.wrap(new byte[0]))).isEqualTo(sha256(new byte[0]));
+  }
+
+  @Test
+  void contentNotReadToItsEndHasNoHash() throws IOException {
+    // Skipped for its size: never opened, so no hash (a hash of nothing would match every skipped file).
+    Path file = Files.write(dir.resolve("big.mark"), ascii("MARK 0123456789"));
+    FileResult r = scanner(ScanSettings.builder().maxFileSize(4).build()).scanFile(file);
+    assertThat(r.status()).isEqualTo(ScanStatus.SKIPPED);
+    assertThat(r.sha256()).isEmpty();
+    // A source that ends before its size: the bytes that exist are not the content, so no hash.
+    ByteSource shrunk =
+        new ByteSource() {
+          @Override
+          public long size() {
+            return 100;
+          }
+
+          @Override
+          public int read(long position, byte[] buffer, int offset, int length) throws IOException {
+            return position >= 10 ? -1 : ByteSource.wrap(new byte[10]).read(position, buffer, offset, length);
+          }
+
+          @Override
+          public ByteSource slice(long offset, long length) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    assertThat(ContentHash.sha256(shrunk)).isEmpty();
+  }
+}
