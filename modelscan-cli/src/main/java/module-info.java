@@ -10,6 +10,8 @@
 module dev.modelscan.cli {
   requires dev.modelscan.core;
   requires info.picocli;
+  // modelscan.toml: core reads it with the TOML module, which core only requires statically.
+  requires com.fasterxml.jackson.dataformat.toml;
 
   // picocli reads and sets the @Command/@Option fields and calls the command methods by reflection.
   opens dev.modelscan.cli to info.picocli;

@@ -12,6 +12,9 @@
 module dev.modelscan.core {
   requires transitive dev.modelscan.api;
   requires com.fasterxml.jackson.core;
+  // Only dev.modelscan.core.options.ConfigFile reads TOML; optional, for the front ends that read modelscan.toml.
+  requires static com.fasterxml.jackson.databind;
+  requires static com.fasterxml.jackson.dataformat.toml;
 
   exports dev.modelscan.core;
   exports dev.modelscan.core.options;

@@ -41,22 +41,28 @@ public final class Main {
    *     failed, the process out of memory, or the report not written), 3 no model content found, 4 usage error
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    ConfigArguments.Expanded expanded;
+    try {
+      expanded = ConfigArguments.expand(args);
+    } catch (IllegalArgumentException e) {
+      return UsageErrors.print(err, "modelscan scan", e.getMessage());
+    }
     CommandLine cl = new CommandLine(new RootCommand());
     cl.setOut(out);
     cl.setErr(err);
+    ScanCommand scan = cl.getSubcommands().get("scan").getCommand();
+    scan.configOptions.loaded = expanded.file();
     cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          ex.getCommandLine().getErr().println("modelscan: " + ex.getMessage());
-          ex.getCommandLine().usage(ex.getCommandLine().getErr());
-          return EXIT_USAGE;
-        });
+        (ex, a) ->
+            UsageErrors.print(
+                ex.getCommandLine().getErr(), ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
     cl.setExecutionExceptionHandler(
         (ex, c, parsed) -> {
           c.getErr().println("modelscan: " + ex);
           return ScanCommand.EXIT_SCAN_ERROR;
         });
     try {
-      return cl.execute(args);
+      return cl.execute(expanded.args());
     } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
       // picocli hands errors through. Left alone, the JVM would exit 1, which reads as "findings": an out-of-memory of
       // the whole process is "not fully scanned" (2), with a message that says how to give it room.

@@ -1,8 +1,6 @@
 package dev.modelscan.cli;
 
 import dev.modelscan.core.ModelScan;
-import dev.modelscan.core.ScannerRegistry;
-import dev.modelscan.api.spi.ScannerDescriptor;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +13,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = RootCommand.VersionProvider.class,
     description = "Statically scans machine-learning model files for hidden code and hostile content.",
-    subcommands = {ScanCommand.class},
+    subcommands = {ScanCommand.class, ConfigCommand.class},
     footer = {
       "",
       "Exit codes: 0 clean; 1 findings at or above the threshold;",
@@ -25,31 +23,31 @@ final class RootCommand implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--list-scanners", description = "List the scanners found, with versions and formats, and exit.")
+  @Option(names = "--list-scanners",
+      description = "List the scanners found, with versions, formats and where each came from, and exit.")
   boolean listScanners;
+
+  @CommandLine.Mixin PluginOptions plugins;
 
   @Override
   public Integer call() {
     if (listScanners) {
-      return listScanners(spec.commandLine());
+      return listScanners(spec.commandLine(), plugins);
     }
     spec.commandLine().usage(spec.commandLine().getErr());
     return Main.EXIT_USAGE;
   }
 
-  static int listScanners(CommandLine cl) {
-    ScannerRegistry registry = ScannerRegistry.loadDefault();
-    var out = cl.getOut();
-    out.printf("%-16s %-8s %-40s %s%n", "SCANNER", "VERSION", "FORMATS", "EXTENSIONS");
-    for (ScannerDescriptor d : registry.descriptors()) {
-      out.printf(
-          "%-16s %-8s %-40s %s%n",
-          d.name(), d.version(), String.join(",", d.formats()), String.join(",", d.extensions()));
+  static int listScanners(CommandLine cl, PluginOptions pluginOptions) {
+    PluginPath plugins;
+    try {
+      plugins = pluginOptions.load();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e);
     }
-    for (String p : registry.problems()) {
-      cl.getErr().println("warning: " + p);
+    try (plugins) {
+      ScannerList.print(plugins.registry(), plugins, cl.getOut(), cl.getErr());
     }
-    out.flush();
     return 0;
   }
 

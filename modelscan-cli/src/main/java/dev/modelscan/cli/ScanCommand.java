@@ -12,6 +12,7 @@ import dev.modelscan.core.report.Baseline;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.core.report.ReportWriter;
+import dev.modelscan.core.report.TextReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -70,8 +71,8 @@ final class ScanCommand implements Callable<Integer> {
   @Option(
       names = {"-f", "--format"},
       paramLabel = "FORMAT",
-      description = "Report format: text, json or sarif (default: ${DEFAULT-VALUE}).",
-      defaultValue = "text",
+      description = "Report format: text, json or sarif (default: from the --output file's extension, .sarif, .json"
+          + " or .txt; else text).",
       converter = FormatConverter.class)
   ReportFormat format;
 
@@ -174,6 +175,10 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Text report: also list clean files and nested members.")
   boolean verbose;
 
+  @Option(names = {"-q", "--quiet"},
+      description = "Print only the counts and the verdict (with --output, the file still gets the full report).")
+  boolean quiet;
+
   @Option(names = "--color", negatable = true, description = "Colour the text report (default: on a terminal).")
   Boolean color;
 
@@ -190,14 +195,19 @@ final class ScanCommand implements Callable<Integer> {
       description = "SARIF artifact URIs are relative to DIR, the %%SRCROOT%% base (default: the current folder).")
   Path sarifRoot;
 
-  @Option(names = "--list-scanners", description = "List the scanners found, with versions and formats, and exit.")
+  @Option(names = "--list-scanners",
+      description = "List the scanners found, with versions, formats and where each came from, and exit.")
   boolean listScanners;
+
+  @CommandLine.Mixin PluginOptions pluginOptions;
+
+  @CommandLine.Mixin ConfigOptions configOptions;
 
   @Override
   public Integer call() {
     CommandLine cl = spec.commandLine();
     if (listScanners) {
-      return RootCommand.listScanners(cl);
+      return RootCommand.listScanners(cl, pluginOptions);
     }
     if (paths.isEmpty()) {
       throw new CommandLine.ParameterException(cl, "Missing required parameter: PATH");
@@ -209,6 +219,7 @@ final class ScanCommand implements Callable<Integer> {
     ReportPolicy policy = options.reportPolicy();
     ModelScan.Builder builder = ModelScan.builder().settings(settings).reportPolicy(policy);
     try {
+      AllowGlobals.checkNames(allowGlobals);
       if (threads != null) {
         if (threads < 1) {
           throw new IllegalArgumentException("-j/--threads must be at least 1, was " + threads);
@@ -222,6 +233,10 @@ final class ScanCommand implements Callable<Integer> {
     if (output != null) {
       checkOutput(cl, output);
     }
+    if (quiet && output == null && ReportChoice.format(format, null) != ReportFormat.TEXT) {
+      throw new CommandLine.ParameterException(
+          cl, "--quiet prints a text summary; with --format " + format + " give --output FILE for the report");
+    }
     if (baseline != null) {
       try {
         policy = policy.rebuild().baseline(Baseline.read(baseline)).build();
@@ -229,8 +244,24 @@ final class ScanCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
       }
     }
+    PluginPath plugins;
+    try {
+      plugins = pluginOptions.load();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(cl, e.getMessage(), e);
+    }
+    try (plugins) {
+      return scan(cl, builder, settings, policy, plugins.registry());
+    }
+  }
+
+  private int scan(
+      CommandLine cl, ModelScan.Builder builder, ScanSettings settings, ReportPolicy policy, ScannerRegistry registry) {
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
+    }
+    for (String w : AllowGlobals.warnings(settings, allowGlobals, registry)) {
+      cl.getErr().println("warning: " + w);
     }
     boolean terminal = System.console() != null;
     builder.registry(registry);
@@ -243,11 +274,13 @@ final class ScanCommand implements Callable<Integer> {
     if (progressLine != null) {
       progressLine.clear();
     }
-    boolean useColour =
-        color != null ? color : terminal && output == null && System.getenv("NO_COLOR") == null;
-    ReportWriter writer = format.writer(registry, useColour, verbose, sarifRoot != null ? sarifRoot : Path.of(""));
+    boolean useColour = ReportChoice.colour(color, terminal, output != null, System.getenv());
+    ReportWriter writer = writer(registry, useColour);
     int verdictCode = policy.exitCode(report);
     String problem = output != null ? writeFile(writer, report, output) : writeStdout(writer, report, cl.getOut());
+    if (problem == null && quiet && output != null) {
+      problem = writeStdout(TextReportWriter.summaryOnly(), report, cl.getOut());
+    }
     if (problem != null) {
       // The verdict must not change silently because its report is missing: findings still fail (1); anything else
       // becomes "not fully done" (2), never the 0 that a CI gate would read as clean without a report to show.
@@ -375,6 +408,14 @@ final class ScanCommand implements Callable<Integer> {
     }
     return new ScanReport(
         ModelScan.version(), policy.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private ReportWriter writer(ScannerRegistry registry, boolean useColour) {
+    ReportFormat chosen = ReportChoice.format(format, output);
+    if (quiet && output == null && chosen == ReportFormat.TEXT) {
+      return TextReportWriter.summaryOnly();
+    }
+    return chosen.writer(registry, useColour, verbose, sarifRoot != null ? sarifRoot : Path.of(""));
   }
 
   /**

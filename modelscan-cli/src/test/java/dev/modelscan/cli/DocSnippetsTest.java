@@ -436,6 +436,7 @@ class DocSnippetsTest {
           }
         }
         case "mvn" -> checkMaven(where, args);
+        case "java" -> checkJava(where, args);
         case "bin/modelscan-spark", "spark-submit" -> checkSpark(where, program, args);
         default -> fail(where + ": no test knows the program '" + program + "'");
       }
@@ -448,6 +449,24 @@ class DocSnippetsTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     return Main.run(args.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+  }
+
+  /**
+   * A launch without bin/modelscan (docs/cli.md): the class-path form names the main class, the module-path form the
+   * module and main class, and the CLI's own arguments after them parse.
+   */
+  private static void checkJava(String where, List<String> args) {
+    int main = args.indexOf(Main.class.getName());
+    int module = args.indexOf("dev.modelscan.cli/" + Main.class.getName());
+    assertThat(main >= 0 || (module > 0 && args.get(module - 1).equals("-m")))
+        .as("%s: launches neither %s nor -m dev.modelscan.cli/%s", where, Main.class.getName(), Main.class.getName())
+        .isTrue();
+    List<String> cli = args.subList(Math.max(main, module) + 1, args.size());
+    try {
+      new picocli.CommandLine(new RootCommand()).parseArgs(cli.toArray(String[]::new));
+    } catch (picocli.CommandLine.ParameterException e) {
+      fail(where + ": " + e.getMessage());
+    }
   }
 
   /** Modules exist, and every -Dmodelscan.X is a parameter property of the plugin. */

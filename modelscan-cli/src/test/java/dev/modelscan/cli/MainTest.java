@@ -70,7 +70,7 @@ class MainTest {
     assertThat(run("scan", "--format", "xml", ".")).isEqualTo(4);
     assertThat(run("scan", "--max-nesting-depth", "0", ".")).isEqualTo(4);
     assertThat(run()).isEqualTo(4);
-    assertThat(err.toString()).contains("Unknown option", "PATH", "xml", "maxNestingDepth");
+    assertThat(err.toString()).contains("Unknown option", "PATH", "xml", "--max-nesting-depth");
   }
 
   @Test

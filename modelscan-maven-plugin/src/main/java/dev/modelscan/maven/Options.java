@@ -34,6 +34,26 @@ final class Options {
       List<String> denyGlobals) {}
 
   /**
+   * Fills the parameters whose POM default was dropped so that a configuration file could set them: {@code
+   * failOnSeverity} MEDIUM and {@code mode} thorough.
+   */
+  static Values withDefaults(Values v) {
+    return new Values(
+        v.failOnSeverity() != null ? v.failOnSeverity() : "MEDIUM",
+        v.mode() != null ? v.mode() : "thorough",
+        v.maxNestingDepth(),
+        v.maxArchiveMembers(),
+        v.maxMemberBytes(),
+        v.maxTotalDecompressedBytes(),
+        v.maxCompressionRatio(),
+        v.maxHdf5Objects(),
+        v.scanTimeout(),
+        v.maxFileSize(),
+        v.allowGlobals(),
+        v.denyGlobals());
+  }
+
+  /**
    * The options of the given values, with the scanner modules' options of {@code registry}.
    *
    * @throws IllegalArgumentException naming the plugin parameter when a value is refused

@@ -53,8 +53,8 @@ public class ScanMojo extends AbstractMojo {
   @Parameter(property = "modelscan.paths")
   private List<File> paths;
 
-  /** The severity from which a finding fails the build: CRITICAL, HIGH, MEDIUM or LOW. */
-  @Parameter(property = "modelscan.failOnSeverity", defaultValue = "MEDIUM")
+  /** The severity from which a finding fails the build: CRITICAL, HIGH, MEDIUM or LOW (default MEDIUM). */
+  @Parameter(property = "modelscan.failOnSeverity")
   private String failOnSeverity;
 
   /**
@@ -66,8 +66,8 @@ public class ScanMojo extends AbstractMojo {
   @Parameter(property = "modelscan.failOnIncomplete", defaultValue = "true")
   private boolean failOnIncomplete;
 
-  /** {@code thorough} (report everything not known to be safe) or {@code quick} (only what is known dangerous). */
-  @Parameter(property = "modelscan.mode", defaultValue = "thorough")
+  /** {@code thorough} (report everything not known to be safe; the default) or {@code quick} (only the known dangerous). */
+  @Parameter(property = "modelscan.mode")
   private String mode;
 
   /** How many levels of nested content are followed below a file (library default 10). */
@@ -126,8 +126,16 @@ public class ScanMojo extends AbstractMojo {
   private List<String> excludes;
 
   /** Walk symbolic links to directories (loops are detected). Links to files are always followed. */
-  @Parameter(property = "modelscan.followDirectoryLinks", defaultValue = "false")
-  private boolean followDirectoryLinks;
+  @Parameter(property = "modelscan.followDirectoryLinks")
+  private Boolean followDirectoryLinks;
+
+  /**
+   * A {@code modelscan.toml} shared with the command line (keys are the CLI's long option names, such as {@code
+   * severity-threshold = "HIGH"}). Its values apply where this POM sets no parameter; an explicit parameter wins.
+   * Keys for the CLI's output ({@code format}, {@code color}...) are ignored; an unknown key fails the build.
+   */
+  @Parameter(property = "modelscan.configFile")
+  private File configFile;
 
   /** Where the reports go. */
   @Parameter(property = "modelscan.reportDirectory", defaultValue = "${project.build.directory}/modelscan")
@@ -158,28 +166,39 @@ public class ScanMojo extends AbstractMojo {
     Set<ReportFormat> formats;
     WalkOptions walk;
     try {
-      options =
-          Options.options(
-              new Options.Values(
-                  failOnSeverity,
-                  mode,
-                  maxNestingDepth,
-                  maxArchiveMembers,
-                  maxMemberBytes,
-                  maxTotalDecompressedBytes,
-                  maxCompressionRatio,
-                  maxHdf5Objects,
-                  scanTimeout,
-                  maxFileSize,
-                  allowGlobals,
-                  denyGlobals),
-              registry);
+      Options.Values values =
+          new Options.Values(
+              failOnSeverity,
+              mode,
+              maxNestingDepth,
+              maxArchiveMembers,
+              maxMemberBytes,
+              maxTotalDecompressedBytes,
+              maxCompressionRatio,
+              maxHdf5Objects,
+              scanTimeout,
+              maxFileSize,
+              allowGlobals,
+              denyGlobals);
+      List<String> include = includes;
+      List<String> exclude = excludes;
+      Boolean follow = followDirectoryLinks;
+      if (configFile != null) {
+        ConfigDefaults.Merged merged =
+            ConfigDefaults.merge(values, include, exclude, follow, ConfigDefaults.read(configFile.toPath()));
+        merged.warnings().forEach(w -> getLog().warn("modelscan: " + w));
+        values = merged.values();
+        include = merged.includes();
+        exclude = merged.excludes();
+        follow = merged.followDirectoryLinks();
+      }
+      options = Options.options(Options.withDefaults(values), registry);
       formats = Options.reportFormats(reports);
       walk =
           WalkOptions.builder()
-              .include(includes == null ? new String[0] : includes.toArray(String[]::new))
-              .exclude(excludes == null ? new String[0] : excludes.toArray(String[]::new))
-              .followDirectoryLinks(followDirectoryLinks)
+              .include(include == null ? new String[0] : include.toArray(String[]::new))
+              .exclude(exclude == null ? new String[0] : exclude.toArray(String[]::new))
+              .followDirectoryLinks(follow != null && follow)
               .build();
     } catch (IllegalArgumentException e) {
       throw new MojoExecutionException("modelscan: " + e.getMessage(), e);

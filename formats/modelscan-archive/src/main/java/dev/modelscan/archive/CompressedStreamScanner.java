@@ -67,6 +67,12 @@ public final class CompressedStreamScanner implements ModelScanner {
     return DESCRIPTOR;
   }
 
+  /** zstd and RAR are recognised, to be reported as not scanned, but not decoded. */
+  @Override
+  public List<String> decodedFormats() {
+    return DESCRIPTOR.formats().stream().filter(f -> !f.equals("zstd") && !f.equals("rar")).toList();
+  }
+
   @Override
   public List<Rule> rules() {
     return List.of(

@@ -1254,14 +1254,17 @@ final class PickleAnalysis {
                   "Unknown class reconstructed: " + as + " (" + r.callOpcode + " at offset " + r.callOffset + ")."
                       + " Importing runs its module's code, and its __new__ and __setstate__ run on load if the"
                       + " class defines them; it is not called with arguments from the file. If it is expected,"
-                      + " allow it with allowGlobals.")
+                      + " allow it with --allow-global"
+                      + " (allowGlobals in the Java API and the Maven plugin).")
               .build();
         }
         rule = PickleRules.UNKNOWN_GLOBAL;
         severity = pickle.unknownGlobalSeverity();
         message =
             "Loading this pickle imports " + as + ", which is not known to be safe: importing runs the module's code"
-                + use + ". If it is expected, allow it with allowGlobals.";
+                + use
+                + ". If it is expected, allow it with --allow-global (allowGlobals in the Java API and the Maven"
+                + " plugin).";
         break;
       default:
         rule = ruleFor(v.category());
@@ -1307,7 +1310,8 @@ final class PickleAnalysis {
           .message(
               "Loading this pickle calls getattr to look up " + r.unknownLookup + " on a global that is not known"
                   + " safe, so what it reaches cannot be known (it may be a module). Python 3.11 and later pickle"
-                  + " Enum members this way; if the class is your own Enum, allow it with allowGlobals. "
+                  + " Enum members this way; if the class is your own Enum, allow it with --allow-global"
+                  + " (allowGlobals in the Java API and the Maven plugin). "
                   + r.callOpcode + " at offset " + r.callOffset + ".")
           .build();
     }

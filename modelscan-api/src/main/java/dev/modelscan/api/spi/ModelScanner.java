@@ -74,4 +74,16 @@ public interface ModelScanner {
   default List<Rule> rules() {
     return List.of();
   }
+
+  /**
+   * The formats of {@link ScannerDescriptor#formats()} that this scanner decodes and analyses, for listings such as
+   * {@code modelscan --list-scanners}. A format it only recognises, so that content it cannot read is reported as not
+   * scanned instead of passing unrecognised (a compression without a decoder here), is left out.
+   *
+   * @return a subset of the descriptor's formats; all of them by default
+   * @since 0.1
+   */
+  default List<String> decodedFormats() {
+    return descriptor().formats();
+  }
 }

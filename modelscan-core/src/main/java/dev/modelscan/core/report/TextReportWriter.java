@@ -10,10 +10,10 @@ import dev.modelscan.api.Severity;
 import dev.modelscan.api.Suppression;
 import java.io.IOException;
 import java.io.Writer;
-import java.util.Map;
 
 /**
- * Writes a report for people: one block per file that has findings or is not complete, then a summary. Colours
+ * Writes a report for people: one block per file that has findings or is not complete, then a table of findings by
+ * rule and severity, the counts and the verdict. Colours
  * (ANSI) only when asked for, which the CLI does only when writing to a terminal.
  *
  * <p>Every string that can come from scanned content (file and member names, formats, reasons, messages quoting
@@ -29,6 +29,7 @@ public final class TextReportWriter implements ReportWriter {
 
   private final boolean colour;
   private final boolean verbose;
+  private final boolean summaryOnly;
 
   /**
    * Creates the writer.
@@ -39,11 +40,36 @@ public final class TextReportWriter implements ReportWriter {
   public TextReportWriter(boolean colour, boolean verbose) {
     this.colour = colour;
     this.verbose = verbose;
+    this.summaryOnly = false;
+  }
+
+  private TextReportWriter() {
+    this.colour = false;
+    this.verbose = false;
+    this.summaryOnly = true;
+  }
+
+  /**
+   * A writer of the last two lines of the text report only: the counts of files and findings, and the verdict (for
+   * {@code --quiet}).
+   *
+   * @return the writer
+   * @since 0.1
+   */
+  public static TextReportWriter summaryOnly() {
+    return new TextReportWriter();
   }
 
   @Override
   public void write(ScanReport report, Writer out) throws IOException {
     StringBuilder sb = new StringBuilder();
+    if (summaryOnly) {
+      TextSummary.counts(sb, report, verbose);
+      TextSummary.verdict(sb, report);
+      out.write(sb.toString());
+      out.flush();
+      return;
+    }
     for (FileResult r : report.results()) {
       boolean interesting = !r.findings().isEmpty() || r.status() != ScanStatus.COMPLETE;
       if (!interesting && !verbose) {
@@ -104,39 +130,10 @@ public final class TextReportWriter implements ReportWriter {
         sb.append(esc(e.path())).append("  [excluded]  ").append(esc(e.reason())).append('\n');
       }
     }
-    Map<Severity, Long> counts = report.findingsBySeverity();
-    sb.append("\nScanned ")
-        .append(report.filesScanned())
-        .append(" of ")
-        .append(report.results().size())
-        .append(" files (")
-        .append(report.count(ScanStatus.PARTIAL))
-        .append(" partial, ")
-        .append(report.count(ScanStatus.SKIPPED))
-        .append(" skipped, ")
-        .append(report.count(ScanStatus.FAILED))
-        .append(" failed");
-    if (!report.excluded().isEmpty()) {
-      sb.append("; ").append(report.excluded().size()).append(" excluded");
-      if (!verbose) {
-        sb.append(", listed in the verbose report");
-      }
-    }
-    sb.append("); findings: ");
-    boolean first = true;
-    for (Severity s : Severity.values()) {
-      sb.append(first ? "" : ", ").append(counts.get(s)).append(' ').append(s.name().toLowerCase(java.util.Locale.ROOT));
-      first = false;
-    }
-    long suppressed = report.suppressedFindings();
-    if (suppressed > 0) {
-      sb.append("; ").append(suppressed).append(" suppressed (not counted)");
-    }
-    sb.append("\nVerdict: ")
-        .append(report.verdict().name())
-        .append(" (threshold ")
-        .append(report.severityThreshold().name())
-        .append(")\n");
+    TextSummary.table(sb, report);
+    sb.append('\n');
+    TextSummary.counts(sb, report, verbose);
+    TextSummary.verdict(sb, report);
     out.write(sb.toString());
     out.flush();
   }

@@ -14,7 +14,12 @@ import java.nio.file.Path;
  * java -cp tests/modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate small-files COUNT DIR
  * java -cp tests/modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate records COUNT FILE
  * java -cp tests/modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate vocabulary COUNT FILE
+ * java -cp tests/modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate records-bytes BYTES FILE
+ * java -cp tests/modelscan-bench/target/benchmarks.jar dev.modelscan.bench.Generate vocabulary-bytes BYTES FILE
  * </pre>
+ *
+ * <p>The {@code -bytes} kinds write the streams {@link PickleMachineBenchmark} scans for {@code mebibytes} =
+ * BYTES / 2^20: the same bytes, so a baseline in another process (scripts/genops_baseline.py) reads what JMH scans.
  */
 public final class Generate {
 
@@ -29,7 +34,8 @@ public final class Generate {
   public static void main(String[] args) throws IOException {
     if (args.length < 3) {
       System.err.println(
-          "usage: Generate checkpoint|bulk-pickle|dense-pickle|small-files|records|vocabulary SIZE TARGET"
+          "usage: Generate checkpoint|bulk-pickle|dense-pickle|small-files|records|vocabulary|records-bytes"
+              + "|vocabulary-bytes SIZE TARGET"
               + " [sparse|dense]");
       System.exit(2);
     }
@@ -43,6 +49,10 @@ public final class Generate {
       case "records" -> Files.write(target, PickleMachineBenchmark.records(Math.toIntExact(n), Integer.MAX_VALUE - 8));
       case "vocabulary" ->
           Files.write(target, PickleMachineBenchmark.vocabulary(Math.toIntExact(n), Integer.MAX_VALUE - 8));
+      case "records-bytes" ->
+          Files.write(target, PickleMachineBenchmark.records(Integer.MAX_VALUE, Math.toIntExact(n)));
+      case "vocabulary-bytes" ->
+          Files.write(target, PickleMachineBenchmark.vocabulary(Integer.MAX_VALUE, Math.toIntExact(n)));
       case "small-files" -> {
         Files.createDirectories(target);
         Fixtures.writeSmallFiles(target, Math.toIntExact(n), 42);

@@ -406,7 +406,8 @@ public final class ConfigScanner implements ModelScanner {
               where + " names " + printable(name) + ", which is not known to be safe"
                   + (framework ? " (a class of the " + topLevel(name) + " framework)" : "")
                   + ": instantiating the config imports its module and " + how
-                  + ". If it is expected, allow it with allowGlobals.");
+                  + ". If it is expected, allow it with --allow-global (allowGlobals in the Java API and the"
+                  + " Maven plugin).");
           return;
         case DENIED:
           report(ConfigRules.DANGEROUS_TARGET, Severity.CRITICAL, v.offset, module, op,
