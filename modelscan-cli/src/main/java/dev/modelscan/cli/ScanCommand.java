@@ -6,6 +6,7 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.options.ConfigFile;
 import dev.modelscan.core.options.OptionException;
 import dev.modelscan.core.options.ScanOptions;
 import dev.modelscan.core.report.Baseline;
@@ -237,13 +238,21 @@ final class ScanCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(
           cl, "--quiet prints a text summary; with --format " + format + " give --output FILE for the report");
     }
+    // Known findings (--baseline) and accepted risks ([[suppress]] in the configuration file) stay in the report,
+    // marked with their reason, and no longer decide the verdict.
+    ReportPolicy.Builder policyBuilder = policy.rebuild();
+    ConfigFile config = configOptions.loaded();
+    if (config != null) {
+      policyBuilder.suppress(config.suppressions());
+    }
     if (baseline != null) {
       try {
-        policy = policy.rebuild().baseline(Baseline.read(baseline)).build();
+        policyBuilder.baseline(Baseline.read(baseline));
       } catch (IOException | RuntimeException e) {
         throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
       }
     }
+    policy = policyBuilder.build();
     PluginPath plugins;
     try {
       plugins = pluginOptions.load();

@@ -140,7 +140,25 @@ class ConfigFileCliTest {
     String sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     Path cfg = config("[[suppress]]\nsha256 = \"" + sha + "\"\nrule = \"TOY-EXEC\"\nreason = \"reviewed\"\n");
     ConfigArguments.Expanded e = ConfigArguments.expand(new String[] {"scan", "--config", cfg.toString(), "x"});
-    assertThat(e.file().suppressions()).containsExactly(new ConfigFile.Suppression(sha, "TOY-EXEC", "reviewed"));
+    assertThat(e.file().suppressions())
+        .containsExactly(new dev.modelscan.core.report.SuppressionEntry(sha, "TOY-EXEC", "reviewed"));
+  }
+
+  @Test
+  void aSuppressionInTheFileAcceptsThatFileOnlyAndIsShownWithItsReason() throws Exception {
+    Path model = model();
+    String sha =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model)));
+    Path cfg = config("[[suppress]]\nsha256 = \"" + sha + "\"\nrule = \"TOY-EXEC\"\nreason = \"our own test model\"\n");
+    assertThat(run("scan", "--no-progress", "--config", cfg.toString(), model.toString())).isEqualTo(0);
+    assertThat(out.toString()).contains("TOY-EXEC", "our own test model");
+    // Other bytes (another hash) are judged as ever, and so is another rule in the accepted file.
+    Files.writeString(dir.resolve("other.toy"), "TOY!\nexec echo other\n");
+    assertThat(run("scan", "--no-progress", "--config", cfg.toString(), dir.resolve("other.toy").toString()))
+        .isEqualTo(1);
+    Path wrongRule = config("[[suppress]]\nsha256 = \"" + sha + "\"\nrule = \"TOY-OTHER\"\nreason = \"x\"\n");
+    assertThat(run("scan", "--no-progress", "--config", wrongRule.toString(), model.toString())).isEqualTo(1);
   }
 
   @Test

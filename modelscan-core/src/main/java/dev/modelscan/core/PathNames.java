@@ -1,12 +1,8 @@
 package dev.modelscan.core;
 
 import dev.modelscan.api.FileResult;
+import dev.modelscan.api.io.Utf8;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -102,29 +98,19 @@ final class PathNames {
 
   /** Valid UTF-8 as characters, every other byte as {@code \xNN} and a backslash as two: no two names alike. */
   static String escapeBytes(byte[] raw) {
-    CharsetDecoder dec =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer in = ByteBuffer.wrap(raw);
-    CharBuffer chars = CharBuffer.allocate(raw.length + 1);
     StringBuilder sb = new StringBuilder(raw.length + 8);
-    while (true) {
-      CoderResult cr = dec.decode(in, chars, true);
-      chars.flip();
-      for (int i = 0; i < chars.length(); i++) {
-        char c = chars.charAt(i);
-        sb.append(c == '\\' ? "\\\\" : String.valueOf(c));
-      }
-      chars.clear();
-      if (cr.isMalformed() || cr.isUnmappable()) {
-        for (int k = 0; k < cr.length(); k++) {
-          int b = in.get() & 0xFF;
-          sb.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
-        }
-      } else if (cr.isUnderflow()) {
-        break;
+    int i = 0;
+    while (i < raw.length) {
+      int len = Utf8.sequenceLength(raw, i, raw.length);
+      if (len <= 0) {
+        int b = raw[i++] & 0xFF;
+        sb.append("\\x").append(HEX[b >> 4]).append(HEX[b & 0xF]);
+      } else if (raw[i] == '\\') {
+        sb.append("\\\\");
+        i++;
+      } else {
+        sb.append(new String(raw, i, len, StandardCharsets.UTF_8));
+        i += len;
       }
     }
     return sb.toString();

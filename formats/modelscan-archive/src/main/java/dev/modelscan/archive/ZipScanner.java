@@ -8,6 +8,7 @@ import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ModelScanner;
@@ -20,8 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.Inflater;
@@ -90,10 +88,10 @@ public final class ZipScanner implements ModelScanner {
           List.of("zip", "pt", "pth", "pkl", "ckpt", "npz", "keras", "mar"));
 
   private static final int LFH = 0x04034b50;
-  private static final int CEN = 0x02014b50;
+  static final int CEN = 0x02014b50;
   private static final int EOCD = 0x06054b50;
-  private static final int ZIP64_EOCD = 0x06064b50;
-  private static final int ZIP64_LOCATOR = 0x07064b50;
+  static final int ZIP64_EOCD = 0x06064b50;
+  static final int ZIP64_LOCATOR = 0x07064b50;
   private static final int DATA_DESCRIPTOR = 0x08074b50;
   private static final int EOCD_SIZE = 22;
   private static final int MAX_COMMENT = 0xFFFF;
@@ -113,8 +111,6 @@ public final class ZipScanner implements ModelScanner {
    */
   static final long STORED_CRC_LIMIT = 64L << 20;
 
-  private static final Pattern TORCH_STORAGE = Pattern.compile("[0-9]+");
-  private static final Pattern DIGITS_LINE = Pattern.compile("[0-9]{1,40}\n?");
 
   /** Creates the scanner; it is stateless. */
   public ZipScanner() {}
@@ -214,8 +210,7 @@ public final class ZipScanner implements ModelScanner {
     private final long size;
     private final ArchiveSupport.MemberBudget budget;
     private final List<ZipRecord> records = new ArrayList<>();
-    private String format = "zip";
-    private String root = "";
+    private ZipModelLayout model = ZipModelLayout.PLAIN;
     private final Map<String, ZipRecord> seenExact = new HashMap<>();
     private final Map<String, ZipRecord> seenFolded = new HashMap<>();
 
@@ -237,7 +232,7 @@ public final class ZipScanner implements ModelScanner {
         return;
       }
       long eocdPos = size - tailLength + eocdIndex;
-      Layout layout = readLayout(tail, eocdIndex, eocdPos);
+      ZipLayout layout = ZipLayout.read(window, tail, eocdIndex, eocdPos, this::structure);
       if (layout == null) {
         walkWithoutDirectory();
         return;
@@ -301,78 +296,10 @@ public final class ZipScanner implements ModelScanner {
 
     // ---- layout -------------------------------------------------------------------------------------------------
 
-    /** Where the central directory is and how many entries it claims. */
-    private static final class Layout {
-      long cdStart;
-      long cdSize;
-      long entries;
-      long shift;
-      /** Where the directory area ends: the ZIP64 record, or the end record. */
-      long cdAreaEnd;
-    }
-
-    private Layout readLayout(byte[] tail, int i, long eocdPos) throws IOException {
-      Layout l = new Layout();
-      l.entries = Bytes.u16(tail, i + 10);
-      l.cdSize = Bytes.u32(tail, i + 12);
-      long cdOffset = Bytes.u32(tail, i + 16);
-      l.cdAreaEnd = eocdPos;
-      if (Bytes.u16(tail, i + 4) != 0 || Bytes.u16(tail, i + 6) != 0) {
-        structure(eocdPos, "the end record claims a multi-disk (spanned) archive; only this part was read");
-      }
-      // ZIP64: a locator 20 bytes before the end record points at the ZIP64 end record.
-      if (eocdPos >= 20 && u32At(eocdPos - 20) == ZIP64_LOCATOR) {
-        byte[] loc = window.read(eocdPos - 20, 20);
-        long declared = Bytes.u64(loc, 8);
-        long adjacent = eocdPos - 20 - 56;
-        long recordPos = -1;
-        if (declared >= 0 && declared <= eocdPos - 20 - 56 && u32At(declared) == ZIP64_EOCD) {
-          recordPos = declared;
-        } else if (adjacent >= 0 && u32At(adjacent) == ZIP64_EOCD) {
-          recordPos = adjacent;
-        }
-        if (recordPos < 0) {
-          structure(eocdPos - 20, "ZIP64 locator points at no ZIP64 end record");
-        } else {
-          byte[] rec = window.read(recordPos, 56);
-          l.entries = Bytes.u64(rec, 32);
-          l.cdSize = Bytes.u64(rec, 40);
-          cdOffset = Bytes.u64(rec, 48);
-          l.cdAreaEnd = recordPos;
-          if (l.entries < 0 || l.cdSize < 0 || cdOffset < 0) {
-            structure(recordPos, "ZIP64 end record holds values beyond 2^63");
-            return null;
-          }
-        }
-      }
-      if (l.cdSize > l.cdAreaEnd) {
-        structure(eocdPos, "the central directory is larger than the bytes before the end record");
-        return null;
-      }
-      long implied = l.cdAreaEnd - l.cdSize;
-      if (l.cdSize == 0 && l.entries == 0) {
-        l.cdStart = implied;
-        l.shift = Math.max(0, implied - cdOffset);
-        return l;
-      }
-      if (cdOffset + l.cdSize <= l.cdAreaEnd && u32At(cdOffset) == CEN) {
-        l.cdStart = cdOffset;
-        l.shift = 0;
-      } else if (implied >= 0 && u32At(implied) == CEN) {
-        // Offsets are relative to where the archive starts: bytes were put in front of it.
-        l.cdStart = implied;
-        l.shift = implied - cdOffset;
-      } else {
-        structure(eocdPos, "the central directory is neither where the end record says nor where it implies");
-        return null;
-      }
-      return l;
-    }
-
     // ---- central directory --------------------------------------------------------------------------------------
 
     /** Reads every directory entry in order; returns false when the walk stopped early. */
-    private boolean readCentral(Layout l) throws IOException {
+    private boolean readCentral(ZipLayout l) throws IOException {
       long pos = l.cdStart;
       long end = Math.min(size, l.cdAreaEnd);
       long count = 0;
@@ -403,7 +330,7 @@ public final class ZipScanner implements ModelScanner {
         r.rawName = window.read(pos + 46, nameLength);
         r.name = decodeName(r.rawName, r.flags);
         byte[] extra = window.read(pos + 46 + nameLength, extraLength);
-        applyZip64(extra, r, true);
+        ZipExtraFields.applyZip64(extra, r, true);
         checkUnicodePath(extra, r, pos);
         r.localHeaderOffset += l.shift;
         records.add(r);
@@ -421,71 +348,25 @@ public final class ZipScanner implements ModelScanner {
       return true;
     }
 
-    /** Replaces 0xFFFFFFFF sizes and offset with the ZIP64 extra field's values, in the order the spec fixes. */
-    private void applyZip64(byte[] extra, ZipRecord r, boolean central) {
-      int p = 0;
-      while (p + 4 <= extra.length) {
-        int id = Bytes.u16(extra, p);
-        int len = Bytes.u16(extra, p + 2);
-        int dataStart = p + 4;
-        if (dataStart + len > extra.length) {
-          return;
-        }
-        if (id == 0x0001) {
-          int q = dataStart;
-          int qEnd = dataStart + len;
-          if (r.size == U32_MAX && q + 8 <= qEnd) {
-            r.size = nonNegative(Bytes.u64(extra, q));
-            q += 8;
-          }
-          if (r.compressedSize == U32_MAX && q + 8 <= qEnd) {
-            r.compressedSize = nonNegative(Bytes.u64(extra, q));
-            q += 8;
-          }
-          if (central && r.localHeaderOffset == U32_MAX && q + 8 <= qEnd) {
-            r.localHeaderOffset = nonNegative(Bytes.u64(extra, q));
-          }
-          return;
-        }
-        p = dataStart + len;
-      }
-    }
-
     /**
      * Info-ZIP's Unicode Path extra field (0x7075) gives a second name that 7-Zip and unzip use instead of the
      * header's, while Python's zipfile and PyTorch ignore it: a name differential like a local/central mismatch.
      */
     private void checkUnicodePath(byte[] extra, ZipRecord r, long offset) {
-      int p = 0;
-      while (p + 4 <= extra.length) {
-        int id = Bytes.u16(extra, p);
-        int len = Bytes.u16(extra, p + 2);
-        if (p + 4 + len > extra.length) {
-          return;
-        }
-        if (id == 0x7075 && len >= 5 && extra[p + 4] == 1) {
-          String unicode = new String(extra, p + 9, len - 5, StandardCharsets.UTF_8);
-          if (!unicode.equals(r.name)) {
-            ctx.report(
-                ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
-                    .offset(offset)
-                    .message(
-                        "Member '"
-                            + ArchiveSupport.printable(r.name)
-                            + "' carries a Unicode Path field naming '"
-                            + ArchiveSupport.printable(unicode)
-                            + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
-                    .build());
-            ArchiveSupport.checkTraversal(ctx, unicode, offset);
-          }
-          return;
-        }
-        p += 4 + len;
+      String unicode = ZipExtraFields.unicodePath(extra);
+      if (unicode != null && !unicode.equals(r.name)) {
+        ctx.report(
+            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+                .offset(offset)
+                .message(
+                    "Member '"
+                        + ArchiveSupport.printable(r.name)
+                        + "' carries a Unicode Path field naming '"
+                        + ArchiveSupport.printable(unicode)
+                        + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
+                .build());
+        ArchiveSupport.checkTraversal(ctx, unicode, offset);
       }
-    }
-
-    private static long nonNegative(long v) {
-      return v < 0 ? Long.MAX_VALUE : v;
     }
 
     // ---- local headers ------------------------------------------------------------------------------------------
@@ -586,7 +467,7 @@ public final class ZipScanner implements ModelScanner {
       local.size = Bytes.u32(h, 22);
       local.rawName = window.read(offset + 30, nameLength);
       local.name = decodeName(local.rawName, local.flags);
-      applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
+      ZipExtraFields.applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
       local.dataStart = offset + 30 + nameLength + extraLength;
       return local;
     }
@@ -718,7 +599,7 @@ public final class ZipScanner implements ModelScanner {
           if (i + 24 <= n && Bytes.u64(buf, i + 8) == distance) {
             r.crc = Bytes.u32(buf, i + 4);
             r.compressedSize = distance;
-            r.size = nonNegative(Bytes.u64(buf, i + 16));
+            r.size = ZipExtraFields.nonNegative(Bytes.u64(buf, i + 16));
             r.rangeEnd = at + 24;
             return true;
           }
@@ -733,77 +614,12 @@ public final class ZipScanner implements ModelScanner {
 
     // ---- format -------------------------------------------------------------------------------------------------
 
-    /** Refines the format from the member names, the way the loaders decide. */
+    /** Refines the format from the member names, the way the loaders decide (see {@link ZipModelLayout}). */
     private void classify() {
-      if (records.isEmpty()) {
-        return;
+      model = ZipModelLayout.of(records);
+      if (!model.format().equals("zip")) {
+        ctx.refineFormat(model.format());
       }
-      String first = records.get(0).name;
-      int slash = first.indexOf('/');
-      root = slash > 0 ? first.substring(0, slash) : "";
-      boolean dataPkl = false;
-      boolean constants = false;
-      boolean code = false;
-      boolean allNpy = true;
-      int files = 0;
-      boolean config = false;
-      boolean metadata = false;
-      for (ZipRecord r : records) {
-        String lower = r.name.toLowerCase(Locale.ROOT);
-        String rootLower = root.toLowerCase(Locale.ROOT);
-        if (!root.isEmpty()) {
-          // PyTorch's miniz lookup ignores case: archive/DATA.PKL is loaded as data.pkl.
-          dataPkl |= lower.equals(rootLower + "/data.pkl");
-          constants |= lower.equals(rootLower + "/constants.pkl");
-          code |= r.name.startsWith(root + "/code/");
-        }
-        if (!r.isDirectory()) {
-          allNpy &= lower.endsWith(".npy");
-          files++;
-        }
-        config |= r.name.equals("config.json");
-        metadata |= r.name.equals("metadata.json");
-      }
-      if (constants || (dataPkl && code)) {
-        format = "torchscript";
-      } else if (dataPkl) {
-        format = "pytorch-zip";
-      } else if (allNpy && files > 0) {
-        format = "npz";
-      } else if (config && metadata) {
-        format = "keras";
-      }
-      if (!format.equals("zip")) {
-        ctx.refineFormat(format);
-      }
-    }
-
-    private boolean torch() {
-      return format.equals("pytorch-zip") || format.equals("torchscript");
-    }
-
-    /** What the loader does with a member: tensor storages and validated metadata records are opaque data. */
-    private MemberKind kindOf(ZipRecord r, byte[] head) {
-      if (!torch() || !r.name.startsWith(root + "/")) {
-        return MemberKind.CONTENT;
-      }
-      String rel = r.name.substring(root.length() + 1);
-      if (rel.startsWith("data/") && TORCH_STORAGE.matcher(rel.substring(5)).matches()) {
-        return MemberKind.OPAQUE_DATA;
-      }
-      if (head != null && r.size <= 64 && head.length == r.size) {
-        String text = new String(head, StandardCharsets.ISO_8859_1);
-        boolean known =
-            switch (rel) {
-              case "version", ".data/version", ".data/serialization_id" -> DIGITS_LINE.matcher(text).matches();
-              case "byteorder" -> text.equals("little") || text.equals("big");
-              default -> false;
-            };
-        if (known) {
-          return MemberKind.OPAQUE_DATA;
-        }
-      }
-      return MemberKind.CONTENT;
     }
 
     // ---- members ------------------------------------------------------------------------------------------------
@@ -889,7 +705,7 @@ public final class ZipScanner implements ModelScanner {
       if (r.method == 0) {
         ByteSource slice = src.slice(r.dataStart, available);
         byte[] head = window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
-        MemberKind kind = kindOf(r, head);
+        MemberKind kind = model.kindOf(r, head);
         checkTorchScriptAwareName(r, head);
         // An encrypted member's data starts with the encryption header (12 bytes for PKWARE encryption, salt and
         // verifier for AES), so its compressed size exceeds its size by design: not a length disagreement.
@@ -965,7 +781,7 @@ public final class ZipScanner implements ModelScanner {
 
     /** Script names are findings, except TorchScript source in the archive's code directory. */
     private void checkTorchScriptAwareName(ZipRecord r, byte[] head) {
-      if (format.equals("torchscript") && r.name.startsWith(root + "/code/") && r.name.endsWith(".py")) {
+      if (model.isTorchScriptCode(r.name)) {
         return;
       }
       ArchiveSupport.checkScriptName(ctx, r.name, head, r.localHeaderOffset);
@@ -1092,7 +908,7 @@ public final class ZipScanner implements ModelScanner {
 
     // ---- what lies around the members ---------------------------------------------------------------------------
 
-    private void handlePrefix(Layout l) throws IOException {
+    private void handlePrefix(ZipLayout l) throws IOException {
       long first = l.cdStart;
       for (ZipRecord r : records) {
         if (r.dataStart >= 0) {
@@ -1116,7 +932,7 @@ public final class ZipScanner implements ModelScanner {
       ctx.scanMember("[prepended-data]", src.slice(0, first), MemberKind.CONTENT);
     }
 
-    private void findOverlapsAndGaps(Layout l) throws IOException {
+    private void findOverlapsAndGaps(ZipLayout l) throws IOException {
       List<ZipRecord> located = new ArrayList<>();
       for (ZipRecord r : records) {
         if (r.dataStart >= 0 && r.rangeEnd >= 0 && r.fromCentral) {
@@ -1247,15 +1063,10 @@ public final class ZipScanner implements ModelScanner {
    * in bytes stay different).
    */
   static String decodeName(byte[] raw, int flags) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(raw))
-          .toString();
-    } catch (CharacterCodingException e) {
-      return new String(raw, (flags & 0x0800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+    if (Utf8.isValid(raw)) {
+      return new String(raw, StandardCharsets.UTF_8);
     }
+    return new String(raw, (flags & 0x0800) != 0 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
   }
+
 }

@@ -6,6 +6,7 @@ import dev.modelscan.api.MalformedContentException;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
@@ -13,8 +14,6 @@ import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -315,10 +314,7 @@ public final class FlaxMsgpackScanner implements ModelScanner {
     }
 
     private static void utf8(byte[] b, long at) {
-      try {
-        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b));
-      } catch (CharacterCodingException e) {
+      if (!Utf8.isValid(b)) {
         throw new MalformedContentException(at, "a str that is not well-formed UTF-8 (the loader fails on it)");
       }
     }

@@ -1,5 +1,7 @@
 package dev.modelscan.onnx;
 
+import dev.modelscan.api.io.Varints;
+import dev.modelscan.api.io.Varints.Varint;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.Recognition;
 
@@ -31,32 +33,32 @@ final class OnnxHead {
     boolean opset = false;
     int p = 0;
     while (p < h.length) {
-      long[] tag = varint(h, p);
+      Varint tag = Varints.read(h, p);
       if (tag == null) {
         break; // the head ends inside a tag: judge what was seen
       }
-      p = (int) tag[1];
-      int field = (int) Math.min(tag[0] >>> 3, Integer.MAX_VALUE);
-      int wire = (int) (tag[0] & 7);
+      p = tag.next();
+      int field = (int) Math.min(tag.value() >>> 3, Integer.MAX_VALUE);
+      int wire = (int) (tag.value() & 7);
       int expected = expectedWire(field);
       if (expected < 0 || expected != wire) {
         return 0;
       }
-      long[] v = varint(h, p);
+      Varint v = Varints.read(h, p);
       if (v == null) {
         break;
       }
-      p = (int) v[1];
+      p = v.next();
       if (wire == 0) {
         if (field == 1) {
-          if (v[0] < 1 || v[0] > MAX_IR_VERSION || ir) {
+          if (v.value() < 1 || v.value() > MAX_IR_VERSION || ir) {
             return 0;
           }
           ir = true;
         }
         continue;
       }
-      long len = v[0];
+      long len = v.value();
       if (len < 0 || len > size - p) {
         return 0;
       }
@@ -99,49 +101,36 @@ final class OnnxHead {
 
   /** Whether a graph payload starts with a GraphProto field (all of them length-delimited). */
   private static boolean graphStart(byte[] h, int p) {
-    long[] tag = varint(h, p);
+    Varint tag = Varints.read(h, p);
     if (tag == null) {
       return true; // cut off by the head: no evidence either way
     }
-    long field = tag[0] >>> 3;
-    return (tag[0] & 7) == 2 && (field == 1 || field == 2 || field == 5 || (field >= 10 && field <= 16));
+    long field = tag.value() >>> 3;
+    return (tag.value() & 7) == 2 && (field == 1 || field == 2 || field == 5 || (field >= 10 && field <= 16));
   }
 
   /** Whether bytes [p, end) are an OperatorSetIdProto: 1 domain (string), 2 version (varint). */
   private static boolean opsetId(byte[] h, int p, int end) {
     while (p < end) {
-      long[] tag = varint(h, p);
-      if (tag == null || tag[1] > end) {
+      Varint tag = Varints.read(h, p);
+      if (tag == null || tag.next() > end) {
         return false;
       }
-      p = (int) tag[1];
-      long[] v = varint(h, p);
-      if (v == null || v[1] > end) {
+      p = tag.next();
+      Varint v = Varints.read(h, p);
+      if (v == null || v.next() > end) {
         return false;
       }
-      p = (int) v[1];
-      if (tag[0] == 0x0A) {
-        if (v[0] < 0 || v[0] > end - p) {
+      p = v.next();
+      if (tag.value() == 0x0A) {
+        if (v.value() < 0 || v.value() > end - p) {
           return false;
         }
-        p += (int) v[0];
-      } else if (tag[0] != 0x10) {
+        p += (int) v.value();
+      } else if (tag.value() != 0x10) {
         return false;
       }
     }
     return true;
-  }
-
-  /** {value, next position}, or null when the varint does not end inside the array or is over 10 bytes. */
-  private static long[] varint(byte[] h, int p) {
-    long value = 0;
-    for (int shift = 0; shift < 64 && p < h.length; shift += 7) {
-      int b = h[p++] & 0xFF;
-      value |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return new long[] {value, p};
-      }
-    }
-    return null;
   }
 }

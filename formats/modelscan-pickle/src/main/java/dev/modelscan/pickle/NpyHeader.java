@@ -234,7 +234,7 @@ final class NpyHeader {
           return null;
         default:
           String t = tok.endsWith("L") ? tok.substring(0, tok.length() - 1) : tok;
-          Long v = PickleMachine.parsePythonInt(t);
+          Long v = PickleLiterals.parsePythonInt(t);
           if (v == null) {
             throw new BadHeader("unexpected token '" + tok + "' in header");
           }

@@ -30,14 +30,14 @@ import java.util.regex.Pattern;
  * GlobalsPolicy}, and turns what it sees into findings on the {@link ScanContext}. One instance per scan; not
  * thread-safe.
  */
-final class PickleAnalysis {
+final class PickleAnalysis implements PickleEvents {
 
   /**
    * Distinct imports one stream may make: each costs a record, so they take a share of the memo's byte budget, and
    * the limit message names the setting that changes it ({@link PickleSettings#MEMO_BYTES_PER_IMPORT}).
    */
   int maxImports() {
-    return Math.max(1, maxMemo() / PickleSettings.MEMO_BYTES_PER_IMPORT);
+    return Math.max(1, maxMemo / PickleSettings.MEMO_BYTES_PER_IMPORT);
   }
 
   /** Distinct findings of one content; more are not reported and the result is partial. */
@@ -133,7 +133,7 @@ final class PickleAnalysis {
     this.opcodeLimit = pickle.maxPickleOpcodes();
     this.opcodeBudget = opcodeLimit;
 
-    this.machine = new PickleMachine(this, src, bufferSize, 0);
+    this.machine = new PickleMachine(this, machineLimits(), src, bufferSize, 0);
   }
 
   /**
@@ -184,11 +184,6 @@ final class PickleAnalysis {
     return new long[] {machine.compactStores, machine.compactReads};
   }
 
-  /** Whether machines of this analysis keep compact memo codes. */
-  boolean compactValues() {
-    return compactValues;
-  }
-
   /** Makes the top-level machine log the end state of every run into {@code sink} (for tests). */
   void logRuns(java.util.List<String> sink) {
     machine.runLog = sink;
@@ -197,11 +192,6 @@ final class PickleAnalysis {
   /** Opcodes the top-level machine ran through its fast path so far (for tests). */
   long fastPathOpcodes() {
     return machine.fastOpcodes;
-  }
-
-  /** Whether machines of this analysis run their fast path. */
-  boolean fastPath() {
-    return fastPath;
   }
 
   // ----------------------------------------------------------------------------------------------- recognition
@@ -461,7 +451,7 @@ final class PickleAnalysis {
       }
       long[] r = queue.poll();
       runs++;
-      PickleMachine alt = new PickleMachine(this, src, 64 * 1024, 0);
+      PickleMachine alt = new PickleMachine(this, machineLimits(), src, 64 * 1024, 0);
       alt.discardMask = r[0];
       alt.joblibArrays = r[1] == 1;
       alt.chargeLines = machine.chargeLines;
@@ -724,31 +714,22 @@ final class PickleAnalysis {
 
   // ---------------------------------------------------------------------------------------- hooks of the machine
 
-  int maxStack() {
-    return maxStack;
-  }
-
-  int maxMemo() {
-    return maxMemo;
-  }
-
-  int maxLine() {
-    return maxLine;
-  }
-
-  int maxNesting() {
-    return maxNesting;
+  /** The limits and modes of this analysis's machines. */
+  private MachineLimits machineLimits() {
+    return new MachineLimits(maxStack, maxMemo, maxLine, maxNesting, maxImports(), compactValues, fastPath);
   }
 
   /** Hands the remaining opcode budget to a machine that is about to run. */
-  long takeBudget() {
+  @Override
+  public long takeBudget() {
     handedOut = opcodeBudget;
     opcodeBudget = 0;
     return handedOut;
   }
 
   /** Takes back what a machine did not use; the difference is the number of opcodes it ran. */
-  void returnBudget(long left) {
+  @Override
+  public void returnBudget(long left) {
     long rest = Math.max(left, 0);
     opcodes += handedOut - rest;
     opcodeBudget = rest;
@@ -759,7 +740,8 @@ final class PickleAnalysis {
    * Called by a machine every {@code DEADLINE_MASK + 1} opcodes and when its budget runs out: checks the deadline and
    * the opcode limit.
    */
-  void countOpcodes(PickleMachine m, long at) {
+  @Override
+  public void countOpcodes(PickleMachine m, long at) {
     if (m.budget < 0) {
       throw pickle.exceeded(PickleLimit.OPCODES, -1, "pickle opcodes at offset " + at);
     }
@@ -770,13 +752,15 @@ final class PickleAnalysis {
 
   private long handedOut;
 
-  boolean plausibleName(String module, String name) {
+  @Override
+  public boolean plausibleName(String module, String name) {
     // In recognition, text that merely starts with 'c' must not pass for a GLOBAL.
     return ctx != null
         || DOTTED_IDENTIFIER.matcher(module).matches() && DOTTED_IDENTIFIER.matcher(name).matches();
   }
 
-  GlobalsPolicy.Verdict classify(String module, String name, int proto) {
+  @Override
+  public GlobalsPolicy.Verdict classify(String module, String name, int proto) {
     sawImport = true;
     if (ctx == null) {
       return new GlobalsPolicy.Verdict(GlobalsPolicy.Level.UNKNOWN, null, module + "." + name, "");
@@ -784,7 +768,8 @@ final class PickleAnalysis {
     return policy.classify(module, name, proto, pickle);
   }
 
-  void imported(ImportRecord r) {
+  @Override
+  public void imported(ImportRecord r) {
     // getattr imports are a subset of the imports, which PickleMachine bounds by the same share of the memo limit.
     if (isGetattr(r) && getattrs.size() < maxImports()) {
       getattrs.add(r);
@@ -801,12 +786,14 @@ final class PickleAnalysis {
   private static final Set<String> JOBLIB_WRAPPERS =
       Set.of("joblib.numpy_pickle.NumpyArrayWrapper", "sklearn.externals.joblib.numpy_pickle.NumpyArrayWrapper");
 
-  boolean isJoblibWrapper(ImportRecord r) {
+  @Override
+  public boolean isJoblibWrapper(ImportRecord r) {
     return JOBLIB_WRAPPERS.contains(r.verdict.resolved());
   }
 
   /** A joblib array wrapper that joblib would not read exactly as it is modelled: reported, and read as opcodes. */
-  void joblibDifferential(long at, String why) {
+  @Override
+  public void joblibDifferential(long at, String why) {
     if (ctx == null) {
       return;
     }
@@ -822,7 +809,8 @@ final class PickleAnalysis {
   }
 
   /** A FRAME whose end falls inside an opcode: loaders read different opcodes after it. */
-  void frameDifferential(long at, String why) {
+  @Override
+  public void frameDifferential(long at, String why) {
     if (ctx == null) {
       return;
     }
@@ -837,23 +825,27 @@ final class PickleAnalysis {
   }
 
   /** Some readings of a stream were not analysed: the result is not complete. */
-  void readingsNotExplored(String why) {
+  @Override
+  public void readingsNotExplored(String why) {
     if (ctx != null) {
       ctx.markPartial(why);
     }
   }
 
-  void sawJoblib() {
+  @Override
+  public void sawJoblib() {
     joblib = true;
   }
 
-  void opaqueData(String name, long offset, long length) {
+  @Override
+  public void opaqueData(String name, long offset, long length) {
     if (ctx != null) {
       ctx.scanMember(name, src.slice(offset, length), MemberKind.OPAQUE_DATA);
     }
   }
 
-  void frameAnomaly(long at, String why) {
+  @Override
+  public void frameAnomaly(long at, String why) {
     if (ctx == null) {
       return;
     }
@@ -864,7 +856,8 @@ final class PickleAnalysis {
             .build());
   }
 
-  void dynamicImport(long at, String why) {
+  @Override
+  public void dynamicImport(long at, String why) {
     if (ctx == null) {
       return;
     }
@@ -879,7 +872,8 @@ final class PickleAnalysis {
             .build());
   }
 
-  void extCode(long code, long at) {
+  @Override
+  public void extCode(long code, long at) {
     if (ctx == null) {
       return; // random bytes hit EXT opcodes often; they are no evidence of a pickle
     }
@@ -896,7 +890,8 @@ final class PickleAnalysis {
   }
 
   /** A call of an imported global: a nested deserializer given a literal payload gets that payload scanned too. */
-  void called(PickleMachine m, ImportRecord callee, Sym args, long at) {
+  @Override
+  public void called(PickleMachine m, ImportRecord callee, Sym args, long at) {
     if (ctx == null || callee.verdict.category() != GlobalsPolicy.Category.NESTED) {
       return;
     }
@@ -938,7 +933,8 @@ final class PickleAnalysis {
    * call counts against that pattern, because the receiving callable may call it ({@code _rebuild_from_type_v2} calls
    * its first argument).
    */
-  void arguments(PickleMachine m, Sym callee, Sym args, String opcode, long at) {
+  @Override
+  public void arguments(PickleMachine m, Sym callee, Sym args, String opcode, long at) {
     if (ctx == null || args == null) {
       return;
     }
@@ -1113,7 +1109,8 @@ final class PickleAnalysis {
   }
 
   /** BUILD: attribute injection into imported objects and planted dunder attributes are gadgets. */
-  void built(PickleMachine m, Sym target, Sym state, long at) {
+  @Override
+  public void built(PickleMachine m, Sym target, Sym state, long at) {
     if (ctx == null) {
       return;
     }
@@ -1167,7 +1164,8 @@ final class PickleAnalysis {
   }
 
   /** BINPERSID: PyTorch storage ids name the storage type of each key (the legacy format needs the element size). */
-  void persistentId(PickleMachine m, Sym pid) {
+  @Override
+  public void persistentId(PickleMachine m, Sym pid) {
     if (pid.kind != Sym.TUPLE || pid.count < 3) {
       return;
     }
@@ -1189,7 +1187,8 @@ final class PickleAnalysis {
    * PERSID: protocol-0 legacy checkpoints write the storage id as the text of the tuple, such as {@code ('storage',
    * <class 'torch.FloatStorage'>, '9998', 'cpu', 4, None)}.
    */
-  void textPersistentId(String pid) {
+  @Override
+  public void textPersistentId(String pid) {
     java.util.regex.Matcher m = TEXT_STORAGE_PID.matcher(pid);
     if (m.lookingAt() && storageTypes.size() < 1_000_000) {
       storageTypes.put(m.group(2), m.group(1));
@@ -1200,7 +1199,8 @@ final class PickleAnalysis {
       Pattern.compile("\\('storage', <class '([A-Za-z0-9_.]+)'>, '([^']{1,64})'");
 
   /** Turns the imports of a finished (or broken) stream into findings. */
-  void streamEnded(List<ImportRecord> records) {
+  @Override
+  public void streamEnded(List<ImportRecord> records) {
     if (!getattrs.isEmpty()) {
       // values of a finished stream never reach another one (a nested machine ends inside the outer stream)
       getattrs.removeIf(g -> records.contains(g));

@@ -36,11 +36,6 @@ final class PickleMachine {
   /** Strings longer than this are never decoded (a module name this long cannot be imported anyway). */
   static final int MAX_NAME_BYTES = 1 << 16;
 
-  /** Bytes of the PyTorch legacy magic number 0x1950a86a20f9469cfc6c, little-endian as LONG1 writes it. */
-  private static final byte[] TORCH_MAGIC_LE = {
-    0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19
-  };
-
   /**
    * The message of a break at each invalid opcode, made once: the junk search breaks on one at nearly every byte it
    * tries, and formatting the message each time was most of its cost.
@@ -89,9 +84,10 @@ final class PickleMachine {
 
 
   /** The value of the PyTorch legacy magic number. */
-  static final Sym TORCH_MAGIC = new Sym(Sym.INT);
+  static final Sym TORCH_MAGIC = PickleLiterals.TORCH_MAGIC;
 
-  private final PickleAnalysis analysis;
+  private final PickleEvents analysis;
+  private final MachineLimits limits;
   private final ByteSource src;
   private final int depth;
 
@@ -169,26 +165,8 @@ final class PickleMachine {
   /** The end of the last frame reported as not ending between opcodes (one finding per frame). */
   private long frameReported = -1;
 
-  /** Whether this run built a joblib NumpyArrayWrapper (then the pickle.load reading differs). */
-  private boolean sawWrapper;
-
-  /** Whether this run imported the wrapper class or one of its attributes: only then can a call make a wrapper. */
-  private boolean wrapperImported;
-
-  /** Whether a BUILD set attributes on the wrapper class itself (a planted __setstate__ changes what BUILD does). */
-  private boolean wrapperClassBuilt;
-
-  /** The joblib wrapper instances of this run and how each was made: NEW_INSTANCE, UNKNOWN_INSTANCE or the __init__ args. */
-  private java.util.IdentityHashMap<Sym, Object> wrappers;
-
-  /** Call results given state by more than one BUILD (a dtype or wrapper whose attributes a second BUILD changed). */
-  private java.util.Set<Sym> rebuilt;
-
-  /** Construction by cls.__new__(cls) (NEWOBJ, copyreg.__newobj__, object.__new__): no __init__, no attributes. */
-  private static final Object NEW_INSTANCE = new Object();
-
-  /** A construction this machine does not model: whatever the BUILD does is a differential. */
-  private static final Object UNKNOWN_INSTANCE = new Object();
+  /** The joblib arrays of this run: which calls made a NumpyArrayWrapper, and what joblib reads after its BUILD. */
+  private final JoblibArrays joblib;
 
   /** Reads across a frame's end in the last run. */
   int straddles() {
@@ -197,7 +175,7 @@ final class PickleMachine {
 
   /** Whether the last run built a joblib NumpyArrayWrapper. */
   boolean sawWrapper() {
-    return sawWrapper;
+    return joblib.sawWrapper();
   }
   private final Map<String, ImportRecord> imports = new HashMap<>();
   private final List<ImportRecord> importOrder = new ArrayList<>();
@@ -215,13 +193,15 @@ final class PickleMachine {
   private boolean pastEnd;
   private Sym result;
 
-  PickleMachine(PickleAnalysis analysis, ByteSource src, int bufferSize, int depth) {
+  PickleMachine(PickleEvents analysis, MachineLimits limits, ByteSource src, int bufferSize, int depth) {
     this.analysis = analysis;
+    this.limits = limits;
     this.src = src;
     this.buf = new byte[bufferSize];
     this.depth = depth;
     this.bufBase = 0;
-    this.compact = analysis.compactValues();
+    this.compact = limits.compactValues();
+    this.joblib = new JoblibArrays(analysis, this::text);
   }
 
   /**
@@ -247,7 +227,7 @@ final class PickleMachine {
         // A text-line opcode with no newline after it up to the end breaks at once too (see line()), unless the rest
         // is longer than a line may be: that trial must run, to hit the string limit as it would.
         boolean lineToNowhere = LINE_OPCODE[op] && at >= noNewlineFrom && end == noNewlineEnd
-            && end - at <= analysis.maxLine();
+            && end - at <= limits.maxLine();
         if (OPCODE[op] && !lineToNowhere) {
           break;
         }
@@ -327,11 +307,7 @@ final class PickleMachine {
     openLinePlausible = false;
     straddles = 0;
     frameReported = -1;
-    sawWrapper = false;
-    wrapperImported = false;
-    wrapperClassBuilt = false;
-    wrappers = null;
-    rebuilt = null;
+    joblib.reset();
     error = null;
     truncated = false;
     pastEnd = false;
@@ -404,8 +380,8 @@ final class PickleMachine {
   // ---------------------------------------------------------------------------------------------------- the loop
 
   private void loop() {
-    final int maxStack = analysis.maxStack();
-    final boolean fast = analysis.fastPath();
+    final int maxStack = limits.maxStack();
+    final boolean fast = limits.fastPath();
     for (; ; ) {
       if (frameEnd > lastOpcodeOffset && frameEnd < bufBase + bufPos && frameEnd > frameReported) {
         // The previous opcode (never one of the fast path, which stops at a frame's end) began inside the frame and
@@ -866,7 +842,7 @@ final class PickleMachine {
    * and this loop runs them at a few nanoseconds each (issue 7: an opcode-dense pickle at 300 MB/s on one thread).
    */
   private void fastRun() {
-    int max = analysis.maxStack();
+    int max = limits.maxStack();
     if (stack.length - top < FAST_STACK_ROOM && stack.length < max) {
       // Room for a run of pushes, grown ahead through the same sizes as grow() would take them, and only while
       // grow() would still grow it (it refuses once the length reaches the limit), so the limit hits as before.
@@ -918,7 +894,7 @@ final class PickleMachine {
     int mt = markTop;
     int memoSize = memoCount;
     long memoUsed = memoBytes;
-    final long memoMax = analysis.maxMemo();
+    final long memoMax = limits.maxMemo();
     final long memoCovered = memoSlots();
     int base = mt > 0 ? marks[mt - 1] : 0;
     // Each pass runs one opcode, with room for a push and a buffered fixed-width argument, and budget for it.
@@ -1261,7 +1237,7 @@ final class PickleMachine {
   }
 
   private void grow() {
-    int max = analysis.maxStack();
+    int max = limits.maxStack();
     if (top >= max) {
       throw limit(PickleLimit.STACK_SIZE, max, "pickle stack");
     }
@@ -1646,8 +1622,8 @@ final class PickleMachine {
       memoCount++;
     }
     memoBytes += small && dense ? COMPACT_COST : OBJECT_COST;
-    if (memoBytes > analysis.maxMemo()) {
-      throw limit(PickleLimit.MEMO_SIZE, analysis.maxMemo(), "pickle memo");
+    if (memoBytes > limits.maxMemo()) {
+      throw limit(PickleLimit.MEMO_SIZE, limits.maxMemo(), "pickle memo");
     }
   }
 
@@ -1873,11 +1849,11 @@ final class PickleMachine {
     String key = module + '\n' + name + '\n' + (proto < 3 ? '2' : '3');
     ImportRecord r = imports.get(key);
     if (r == null) {
-      if (imports.size() >= analysis.maxImports()) {
+      if (imports.size() >= limits.maxImports()) {
         // Named after the setting that changes it: the bound once was a constant that the named setting did not move.
         throw limit(
             PickleLimit.MEMO_SIZE,
-            analysis.maxMemo(),
+            limits.maxMemo(),
             "distinct imports of one pickle (one per "
                 + dev.modelscan.pickle.settings.PickleSettings.MEMO_BYTES_PER_IMPORT + " bytes of maxPickleMemoSize)");
       }
@@ -1885,7 +1861,7 @@ final class PickleMachine {
         throw broken("implausible global name");
       }
       r = new ImportRecord(module, name, opcode, at, analysis.classify(module, name, proto));
-      wrapperImported |= r.verdict.resolved().contains("NumpyArrayWrapper"); // the class, or its attributes
+      joblib.imported(r);
       imports.put(key, r);
       importOrder.add(r);
       analysis.imported(r);
@@ -1976,62 +1952,8 @@ final class PickleMachine {
       // Calling what a call returned (getattr(obj, "system")(...)): evidence for the inner callee.
       callee.ref.called(opcode + " on its result", at);
     }
-    Object made = wrapperImported ? wrapperConstruction(callee, args, opcode) : null;
-    if (made != null) {
-      if (wrappers == null) {
-        wrappers = new java.util.IdentityHashMap<>();
-      }
-      wrappers.put(c, made);
-    }
+    joblib.called(c, callee, args, opcode);
     return c;
-  }
-
-  /**
-   * How a call makes an instance of joblib's NumpyArrayWrapper, or null when it makes none: the class called directly
-   * runs its __init__ (attributes from the arguments and defaults, numpy_array_alignment_bytes=16); NEWOBJ and
-   * NEWOBJ_EX (Lib/pickle.py load_newobj: cls.__new__), copyreg.__newobj__ / __newobj_ex__, copyreg._reconstructor
-   * with object, and INST or OBJ without arguments (Lib/pickle.py _instantiate) make a bare instance. Any other call
-   * given the class is not modelled.
-   */
-  private Object wrapperConstruction(Sym callee, Sym args, String opcode) {
-    if (callee.kind == Sym.GLOBAL && analysis.isJoblibWrapper(callee.ref)) {
-      boolean noArgs = args == null || args.kind == Sym.TUPLE && args.count == 0;
-      if (opcode.equals("NEWOBJ") || opcode.equals("NEWOBJ_EX")
-          || noArgs && (opcode.equals("INST") || opcode.equals("OBJ"))) {
-        return NEW_INSTANCE;
-      }
-      return args == null ? UNKNOWN_INSTANCE : args;
-    }
-    Sym first = args == null ? null : args.item(0);
-    boolean classFirst = first != null && first.kind == Sym.GLOBAL && analysis.isJoblibWrapper(first.ref);
-    if (callee.kind == Sym.GLOBAL && classFirst) {
-      String name = callee.ref.verdict.resolved();
-      if (name.equals("copyreg.__newobj__") || name.equals("copyreg.__newobj_ex__")) {
-        return NEW_INSTANCE;
-      }
-      Sym base = args.item(1);
-      if (name.equals("copyreg._reconstructor") && base != null && base.kind == Sym.GLOBAL
-          && (base.ref.verdict.resolved().equals("builtins.object"))) {
-        return NEW_INSTANCE;
-      }
-    }
-    if (classFirst || args != null && args.items != null && args.kind == Sym.TUPLE && mentionsWrapper(args)
-        || callee.kind == Sym.GLOBAL && callee.ref.verdict.resolved().contains(WRAPPER_CLASS_ATTRIBUTE)) {
-      return UNKNOWN_INSTANCE; // object.__new__(NumpyArrayWrapper), NumpyArrayWrapper.__new__, ...
-    }
-    return null;
-  }
-
-  /** An attribute of the wrapper class (NumpyArrayWrapper.__new__ ...), under joblib or a vendored copy. */
-  private static final String WRAPPER_CLASS_ATTRIBUTE = "numpy_pickle.NumpyArrayWrapper.";
-
-  private boolean mentionsWrapper(Sym tuple) {
-    for (Sym item : tuple.items) {
-      if (item != null && item.kind == Sym.GLOBAL && analysis.isJoblibWrapper(item.ref)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void mutate(Sym target, Sym value, String opcode, long at) {
@@ -2050,25 +1972,16 @@ final class PickleMachine {
     stack[top] = null;
     Sym target = get(top - 1);
     analysis.built(this, target, state, at);
-    if (target.kind == Sym.GLOBAL && analysis.isJoblibWrapper(target.ref)) {
-      wrapperClassBuilt = true;
-    }
+    joblib.built(target);
     if (target.kind == Sym.CALL) {
       boolean again = target.state != null;
-      if (again) {
-        if (rebuilt == null) {
-          rebuilt = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        }
-        rebuilt.add(target);
-      }
       target.state = state;
       if (target.ref != null) {
         target.ref.called("BUILD", at);
       }
-      Object made = wrappers == null ? null : wrappers.get(target);
+      Object made = joblib.wrapperMade(target);
       if (made != null && depth == 0) {
-        sawWrapper = true;
-        analysis.sawJoblib();
+        joblib.wrapperBuilt();
         if (joblibArrays) {
           joblibArray(target, made, again, at);
         }
@@ -2092,96 +2005,25 @@ final class PickleMachine {
    * run.
    */
   private void joblibArray(Sym wrapper, Object made, boolean again, long at) {
-    String why = null;
-    Map<String, Sym> attrs = new HashMap<>();
-    if (made == UNKNOWN_INSTANCE) {
-      why = "it is made by a call joblib never writes";
-    } else if (again) {
-      why = "it is given state by a second BUILD";
-    } else if (wrapperClassBuilt) {
-      why = "a BUILD changed the NumpyArrayWrapper class itself, so its instances may not take state as joblib's do";
-    } else if (frameEnd > bufBase + bufPos) {
-      // joblib unpickles with Lib/pickle.py, whose _Unframer has read the whole frame: read_array reads the array from
-      // the file after the frame, and the opcodes go on in the frame.
-      why = "the FRAME it is in runs on to offset " + frameEnd + ", past the BUILD, so joblib reads the array from"
-          + " there";
-    } else if (made != NEW_INSTANCE) {
-      why = initAttributes((Sym) made, attrs);
-    }
-    if (why == null) {
-      why = stateAttributes(wrapper.state, attrs);
-    }
-    long count = 1;
-    NumpyDtype dtype = null;
-    boolean aligned = false;
-    if (why == null) {
-      Sym shape = attrs.get("shape");
-      if (shape == null || (shape.kind != Sym.TUPLE && shape.kind != Sym.LIST) || shape.count > 0
-          && (shape.items == null || shape.items.length < shape.count)) {
-        why = "its shape is not a literal tuple";
-      } else {
-        for (int i = 0; i < shape.count && why == null; i++) {
-          Sym d = shape.items[i];
-          long v = d == Sym.TRUE ? 1 : d == Sym.FALSE ? 0 : d.kind == Sym.INT && d.exact ? d.intValue : -1;
-          if (v < 0) {
-            why = "its shape holds something other than non-negative integers";
-          } else {
-            try {
-              count = Math.multiplyExact(count, v);
-            } catch (ArithmeticException e) {
-              why = "its shape overflows, which joblib fails on";
-            }
-          }
-        }
-      }
-    }
-    if (why == null) {
-      try {
-        dtype = dtypeOf(attrs.get("dtype"));
-      } catch (NumpyDtype.Malformed e) {
-        why = "its dtype is not one joblib would read: " + e.getMessage();
-      }
-    }
-    if (why == null) {
-      Sym a = attrs.get("numpy_array_alignment_bytes");
-      if (a != null && a != Sym.NONE_VALUE) {
-        switch (a.kind) {
-          case Sym.NONE:
-            break;
-          case Sym.INT:
-          case Sym.STR:
-          case Sym.BYTES:
-          case Sym.BOOL:
-          case Sym.FLOAT:
-          case Sym.TUPLE:
-          case Sym.LIST:
-          case Sym.DICT:
-          case Sym.SET:
-          case Sym.FROZENSET:
-            aligned = true; // read_array reads the padding for any value that is not None
-            break;
-          default:
-            why = "its numpy_array_alignment_bytes is only known while loading";
-        }
-      }
-    }
-    if (why == null && !dtype.hasObject && dtype.itemsize == 0) {
-      why = "its dtype has item size 0, on which read_array fails"; // BUFFER_SIZE // min(BUFFER_SIZE, itemsize)
-    }
+    JoblibArrays.Layout layout = joblib.layout(wrapper, made, again, frameEnd, bufBase + bufPos);
+    String why = layout.why();
     if (why != null) {
       analysis.joblibDifferential(at, why);
       return; // read on as opcodes
     }
+    NumpyDtype dtype = layout.dtype();
+    long count = layout.count();
+    boolean aligned = layout.aligned();
     stack[top - 1] = Sym.OTHER_VALUE; // load_build replaces the wrapper with the array it read
     // The frame ends at or before the end of this BUILD (checked above): the array bytes after it are no opcode.
     frameReported = Math.max(frameReported, frameEnd);
     if (dtype.hasObject) {
       // Object arrays: joblib calls pickle.load on the same file; the nested pickle runs in full.
-      if (depth >= analysis.maxNesting()) {
-        throw limit(LimitType.NESTING_DEPTH, analysis.maxNesting(), "pickles nested in joblib object arrays");
+      if (depth >= limits.maxNesting()) {
+        throw limit(LimitType.NESTING_DEPTH, limits.maxNesting(), "pickles nested in joblib object arrays");
       }
       long pos = bufBase + bufPos;
-      PickleMachine nested = new PickleMachine(analysis, src, 8192, depth + 1);
+      PickleMachine nested = new PickleMachine(analysis, limits, src, 8192, depth + 1);
       analysis.returnBudget(budget);
       int outcome;
       try {
@@ -2219,175 +2061,6 @@ final class PickleMachine {
       // Without the padding byte, pickle.load would read these bytes as opcodes: let them be dispatched by content.
       analysis.opaqueData("joblib-array@" + dataAt, dataAt, nbytes);
     }
-  }
-
-  /**
-   * The attributes NumpyArrayWrapper.__init__(subclass, shape, order, dtype, allow_mmap=False,
-   * numpy_array_alignment_bytes=16) sets, or why they are not known.
-   */
-  private String initAttributes(Sym args, Map<String, Sym> attrs) {
-    if (args.kind != Sym.TUPLE || args.items == null || args.items.length < args.count) {
-      return "its __init__ arguments are not a literal tuple";
-    }
-    if (args.count < 4 || args.count > 6) {
-      return "its __init__ gets " + args.count + " arguments, on which it fails";
-    }
-    String[] names = {"subclass", "shape", "order", "dtype", "allow_mmap", "numpy_array_alignment_bytes"};
-    for (int i = 0; i < args.count; i++) {
-      attrs.put(names[i], args.items[i]);
-    }
-    attrs.putIfAbsent("allow_mmap", Sym.FALSE);
-    attrs.putIfAbsent("numpy_array_alignment_bytes", Sym.ofInt(16));
-    return null;
-  }
-
-  /**
-   * Lib/pickle.py load_build on an object without __setstate__: a (state, slotstate) pair splits, a truthy state dict
-   * updates __dict__ and a truthy slotstate dict is set with setattr, later keys over earlier ones.
-   */
-  private String stateAttributes(Sym state, Map<String, Sym> attrs) {
-    Sym dict = state;
-    Sym slots = null;
-    if (state.kind == Sym.TUPLE && state.count == 2 && state.items != null && state.items.length == 2) {
-      dict = state.items[0];
-      slots = state.items[1];
-    }
-    String why = mergeDict(dict, attrs);
-    return why != null || slots == null ? why : mergeDict(slots, attrs);
-  }
-
-  private String mergeDict(Sym dict, Map<String, Sym> attrs) {
-    if (dict.kind == Sym.NONE) {
-      return null;
-    }
-    if (dict.kind != Sym.DICT) {
-      return "its BUILD state is not a literal dict";
-    }
-    if (dict.count > 0 && (dict.items == null || dict.items.length < 2 * dict.count)) {
-      return "its BUILD state has more keys than are remembered";
-    }
-    for (int i = 0; i < dict.count; i++) {
-      Sym k = dict.items[2 * i];
-      String key = k != null && k.kind == Sym.STR ? text(k) : null;
-      if (key == null) {
-        return "its BUILD state has a key that is not a string literal";
-      }
-      attrs.put(key, dict.items[2 * i + 1]); // a repeated key keeps the last value, as the dict does
-    }
-    return null;
-  }
-
-  /** The callables that make a numpy.dtype when a pickle calls them. */
-  private static final java.util.Set<String> DTYPE_CLASSES =
-      java.util.Set.of(
-          "numpy.dtype",
-          "numpy.core.multiarray.dtype",
-          "numpy.core._multiarray_umath.dtype",
-          "numpy._core.multiarray.dtype",
-          "numpy._core._multiarray_umath.dtype");
-
-  /**
-   * The dtype a pickled numpy.dtype(spec, align, copy) call with its BUILD state stands for (NumpyDtype.of and
-   * withState), or Malformed when it is anything else.
-   */
-  private NumpyDtype dtypeOf(Sym d) throws NumpyDtype.Malformed {
-    if (d == null || d.kind != Sym.CALL || d.ref == null || !DTYPE_CLASSES.contains(d.ref.verdict.resolved())) {
-      throw new NumpyDtype.Malformed("it is not a numpy.dtype(...) call");
-    }
-    if (rebuilt != null && rebuilt.contains(d)) {
-      throw new NumpyDtype.Malformed("the dtype is given state by more than one BUILD");
-    }
-    Sym args = d.args;
-    if (args == null || args.kind != Sym.TUPLE || args.items == null || args.items.length < args.count
-        || args.count < 1 || args.count > 3) {
-      throw new NumpyDtype.Malformed("its arguments are not a literal tuple");
-    }
-    Object spec = literal(args.items[0], 0, true);
-    boolean align = args.count > 1 && truthy(args.items[1]);
-    boolean copy = args.count > 2 && truthy(args.items[2]);
-    if (align && !(spec instanceof String && !NumpyDtype.isCommastring((String) spec))) {
-      throw new NumpyDtype.Malformed("an aligned structured dtype is not modelled");
-    }
-    NumpyDtype t = NumpyDtype.of(spec);
-    if (copy) {
-      t = t.copied();
-    }
-    return d.state == null ? t : t.withState(literal(d.state, 0, false));
-  }
-
-  private static boolean truthy(Sym v) throws NumpyDtype.Malformed {
-    if (v == Sym.TRUE || v == Sym.FALSE || v.kind == Sym.INT && v.exact) {
-      return v == Sym.TRUE || v.kind == Sym.INT && v.intValue != 0;
-    }
-    if (v.kind == Sym.NONE) {
-      return false;
-    }
-    throw new NumpyDtype.Malformed("a dtype flag is not a literal bool");
-  }
-
-  /** Stands for a value of a dtype state that is not a literal (a nested dtype); only its presence matters there. */
-  private static final Object OPAQUE = new Object();
-
-  /**
-   * A symbolic value as a Python literal for NumpyDtype (String, Long, Boolean, null, List, Tuple, Map); in strict
-   * mode anything else is Malformed, otherwise it stands as OPAQUE and containers may be partial.
-   */
-  private Object literal(Sym v, int level, boolean strict) throws NumpyDtype.Malformed {
-    if (level > NumpyDtype.MAX_DEPTH) {
-      throw new NumpyDtype.Malformed("the value is nested too deeply");
-    }
-    switch (v.kind) {
-      case Sym.STR:
-        {
-          String t = text(v);
-          if (t == null) {
-            throw new NumpyDtype.Malformed("a string is too long");
-          }
-          return t;
-        }
-      case Sym.INT:
-        if (v.exact) {
-          return v.intValue;
-        }
-        break;
-      case Sym.BOOL:
-        return v == Sym.TRUE;
-      case Sym.NONE:
-        return null;
-      case Sym.TUPLE:
-      case Sym.LIST:
-        {
-          boolean whole = v.count == 0 || v.items != null && v.items.length >= v.count;
-          if (!whole && strict) {
-            break;
-          }
-          List<Object> out = new ArrayList<>();
-          for (int i = 0; i < Math.min(v.count, v.items == null ? 0 : v.items.length); i++) {
-            out.add(literal(v.items[i], level + 1, strict));
-          }
-          return v.kind == Sym.TUPLE ? new NumpyDtype.Tuple(out) : out;
-        }
-      case Sym.DICT:
-        {
-          boolean whole = v.count == 0 || v.items != null && v.items.length >= 2 * v.count;
-          if (!whole && strict) {
-            break;
-          }
-          Map<Object, Object> out = new java.util.LinkedHashMap<>();
-          for (int i = 0; whole && i < v.count; i++) {
-            Object k = literal(v.items[2 * i], level + 1, strict);
-            out.remove(k);
-            out.put(k, literal(v.items[2 * i + 1], level + 1, strict));
-          }
-          return out;
-        }
-      default:
-        break;
-    }
-    if (strict) {
-      throw new NumpyDtype.Malformed("a value that is not a literal");
-    }
-    return OPAQUE;
   }
 
   // -------------------------------------------------------------------------------------------------------- frames
@@ -2457,22 +2130,13 @@ final class PickleMachine {
     }
     if (n <= 8) {
       ensure(n);
-      long v = 0;
-      for (int i = n - 1; i >= 0; i--) {
-        v = (v << 8) | (buf[bufPos + i] & 0xFF);
-      }
-      if (n < 8 && (buf[bufPos + n - 1] & 0x80) != 0) {
-        v |= -1L << (8 * n); // sign-extend two's complement
-      }
+      long v = PickleLiterals.littleEndianSigned(buf, bufPos, n);
       bufPos += n;
       return Sym.ofInt(v);
     }
-    if (n == TORCH_MAGIC_LE.length) {
+    if (n == PickleLiterals.TORCH_MAGIC_LE.length) {
       ensure(n);
-      boolean magic = true;
-      for (int i = 0; i < n; i++) {
-        magic &= buf[bufPos + i] == TORCH_MAGIC_LE[i];
-      }
+      boolean magic = PickleLiterals.isTorchMagic(buf, bufPos, n);
       bufPos += n;
       return magic ? TORCH_MAGIC : Sym.BIG_INT;
     }
@@ -2480,60 +2144,32 @@ final class PickleMachine {
     return Sym.BIG_INT;
   }
 
-  /** INT and LONG take any literal int(x, 0) accepts (base prefixes, underscores, a trailing L for LONG). */
   private Sym parseIntLine(int n, boolean isInt) {
-    String s = new String(buf, lineStart, n, StandardCharsets.ISO_8859_1).strip();
-    if (isInt && (s.equals("00") || s.equals("01"))) {
-      return s.equals("01") ? Sym.TRUE : Sym.FALSE;
-    }
-    if (!isInt && s.endsWith("L")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    if (s.equals("119547037146038801333356")) {
-      return TORCH_MAGIC;
-    }
-    Long v = parsePythonInt(s);
-    return v == null ? Sym.BIG_INT : Sym.ofInt(v);
+    return PickleLiterals.intLine(new String(buf, lineStart, n, StandardCharsets.ISO_8859_1), isInt);
   }
 
-  static Long parsePythonInt(String s) {
-    String t = s.replace("_", "");
-    boolean neg = false;
-    if (t.startsWith("-") || t.startsWith("+")) {
-      neg = t.startsWith("-");
-      t = t.substring(1);
-    }
-    int radix = 10;
-    String lower = t.toLowerCase(java.util.Locale.ROOT);
-    if (lower.startsWith("0x")) {
-      radix = 16;
-      t = t.substring(2);
-    } else if (lower.startsWith("0o")) {
-      radix = 8;
-      t = t.substring(2);
-    } else if (lower.startsWith("0b")) {
-      radix = 2;
-      t = t.substring(2);
-    }
-    if (t.isEmpty() || t.length() > 64) {
-      return null;
-    }
-    try {
-      long v = Long.parseLong(t, radix);
-      return neg ? -v : v;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  /** GET and PUT indices are decimal; an index that does not parse is broken for CPython. */
   private long parseIndexLine(int n) {
-    String s = new String(buf, lineStart, n, StandardCharsets.ISO_8859_1).strip();
-    Long v = parsePythonInt(s);
-    if (v == null) {
-      throw broken("invalid memo index '" + s + "'");
+    try {
+      return PickleLiterals.indexLine(buf, lineStart, n);
+    } catch (PickleLiterals.Malformed e) {
+      throw broken(e.getMessage());
     }
-    return v;
+  }
+
+  private String decodeStringLine(int n) {
+    try {
+      return PickleLiterals.stringLiteral(buf, lineStart, n);
+    } catch (PickleLiterals.Malformed e) {
+      throw broken(e.getMessage());
+    }
+  }
+
+  private String decodeRawUnicodeEscape(int n) {
+    try {
+      return PickleLiterals.rawUnicodeEscape(buf, lineStart, n);
+    } catch (PickleLiterals.Malformed e) {
+      throw broken(e.getMessage());
+    }
   }
 
   // ------------------------------------------------------------------------------------------------------- strings
@@ -2558,117 +2194,6 @@ final class PickleMachine {
   private String lineText(String opcode) {
     int n = line(opcode);
     return new String(buf, lineStart, n, StandardCharsets.UTF_8);
-  }
-
-  /** STRING: a quoted repr-style literal; CPython requires the quotes and applies escape_decode to the inside. */
-  private String decodeStringLine(int n) {
-    if (n < 2 || buf[lineStart] != buf[lineStart + n - 1] || (buf[lineStart] != '\'' && buf[lineStart] != '"')) {
-      throw broken("the STRING opcode argument must be quoted");
-    }
-    StringBuilder sb = new StringBuilder(n);
-    int i = lineStart + 1;
-    int stop = lineStart + n - 1;
-    while (i < stop) {
-      char c = (char) (buf[i] & 0xFF);
-      if (c != '\\' || i + 1 >= stop) {
-        sb.append(c);
-        i++;
-        continue;
-      }
-      char e = (char) (buf[i + 1] & 0xFF);
-      i += 2;
-      switch (e) {
-        case 'n':
-          sb.append('\n');
-          break;
-        case 't':
-          sb.append('\t');
-          break;
-        case 'r':
-          sb.append('\r');
-          break;
-        case 'a':
-          sb.append('\u0007');
-          break;
-        case 'b':
-          sb.append('\b');
-          break;
-        case 'f':
-          sb.append('\f');
-          break;
-        case 'v':
-          sb.append('\u000b');
-          break;
-        case '\\':
-        case '\'':
-        case '"':
-          sb.append(e);
-          break;
-        case 'x':
-          if (i + 2 <= stop && hex(buf[i]) >= 0 && hex(buf[i + 1]) >= 0) {
-            sb.append((char) (hex(buf[i]) * 16 + hex(buf[i + 1])));
-            i += 2;
-          } else {
-            throw broken("invalid \\x escape in STRING");
-          }
-          break;
-        default:
-          if (e >= '0' && e <= '7') {
-            int v = e - '0';
-            for (int k = 0; k < 2 && i < stop && buf[i] >= '0' && buf[i] <= '7'; k++) {
-              v = v * 8 + (buf[i++] - '0');
-            }
-            sb.append((char) (v & 0xFF));
-          } else {
-            sb.append('\\').append(e);
-          }
-      }
-    }
-    return sb.toString();
-  }
-
-  /** UNICODE: raw-unicode-escape, where only \\uXXXX and \\UXXXXXXXX are escapes. */
-  private String decodeRawUnicodeEscape(int n) {
-    StringBuilder sb = new StringBuilder(n);
-    int i = lineStart;
-    int stop = lineStart + n;
-    while (i < stop) {
-      char c = (char) (buf[i] & 0xFF);
-      if (c == '\\' && i + 1 < stop && (buf[i + 1] == 'u' || buf[i + 1] == 'U')) {
-        int digits = buf[i + 1] == 'u' ? 4 : 8;
-        if (i + 2 + digits <= stop) {
-          int v = 0;
-          boolean ok = true;
-          for (int k = 0; k < digits; k++) {
-            int h = hex(buf[i + 2 + k]);
-            ok &= h >= 0;
-            v = v * 16 + Math.max(h, 0);
-          }
-          if (ok && Character.isValidCodePoint(v)) {
-            sb.appendCodePoint(v);
-            i += 2 + digits;
-            continue;
-          }
-        }
-        throw broken("truncated \\uXXXX escape in UNICODE");
-      }
-      sb.append(c);
-      i++;
-    }
-    return sb.toString();
-  }
-
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    return -1;
   }
 
   // ------------------------------------------------------------------------------------------------ cursor (I/O)
@@ -2726,7 +2251,7 @@ final class PickleMachine {
   }
 
   private int lineRaw(String opcode) {
-    int max = analysis.maxLine();
+    int max = limits.maxLine();
     long from = bufBase + bufPos;
     if (from >= noNewlineFrom && end == noNewlineEnd) {
       // Known from an earlier read: no newline from here to the end. The same outcome as reading it all again.

@@ -4,6 +4,7 @@ import dev.modelscan.api.LimitType;
 import dev.modelscan.api.MalformedContentException;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Varints;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
@@ -49,14 +50,15 @@ public final class ProtoReader {
       this.budget = budget;
     }
 
-    int byteAt(long p) throws IOException {
-      if (p < windowStart || p >= windowStart + windowLength) {
+    /** Makes bytes [p, p + n) of the source readable in the window (n at most WINDOW); returns where p is in it. */
+    int view(long p, int n) throws IOException {
+      if (p < windowStart || p + n > windowStart + windowLength) {
         int len = (int) Math.min(WINDOW, source.size() - p);
         source.readFully(p, window, 0, len);
         windowStart = p;
         windowLength = len;
       }
-      return window[(int) (p - windowStart)] & 0xFF;
+      return (int) (p - windowStart);
     }
 
     void spend(long n) {
@@ -255,18 +257,19 @@ public final class ProtoReader {
   }
 
   private long rawVarint() throws IOException {
-    long value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (pos >= end) {
-        throw new MalformedContentException(pos, "protobuf varint runs past the end of its message");
-      }
-      in.spend(1);
-      int b = in.byteAt(pos++);
-      value |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return value;
-      }
+    int n = (int) Math.min(Varints.MAX_LENGTH, end - pos);
+    int at = in.view(pos, n);
+    Varints.Varint v = Varints.read(in.window, at, at + n);
+    int length = v == null ? n : v.next() - at;
+    in.spend(length);
+    pos += length;
+    if (v == null) {
+      throw new MalformedContentException(
+          pos,
+          n < Varints.MAX_LENGTH
+              ? "protobuf varint runs past the end of its message"
+              : "protobuf varint longer than 10 bytes");
     }
-    throw new MalformedContentException(pos, "protobuf varint longer than 10 bytes");
+    return v.value();
   }
 }

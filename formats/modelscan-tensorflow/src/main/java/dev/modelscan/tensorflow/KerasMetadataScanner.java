@@ -3,6 +3,8 @@ package dev.modelscan.tensorflow;
 import com.google.auto.service.AutoService;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
+import dev.modelscan.api.io.Varints;
+import dev.modelscan.api.io.Varints.Varint;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
@@ -63,11 +65,11 @@ public final class KerasMetadataScanner implements ModelScanner {
     if (h.length < 3 || h[0] != 0x0A) {
       return Recognition.none();
     }
-    long[] len = Wire.varint(h, 1);
-    if (len == null || len[0] > head.size() - len[1] || len[1] >= h.length) {
+    Varint len = Varints.read(h, 1);
+    if (len == null || len.value() < 0 || len.value() > head.size() - len.next() || len.next() >= h.length) {
       return Recognition.none();
     }
-    int inner = h[(int) len[1]] & 0xFF;
+    int inner = h[len.next()] & 0xFF;
     // SavedObject starts with version (1, message), node_id (2, varint) or a string field 3..5.
     if (inner != 0x0A && inner != 0x10 && inner != 0x1A && inner != 0x22 && inner != 0x2A) {
       return Recognition.none();

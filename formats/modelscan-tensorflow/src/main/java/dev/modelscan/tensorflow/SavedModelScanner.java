@@ -6,6 +6,8 @@ import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.Severity;
+import dev.modelscan.api.io.Varints;
+import dev.modelscan.api.io.Varints.Varint;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
@@ -82,11 +84,11 @@ public final class SavedModelScanner implements ModelScanner {
     if (p >= h.length || h[p] != 0x12) {
       return Recognition.none();
     }
-    long[] len = Wire.varint(h, p + 1);
-    if (len == null || len[0] > head.size() - len[1] || len[1] >= h.length) {
+    Varint len = Varints.read(h, p + 1);
+    if (len == null || len.value() < 0 || len.value() > head.size() - len.next() || len.next() >= h.length) {
       return Recognition.none();
     }
-    int inner = h[(int) len[1]] & 0xFF;
+    int inner = h[len.next()] & 0xFF;
     if ((inner & 7) != 2 || (inner >>> 3) < 1 || (inner >>> 3) > 7) {
       return Recognition.none();
     }

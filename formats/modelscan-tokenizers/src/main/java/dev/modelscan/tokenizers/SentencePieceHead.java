@@ -1,5 +1,8 @@
 package dev.modelscan.tokenizers;
 
+import dev.modelscan.api.io.Utf8;
+import dev.modelscan.api.io.Varints;
+import dev.modelscan.api.io.Varints.Varint;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.Recognition;
 
@@ -36,23 +39,23 @@ final class SentencePieceHead {
     boolean others = false;
     int p = 0;
     while (p < n) {
-      long[] tag = varint(h, p, n);
-      long[] len = tag == null ? null : varint(h, (int) tag[1], n);
+      Varint tag = Varints.read(h, p, n);
+      Varint len = tag == null ? null : Varints.read(h, tag.next(), n);
       if (len == null) {
         break; // the head ends inside a tag or a length: judge what was seen
       }
-      long field = tag[0] >>> 3;
-      if ((tag[0] & 7) != 2 || field < 1 || field > 5 || (field == 1 && others)) {
+      long field = tag.value() >>> 3;
+      if ((tag.value() & 7) != 2 || field < 1 || field > 5 || (field == 1 && others)) {
         return 0;
       }
-      int q = (int) len[1];
-      if (len[0] < 0 || len[0] > size - q) {
+      int q = len.next();
+      if (len.value() < 0 || len.value() > size - q) {
         return 0;
       }
-      if (len[0] > n - q) {
+      if (len.value() > n - q) {
         break; // runs past the head
       }
-      int end = q + (int) len[0];
+      int end = q + (int) len.value();
       if (field == 1) {
         int kind = piece(h, q, end);
         if (kind < 0) {
@@ -88,13 +91,13 @@ final class SentencePieceHead {
     if (p >= end || h[p] != 0x0A) {
       return -1;
     }
-    long[] len = varint(h, p + 1, end);
-    if (len == null || len[0] < 1 || len[0] > end - len[1]) {
+    Varint len = Varints.read(h, p + 1, end);
+    if (len == null || len.value() < 1 || len.value() > end - len.next()) {
       return -1;
     }
-    int q = (int) len[1];
-    int stop = q + (int) len[0];
-    if (!Utf8.valid(h, q, stop)) {
+    int q = len.next();
+    int stop = q + (int) len.value();
+    if (!Utf8.isValid(h, q, stop)) {
       return -1;
     }
     p = stop;
@@ -107,25 +110,12 @@ final class SentencePieceHead {
       scored = 1;
     }
     if (p < end && h[p] == 0x18) {
-      long[] type = varint(h, p + 1, end);
-      if (type == null || type[0] < 1 || type[0] > 6) {
+      Varint type = Varints.read(h, p + 1, end);
+      if (type == null || type.value() < 1 || type.value() > 6) {
         return -1;
       }
-      p = (int) type[1];
+      p = type.next();
     }
     return p == end ? scored : -1;
-  }
-
-  /** {value, next position}, or null when the varint does not end before {@code end} or is over 10 bytes. */
-  private static long[] varint(byte[] h, int p, int end) {
-    long value = 0;
-    for (int shift = 0; shift < 64 && p < end; shift += 7) {
-      int b = h[p++] & 0xFF;
-      value |= (long) (b & 0x7F) << shift;
-      if ((b & 0x80) == 0) {
-        return new long[] {value, p};
-      }
-    }
-    return null;
   }
 }

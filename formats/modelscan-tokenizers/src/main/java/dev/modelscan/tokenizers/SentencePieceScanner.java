@@ -5,6 +5,7 @@ import dev.modelscan.api.LimitType;
 import dev.modelscan.api.MalformedContentException;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.ScanLimitExceededException;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
@@ -163,7 +164,7 @@ public final class SentencePieceScanner implements ModelScanner {
       if (text == null || text.length == 0) {
         throw new MalformedContentException(at, "piece " + index + " has no text");
       }
-      if (!Utf8.valid(text, 0, text.length)) {
+      if (!Utf8.isValid(text, 0, text.length)) {
         throw new MalformedContentException(at, "piece " + index + " is not well-formed UTF-8");
       }
       String s = new String(text, StandardCharsets.UTF_8);
@@ -181,7 +182,7 @@ public final class SentencePieceScanner implements ModelScanner {
             wire(m, ProtoReader.LEN, what + " field " + m.field());
             long at = m.offset();
             byte[] text = bytes(m);
-            if (text != null && !Utf8.valid(text, 0, text.length)) {
+            if (text != null && !Utf8.isValid(text, 0, text.length)) {
               throw new MalformedContentException(at, what + " field " + m.field() + " is not well-formed UTF-8");
             }
           }

@@ -7,6 +7,7 @@ import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
@@ -16,10 +17,6 @@ import dev.modelscan.jinja.TemplateAnalyzer;
 import dev.modelscan.jinja.TemplateIssue;
 import dev.modelscan.jinja.TemplateRules;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -117,22 +114,15 @@ public final class TemplateFileScanner implements ModelScanner {
         i++;
         continue;
       }
-      int len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-      if (len == 0) {
-        return false;
-      }
-      if (i + len > b.length) {
-        return truncated;
-      }
-      for (int k = 1; k < len; k++) {
-        if ((b[i + k] & 0xC0) != 0x80) {
-          return false;
-        }
+      int len = Utf8.sequenceLength(b, i, b.length);
+      if (len <= 0) {
+        return len < 0 && truncated;
       }
       i += len;
     }
     return true;
   }
+
 
   @Override
   public void scan(ScanContext ctx) throws IOException {
@@ -166,36 +156,13 @@ public final class TemplateFileScanner implements ModelScanner {
 
   /** Strict UTF-8, as Python's {@code open(..., encoding="utf-8")} reads the file; a loader fails on anything else. */
   private static String decode(byte[] bytes) throws MalformedContentException {
-    try {
-      CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      return chars.toString();
-    } catch (CharacterCodingException e) {
-      long at = firstInvalid(bytes);
-      throw new MalformedContentException(at, "template file is not valid UTF-8 (at byte " + at + ")", e);
+    int at = Utf8.firstInvalid(bytes, 0, bytes.length);
+    if (at >= 0) {
+      throw new MalformedContentException(at, "template file is not valid UTF-8 (at byte " + at + ")");
     }
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  private static long firstInvalid(byte[] b) {
-    for (int i = 0; i < b.length; i++) {
-      int c = b[i] & 0xFF;
-      if (c >= 0x80) {
-        int len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (len == 0 || i + len > b.length) {
-          return i;
-        }
-        for (int k = 1; k < len; k++) {
-          if ((b[i + k] & 0xC0) != 0x80) {
-            return i;
-          }
-        }
-        i += len - 1;
-      }
-    }
-    return 0;
-  }
 
   /** The UTF-8 byte offset of a char offset. */
   static long byteOffset(String text, int charOffset) {

@@ -7,6 +7,7 @@ import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.testkit.RecordingScanContext;
@@ -245,14 +246,14 @@ class SentencePieceScannerTest {
 
   @Test
   void strictUtf8() {
-    assertThat(Utf8.valid(ascii("abc"), 0, 3)).isTrue();
+    assertThat(Utf8.isValid(ascii("abc"), 0, 3)).isTrue();
     byte[] ok = "▁é😀".getBytes(StandardCharsets.UTF_8);
-    assertThat(Utf8.valid(ok, 0, ok.length)).isTrue();
-    assertThat(Utf8.valid(new byte[] {(byte) 0xC0, (byte) 0x80}, 0, 2)).as("overlong NUL").isFalse();
-    assertThat(Utf8.valid(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3)).as("surrogate").isFalse();
-    assertThat(Utf8.valid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4)).isFalse();
-    assertThat(Utf8.valid(new byte[] {(byte) 0xE2, (byte) 0x96}, 0, 2)).as("cut short").isFalse();
-    assertThat(Utf8.valid(new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, 0, 3)).as("overlong 3").isFalse();
+    assertThat(Utf8.isValid(ok, 0, ok.length)).isTrue();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xC0, (byte) 0x80}, 0, 2)).as("overlong NUL").isFalse();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3)).as("surrogate").isFalse();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, 0, 4)).isFalse();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xE2, (byte) 0x96}, 0, 2)).as("cut short").isFalse();
+    assertThat(Utf8.isValid(new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0x80}, 0, 3)).as("overlong 3").isFalse();
   }
 
   private void assertNotClaimed(byte[] content) {

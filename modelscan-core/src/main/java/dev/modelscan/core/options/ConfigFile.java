@@ -3,6 +3,7 @@ package dev.modelscan.core.options;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.modelscan.core.report.SuppressionEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -55,43 +56,11 @@ public final class ConfigFile {
 
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
 
-  /**
-   * A suppression: findings of {@code rule} in the file whose content has this SHA-256 are accepted, for a reason a
-   * reviewer wrote down. What suppressing means is decided by the report policy, not here.
-   *
-   * @param sha256 the file's SHA-256, 64 hex digits, lower case
-   * @param rule the rule id, not blank
-   * @param reason why it is accepted, not blank
-   * @since 0.1
-   */
-  public record Suppression(String sha256, String rule, String reason) {
-    /**
-     * Validates the components and lower-cases the digest.
-     *
-     * @param sha256 64 hex digits
-     * @param rule rule id, not blank
-     * @param reason reason, not blank
-     * @throws IllegalArgumentException when a component is missing or malformed
-     */
-    public Suppression {
-      if (sha256 == null || !SHA256.matcher(sha256).matches()) {
-        throw new IllegalArgumentException("sha256 must be 64 hex digits, was " + quote(sha256));
-      }
-      sha256 = sha256.toLowerCase(java.util.Locale.ROOT);
-      if (rule == null || rule.isBlank()) {
-        throw new IllegalArgumentException("rule is required");
-      }
-      if (reason == null || reason.isBlank()) {
-        throw new IllegalArgumentException("reason is required and must not be empty");
-      }
-    }
-  }
-
   private final Path path;
   private final Map<String, List<String>> values;
-  private final List<Suppression> suppressions;
+  private final List<SuppressionEntry> suppressions;
 
-  private ConfigFile(Path path, Map<String, List<String>> values, List<Suppression> suppressions) {
+  private ConfigFile(Path path, Map<String, List<String>> values, List<SuppressionEntry> suppressions) {
     this.path = path;
     this.values = values;
     this.suppressions = suppressions;
@@ -144,7 +113,7 @@ public final class ConfigFile {
       throw new IllegalArgumentException(file + ": not valid TOML: " + e.getOriginalMessage(), e);
     }
     Map<String, List<String>> values = new LinkedHashMap<>();
-    List<Suppression> suppressions = new ArrayList<>();
+    List<SuppressionEntry> suppressions = new ArrayList<>();
     if (root == null || root.isMissingNode()) {
       return new ConfigFile(file, Map.of(), List.of());
     }
@@ -185,7 +154,7 @@ public final class ConfigFile {
         file + ": '" + key + "' must be a string, number, boolean or an array of them, was " + kind(v));
   }
 
-  private static void suppressions(Path file, JsonNode v, List<Suppression> out) {
+  private static void suppressions(Path file, JsonNode v, List<SuppressionEntry> out) {
     if (!v.isArray()) {
       throw new IllegalArgumentException(
           file + ": '" + SUPPRESS_KEY + "' must be an array of tables ([[" + SUPPRESS_KEY + "]]), was " + kind(v));
@@ -204,7 +173,12 @@ public final class ConfigFile {
         }
       }
       try {
-        out.add(new Suppression(text(entry, "sha256"), text(entry, "rule"), text(entry, "reason")));
+        for (String required : List.of("sha256", "rule", "reason")) {
+          if (!entry.has(required)) {
+            throw new IllegalArgumentException(required + " is required");
+          }
+        }
+        out.add(new SuppressionEntry(text(entry, "sha256"), text(entry, "rule"), text(entry, "reason")));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
       }
@@ -260,7 +234,7 @@ public final class ConfigFile {
    *
    * @return an unmodifiable list, empty when there are none
    */
-  public List<Suppression> suppressions() {
+  public List<SuppressionEntry> suppressions() {
     return suppressions;
   }
 }

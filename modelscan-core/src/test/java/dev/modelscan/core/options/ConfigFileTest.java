@@ -69,7 +69,7 @@ class ConfigFileTest {
     ConfigFile c =
         parse(
             "[[suppress]]\nsha256 = \"" + SHA.toUpperCase() + "\"\nrule = \"PICKLE-GLOBAL\"\nreason = \"reviewed\"\n");
-    assertThat(c.suppressions()).containsExactly(new ConfigFile.Suppression(SHA, "PICKLE-GLOBAL", "reviewed"));
+    assertThat(c.suppressions()).containsExactly(new dev.modelscan.core.report.SuppressionEntry(SHA, "PICKLE-GLOBAL", "reviewed"));
     String ok = "[[suppress]]\nsha256 = \"" + SHA + "\"\nrule = \"R\"\nreason = \"r\"\n";
     assertThatThrownBy(() -> parse(ok + "[[suppress]]\nsha256 = \"abc\"\nrule = \"R\"\nreason = \"r\"\n"))
         .hasMessageContaining("[[suppress]] entry 2")

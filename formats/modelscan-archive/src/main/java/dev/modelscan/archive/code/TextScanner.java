@@ -3,6 +3,7 @@ package dev.modelscan.archive.code;
 import com.google.auto.service.AutoService;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.api.io.Utf8;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
@@ -101,28 +102,15 @@ public final class TextScanner implements ModelScanner {
         i++;
         continue;
       }
-      int len;
-      if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-      } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-      } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-      } else {
-        return i;
-      }
-      if (i + len > n) {
-        return truncated ? -1 : i;
-      }
-      for (int k = 1; k < len; k++) {
-        if ((b[i + k] & 0xC0) != 0x80) {
-          return i;
-        }
+      int len = Utf8.sequenceLength(b, i, n);
+      if (len <= 0) {
+        return len < 0 && truncated ? -1 : i;
       }
       i += len;
     }
     return -1;
   }
+
 
   private static int trailingIncomplete(byte[] b, int n, boolean more) {
     if (!more) {
