@@ -220,14 +220,17 @@ public final class SparkModelScan implements Serializable {
     @Override
     public Row next() {
       String path = paths.next();
-      ModelScan engine = ENGINES.computeIfAbsent(config, c -> ModelScan.builder().settings(c.toSettings()).build());
+      ModelScan engine =
+          ENGINES.computeIfAbsent(
+              config,
+              c -> ModelScan.builder().settings(c.toSettings()).reportPolicy(c.reportPolicy()).build());
       FileResult r = scanOne(engine, path, hadoop);
       // Taken by the engine from the bytes it scanned (no second read of the file); empty when not read to its end.
       String sha = r.sha256().isEmpty() ? null : r.sha256();
       filesDone.add(1);
       bytesDone.add(Math.max(0, r.size()));
       findingsFound.add(r.findings().size());
-      return ScanRows.combined(path, sha, r, config.severityThreshold());
+      return ScanRows.combined(path, sha, r, engine.reportPolicy().severityThreshold());
     }
   }
 
