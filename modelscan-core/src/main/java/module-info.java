@@ -21,4 +21,5 @@ module dev.modelscan.core {
   exports dev.modelscan.core.report;
 
   uses dev.modelscan.api.spi.ModelScanner;
+  uses dev.modelscan.api.spi.SettingsExtension;
 }

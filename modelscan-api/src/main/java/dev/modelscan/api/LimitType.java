@@ -1,11 +1,13 @@
 package dev.modelscan.api;
 
 /**
- * The limits of {@link ScanLimits}, each with the name that messages, the CLI and the Maven plugin use for it.
+ * The format-neutral limits of {@link ScanLimits} (and the file size of {@link ScanSettings}), each with the name that
+ * messages, the CLI and the Maven plugin use for it. Scanners' own limits implement {@link LimitSetting} in their
+ * modules.
  *
  * @since 0.1
  */
-public enum LimitType {
+public enum LimitType implements LimitSetting {
   /** {@link ScanLimits#maxNestingDepth()}. */
   NESTING_DEPTH("maxNestingDepth"),
   /** {@link ScanLimits#maxArchiveMembers()}. */
@@ -22,14 +24,6 @@ public enum LimitType {
   STRING_BYTES("maxStringBytes"),
   /** {@link ScanLimits#maxJsonDepth()}. */
   JSON_DEPTH("maxJsonDepth"),
-  /** {@link ScanLimits#maxPickleStackSize()}. */
-  PICKLE_STACK_SIZE("maxPickleStackSize"),
-  /** {@link ScanLimits#maxPickleMemoSize()}. */
-  PICKLE_MEMO_SIZE("maxPickleMemoSize"),
-  /** {@link ScanLimits#maxPickleOpcodes()}. */
-  PICKLE_OPCODES("maxPickleOpcodes"),
-  /** {@link ScanLimits#maxHdf5Objects()}. */
-  HDF5_OBJECTS("maxHdf5Objects"),
   /** {@link ScanLimits#scanTimeout()}. */
   SCAN_TIMEOUT("scanTimeout"),
   /** {@link ScanSettings#maxFileSize()}. */
@@ -42,11 +36,14 @@ public enum LimitType {
   }
 
   /**
-   * The name of the setting that changes this limit: the builder method of {@link ScanLimits.Builder} (or {@link
+   * {@inheritDoc}
+   *
+   * <p>The name of the setting that changes this limit: the builder method of {@link ScanLimits.Builder} (or {@link
    * ScanSettings.Builder} for the file size), and, in kebab case, the CLI flag.
    *
    * @return for example {@code "maxNestingDepth"}
    */
+  @Override
   public String settingName() {
     return settingName;
   }

@@ -15,7 +15,7 @@ public class ScanLimitExceededException extends ModelScanException {
   private static final long serialVersionUID = 1L;
 
   /** Which limit. */
-  private final LimitType limitType;
+  private final LimitSetting limitType;
 
   /** The configured value of the limit. */
   private final long limit;
@@ -26,12 +26,12 @@ public class ScanLimitExceededException extends ModelScanException {
   /**
    * Creates the exception with a message that quotes the limit's setting name.
    *
-   * @param limitType the limit that was hit
+   * @param limitType the limit that was hit: a {@link LimitType} or a scanner's own {@link LimitSetting}
    * @param limit its configured value
    * @param requested what the content asked for, or -1 when unknown
    * @param what a few words on what hit it, such as {@code "zip member archive/data.pkl"}
    */
-  public ScanLimitExceededException(LimitType limitType, long limit, long requested, String what) {
+  public ScanLimitExceededException(LimitSetting limitType, long limit, long requested, String what) {
     super(
         what
             + (requested >= 0 ? " needs " + requested : " exceeds the limit")
@@ -47,9 +47,9 @@ public class ScanLimitExceededException extends ModelScanException {
   /**
    * Which limit was hit.
    *
-   * @return the limit type
+   * @return the limit: a {@link LimitType} for the format-neutral limits, a scanner's own {@link LimitSetting} else
    */
-  public LimitType limitType() {
+  public LimitSetting limitType() {
     return limitType;
   }
 

@@ -30,35 +30,20 @@ import java.util.Objects;
  *       <td>single strings, lines and attributes read into memory</td></tr>
  *   <tr><td>{@code maxJsonDepth}</td><td>{@value #DEFAULT_MAX_JSON_DEPTH}</td>
  *       <td>deeply nested JSON configurations (stack exhaustion)</td></tr>
- *   <tr><td>{@code maxPickleStackSize}</td><td>from the heap, at most {@value #DEFAULT_MAX_PICKLE_STACK_SIZE}</td>
- *       <td>pickles that push without end</td></tr>
- *   <tr><td>{@code maxPickleMemoSize}</td><td>256 MiB, at most 5/8 of the heap</td>
- *       <td>memo explosion (counted in bytes of the scanner's representation)</td></tr>
- *   <tr><td>{@code maxPickleOpcodes}</td><td>{@value #DEFAULT_MAX_PICKLE_OPCODES}</td>
- *       <td>endless opcode streams; quadratic searches of junk</td></tr>
- *   <tr><td>{@code maxHdf5Objects}</td><td>from the heap, at most {@value #DEFAULT_MAX_HDF5_OBJECTS}</td>
- *       <td>HDF5 files with millions of groups and datasets to walk</td></tr>
  *   <tr><td>{@code scanTimeout}</td><td>10 minutes</td>
  *       <td>anything else that is slow: the deadline of one input file</td></tr>
  * </table>
  *
  * <p><b>Limits that fit the heap.</b> A limit on how many values are held in memory is useless if the heap runs out
- * first: the scan then fails instead of stopping at the limit. So the defaults of the limits that hold one object
- * per counted item, {@code maxPickleStackSize}, {@code maxPickleMemoSize} and {@code maxHdf5Objects}, are derived
- * from the heap of the running JVM ({@link Runtime#maxMemory()}) unless set explicitly:
+ * first: the scan then fails instead of stopping at the limit. Scanners whose own limits count values held in memory
+ * derive their defaults from the heap with {@link #heapDerived}.
  *
- * <pre>
- *   maxPickleStackSize = maxPickleMemoSize = min(1,000,000, max(4,096, maxMemory / 512))
- *   maxHdf5Objects                        = min(  200,000, max(4,096, maxMemory / 2048))
- * </pre>
+ * <p><b>Format-neutral.</b> These limits apply to every format. A scanner's own limits (the pickle stack and memo,
+ * the HDF5 objects walked) live in its own settings type, reached through {@link ScanSettings#extension(Class)}.
  *
- * <p>{@value #HEAP_BYTES_PER_PICKLE_ENTRY} bytes of heap per entry is several times what one simulated value costs (a
- * vocabulary pickle of short strings takes about 90 bytes per memo entry), which leaves room for the stack, the memo
- * and a second file scanned on another thread. Heaps of 512 MiB and more get the full 1,000,000; {@code -Xmx64m} gets
- * 131,072, so a 3,000,000-entry vocabulary stops there as a partial result instead of exhausting the heap. jHDF keeps
- * every group's children while a file is open, about a kilobyte per object walked: {@code -Xmx64m} walks 32,768
- * objects (a Keras model of 8,000 layers), 400 MiB and more the full 200,000. Set a larger value explicitly (and give
- * the JVM the heap for it) to scan such files completely.
+ * <p><b>Checking.</b> A scanner checks a limit with one call, {@link #check(LimitType, long, String)}, or builds the
+ * standard exception with {@link #exceeded(LimitType, long, String)} when it records the limit instead of throwing,
+ * so that every message names the setting that changes the limit.
  *
  * @since 0.1
  */
@@ -88,50 +73,8 @@ public final class ScanLimits {
   /** Default of {@link #maxJsonDepth()}. */
   public static final int DEFAULT_MAX_JSON_DEPTH = 256;
 
-  /**
-   * The largest default of {@link #maxPickleStackSize()}; the default is smaller on a heap below 512 MiB (see the class
-   * description).
-   */
-  public static final int DEFAULT_MAX_PICKLE_STACK_SIZE = 1_000_000;
-
-  /**
-   * The largest default of {@link #maxPickleMemoSize()}: 256 MiB, about 67 million entries of numbers, short strings
-   * or small literal tuples (4 bytes each), or 2.8 million other values (96 bytes each). The default is 5/8 of the
-   * heap ({@link Runtime#maxMemory()}) when that is less: the count is in bytes of the memo's real representation,
-   * so a memo explosion stops at the limit before it exhausts the heap, and a 64 MiB JVM (40 MiB) still completes a
-   * list of ten million memoised records.
-   */
-  public static final int DEFAULT_MAX_PICKLE_MEMO_SIZE = 256 << 20;
-
-  /** The default of {@link #maxPickleMemoSize()} for a heap of {@code maxMemory} bytes (see the constant). */
-  static int heapMemoDefault(long maxMemory) {
-    return (int) Math.max(1 << 20, Math.min(DEFAULT_MAX_PICKLE_MEMO_SIZE, maxMemory / 8 * 5));
-  }
-
-  /**
-   * Bytes of {@link #maxPickleMemoSize()} budgeted per distinct global one pickle imports: each import costs a record,
-   * so a pickle that imports without end stops at this share of the memo limit (131,072 imports at the largest
-   * default).
-   */
-  public static final int MEMO_BYTES_PER_IMPORT = 2048;
-
-  /** Heap bytes budgeted per pickle stack entry when its default is derived from the heap. */
-  public static final int HEAP_BYTES_PER_PICKLE_ENTRY = 512;
-
   /** The smallest heap-derived default, whatever the heap. */
-  static final int MIN_HEAP_DERIVED = 4096;
-
-  /**
-   * The largest default of {@link #maxHdf5Objects()}, reached with 400 MiB of heap (see the class description): a
-   * Keras model stores four HDF5 objects per layer, so this walks models of 50,000 layers.
-   */
-  public static final int DEFAULT_MAX_HDF5_OBJECTS = 200_000;
-
-  /** Heap bytes budgeted per HDF5 object walked when the default of {@link #maxHdf5Objects()} is derived. */
-  public static final int HEAP_BYTES_PER_HDF5_OBJECT = 2048;
-
-  /** Default of {@link #maxPickleOpcodes()}. */
-  public static final long DEFAULT_MAX_PICKLE_OPCODES = 200_000_000L;
+  public static final int MIN_HEAP_DERIVED = 4096;
 
   /** Default of {@link #scanTimeout()}: 10 minutes. */
   public static final Duration DEFAULT_SCAN_TIMEOUT = Duration.ofMinutes(10);
@@ -146,10 +89,6 @@ public final class ScanLimits {
   private final long maxHeaderBytes;
   private final int maxStringBytes;
   private final int maxJsonDepth;
-  private final int maxPickleStackSize;
-  private final int maxPickleMemoSize;
-  private final long maxPickleOpcodes;
-  private final int maxHdf5Objects;
   private final Duration scanTimeout;
 
   private ScanLimits(Builder b) {
@@ -161,10 +100,6 @@ public final class ScanLimits {
     this.maxHeaderBytes = b.maxHeaderBytes;
     this.maxStringBytes = b.maxStringBytes;
     this.maxJsonDepth = b.maxJsonDepth;
-    this.maxPickleStackSize = b.maxPickleStackSize;
-    this.maxPickleMemoSize = b.maxPickleMemoSize;
-    this.maxPickleOpcodes = b.maxPickleOpcodes;
-    this.maxHdf5Objects = b.maxHdf5Objects;
     this.scanTimeout = b.scanTimeout;
   }
 
@@ -177,14 +112,13 @@ public final class ScanLimits {
    * @param bytesPerItem heap bytes budgeted per counted item
    * @return the default
    */
-  static int heapDerived(long maxMemory, int cap, int bytesPerItem) {
+  public static int heapDerived(long maxMemory, int cap, int bytesPerItem) {
     long fit = Math.max(MIN_HEAP_DERIVED, maxMemory / bytesPerItem);
     return (int) Math.min(cap, fit);
   }
 
   /**
-   * The default limits: the values of the {@code DEFAULT_*} constants, with the pickle stack and memo sizes and the
-   * HDF5 object count fitted to this JVM's heap (see the class description).
+   * The default limits: the values of the {@code DEFAULT_*} constants.
    *
    * @return the shared default instance
    */
@@ -284,61 +218,76 @@ public final class ScanLimits {
   }
 
   /**
-   * How many values the simulated pickle stack (all marks together) may hold. The default depends on the heap (see the
-   * class description).
-   *
-   * @return the maximum size
-   */
-  public int maxPickleStackSize() {
-    return maxPickleStackSize;
-  }
-
-  /**
-   * How many bytes the memo of a simulated pickle may take, counted in the scanner's compact representation: every
-   * store of a number, None, a boolean, a string or bytes of at most 255 bytes, or a literal tuple of such values
-   * written in at most 255 bytes of opcodes counts 4 bytes; every store of any other value (a list, a dict, the
-   * result of a call, a global) counts 96 bytes. A pickle's memo therefore needs memory in proportion to this
-   * count, not to the number of entries, and real files whose memo holds millions of records complete.
-   *
-   * <p>It also bounds the distinct globals one pickle may import (each costs a record): one per {@value
-   * #MEMO_BYTES_PER_IMPORT} bytes of this limit.
-   *
-   * @return the maximum size in bytes
-   */
-  public int maxPickleMemoSize() {
-    return maxPickleMemoSize;
-  }
-
-  /**
-   * How many opcodes are interpreted in one pickle-bearing entry. The search for pickles hidden in data after a
-   * pickle tries every byte as a start; there, each byte of a text line read by a trial (protocol 0 opcodes such as
-   * {@code UNICODE} or {@code GLOBAL}) counts as one opcode too, so that junk made of one long line cannot make the
-   * search quadratic.
-   *
-   * @return the maximum count
-   */
-  public long maxPickleOpcodes() {
-    return maxPickleOpcodes;
-  }
-
-  /**
-   * How many groups, datasets and links of one HDF5 file (a Keras {@code .h5}, the weights of a {@code .keras}) are
-   * walked. Separate from {@link #maxArchiveMembers()}: a large Keras model has far more HDF5 objects than an archive
-   * has members. The default depends on the heap (see the class description).
-   *
-   * @return the maximum count
-   */
-  public int maxHdf5Objects() {
-    return maxHdf5Objects;
-  }
-
-  /**
    * How long the scan of one input file, with everything nested in it, may take.
    *
    * @return the deadline, positive
    */
   public Duration scanTimeout() {
     return scanTimeout;
+  }
+
+  /**
+   * The configured value of one limit, as the number its exception reports: bytes, counts, or milliseconds for {@link
+   * LimitType#SCAN_TIMEOUT}.
+   *
+   * @param type the limit, not {@link LimitType#FILE_SIZE} (held by {@link ScanSettings#maxFileSize()})
+   * @return the value
+   * @throws IllegalArgumentException for {@link LimitType#FILE_SIZE}
+   */
+  public long value(LimitType type) {
+    switch (Objects.requireNonNull(type, "type")) {
+      case NESTING_DEPTH:
+        return maxNestingDepth;
+      case ARCHIVE_MEMBERS:
+        return maxArchiveMembers;
+      case MEMBER_BYTES:
+        return maxMemberBytes;
+      case TOTAL_DECOMPRESSED_BYTES:
+        return maxTotalDecompressedBytes;
+      case COMPRESSION_RATIO:
+        return maxCompressionRatio;
+      case HEADER_BYTES:
+        return maxHeaderBytes;
+      case STRING_BYTES:
+        return maxStringBytes;
+      case JSON_DEPTH:
+        return maxJsonDepth;
+      case SCAN_TIMEOUT:
+        return scanTimeout.toMillis();
+      default:
+        throw new IllegalArgumentException(type.settingName() + " is a setting of ScanSettings, not of ScanLimits");
+    }
+  }
+
+  /**
+   * Checks that content stays within one limit: the one call a scanner makes before it reads, allocates or descends
+   * by {@code requested}, so that a hostile size is refused before it costs anything.
+   *
+   * @param type the limit
+   * @param requested what the content asks for (a length, a depth, a count), in the unit of {@link #value}
+   * @param what a few words on what asks for it, such as {@code "protobuf string at 12"}; the message adds the
+   *     setting's name and value
+   * @throws ScanLimitExceededException when {@code requested} is larger than the configured value
+   */
+  public void check(LimitType type, long requested, String what) {
+    long max = value(type);
+    if (requested > max) {
+      throw new ScanLimitExceededException(type, max, requested, what);
+    }
+  }
+
+  /**
+   * The standard exception for content that went past one limit, with the configured value filled in: for a scanner
+   * that records the limit ({@link dev.modelscan.api.spi.ScanContext#limitReached}) and goes on, or that learns of
+   * the excess from a parser and not from a size it can check first.
+   *
+   * @param type the limit
+   * @param requested what the content asked for, or -1 when unknown
+   * @param what a few words on what hit it
+   * @return the exception, not thrown
+   */
+  public ScanLimitExceededException exceeded(LimitType type, long requested, String what) {
+    return new ScanLimitExceededException(type, value(type), requested, what);
   }
 
   @Override
@@ -358,10 +307,6 @@ public final class ScanLimits {
         && maxHeaderBytes == l.maxHeaderBytes
         && maxStringBytes == l.maxStringBytes
         && maxJsonDepth == l.maxJsonDepth
-        && maxPickleStackSize == l.maxPickleStackSize
-        && maxPickleMemoSize == l.maxPickleMemoSize
-        && maxPickleOpcodes == l.maxPickleOpcodes
-        && maxHdf5Objects == l.maxHdf5Objects
         && scanTimeout.equals(l.scanTimeout);
   }
 
@@ -376,10 +321,6 @@ public final class ScanLimits {
         maxHeaderBytes,
         maxStringBytes,
         maxJsonDepth,
-        maxPickleStackSize,
-        maxPickleMemoSize,
-        maxPickleOpcodes,
-        maxHdf5Objects,
         scanTimeout);
   }
 
@@ -401,14 +342,6 @@ public final class ScanLimits {
         + maxStringBytes
         + ", maxJsonDepth="
         + maxJsonDepth
-        + ", maxPickleStackSize="
-        + maxPickleStackSize
-        + ", maxPickleMemoSize="
-        + maxPickleMemoSize
-        + ", maxPickleOpcodes="
-        + maxPickleOpcodes
-        + ", maxHdf5Objects="
-        + maxHdf5Objects
         + ", scanTimeout="
         + scanTimeout
         + '}';
@@ -429,12 +362,6 @@ public final class ScanLimits {
     private long maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private int maxStringBytes = DEFAULT_MAX_STRING_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
-    private int maxPickleStackSize =
-        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_PICKLE_STACK_SIZE, HEAP_BYTES_PER_PICKLE_ENTRY);
-    private int maxPickleMemoSize = heapMemoDefault(Runtime.getRuntime().maxMemory());
-    private long maxPickleOpcodes = DEFAULT_MAX_PICKLE_OPCODES;
-    private int maxHdf5Objects =
-        heapDerived(Runtime.getRuntime().maxMemory(), DEFAULT_MAX_HDF5_OBJECTS, HEAP_BYTES_PER_HDF5_OBJECT);
     private Duration scanTimeout = DEFAULT_SCAN_TIMEOUT;
 
     private Builder() {}
@@ -448,10 +375,6 @@ public final class ScanLimits {
       maxHeaderBytes = l.maxHeaderBytes;
       maxStringBytes = l.maxStringBytes;
       maxJsonDepth = l.maxJsonDepth;
-      maxPickleStackSize = l.maxPickleStackSize;
-      maxPickleMemoSize = l.maxPickleMemoSize;
-      maxPickleOpcodes = l.maxPickleOpcodes;
-      maxHdf5Objects = l.maxHdf5Objects;
       scanTimeout = l.scanTimeout;
     }
 
@@ -547,50 +470,6 @@ public final class ScanLimits {
      */
     public Builder maxJsonDepth(int value) {
       maxJsonDepth = (int) positive(LimitType.JSON_DEPTH, value);
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanLimits#maxPickleStackSize()}.
-     *
-     * @param value at least 1
-     * @return this builder
-     */
-    public Builder maxPickleStackSize(int value) {
-      maxPickleStackSize = (int) positive(LimitType.PICKLE_STACK_SIZE, value);
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanLimits#maxPickleMemoSize()}.
-     *
-     * @param value at least 1
-     * @return this builder
-     */
-    public Builder maxPickleMemoSize(int value) {
-      maxPickleMemoSize = (int) positive(LimitType.PICKLE_MEMO_SIZE, value);
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanLimits#maxPickleOpcodes()}.
-     *
-     * @param value at least 1
-     * @return this builder
-     */
-    public Builder maxPickleOpcodes(long value) {
-      maxPickleOpcodes = positive(LimitType.PICKLE_OPCODES, value);
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanLimits#maxHdf5Objects()}.
-     *
-     * @param value at least 1
-     * @return this builder
-     */
-    public Builder maxHdf5Objects(int value) {
-      maxHdf5Objects = (int) positive(LimitType.HDF5_OBJECTS, value);
       return this;
     }
 

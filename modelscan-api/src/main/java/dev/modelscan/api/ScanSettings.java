@@ -1,26 +1,35 @@
 package dev.modelscan.api;
 
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * What a scan looks for and how it judges what it sees. Immutable; create one with {@link #builder()}.
+ * What every scanner receives: the mode, the file size limit, the format-neutral {@link ScanLimits}, and the settings
+ * of individual scanners as typed extensions. Immutable; create one with {@link #builder()}.
  *
- * <p>Policy overrides name Python globals as {@code module.qualname} (for example {@code "mypkg.layers.Custom"}).
- * Denied names are reported as CRITICAL wherever they appear; allowed names are not reported unless they are also on
- * the built-in always-dangerous list, which embedders cannot switch off (an allow entry for {@code os.system} would be
- * a hole, not a setting).
+ * <p><b>Extensions.</b> A scanner module that has settings of its own (the pickle scanner's stack and memo limits and
+ * its allow and deny lists, for example) publishes an immutable settings type; an embedder puts a value of it here with
+ * {@link Builder#extension(Class, Object)}, and the scanner reads it back with {@link #extension(Class)}, using its
+ * own defaults when none was set. The neutral API never names a format's settings, and adding a format adds no
+ * member here.
+ *
+ * <pre>{@code
+ * ScanSettings settings = ScanSettings.builder()
+ *     .limits(ScanLimits.builder().maxNestingDepth(5).build())
+ *     .extension(PickleSettings.class, PickleSettings.builder().allowGlobals("mypkg.Layer").build())
+ *     .build();
+ * }</pre>
+ *
+ * <p>How a report is judged (the severity threshold, the exit code) is not here: scanners report what they find
+ * whatever the threshold, and the front ends apply their report policy to the result.
  *
  * @since 0.1
  */
 public final class ScanSettings {
-
-  /** Default of {@link #severityThreshold()}. */
-  public static final Severity DEFAULT_SEVERITY_THRESHOLD = Severity.MEDIUM;
-
-  /** Default of {@link #unknownGlobalSeverity()}. */
-  public static final Severity DEFAULT_UNKNOWN_GLOBAL_SEVERITY = Severity.MEDIUM;
 
   /** The value of {@link #maxFileSize()} that means "no limit". */
   public static final long UNLIMITED_FILE_SIZE = Long.MAX_VALUE;
@@ -28,25 +37,21 @@ public final class ScanSettings {
   private static final ScanSettings DEFAULTS = new Builder().build();
 
   private final ScanMode mode;
-  private final Severity severityThreshold;
   private final long maxFileSize;
   private final ScanLimits limits;
-  private final Set<String> allowedGlobals;
-  private final Set<String> deniedGlobals;
-  private final Severity unknownGlobalSeverity;
+  private final Map<Class<?>, Object> extensions;
 
   private ScanSettings(Builder b) {
     this.mode = b.mode;
-    this.severityThreshold = b.severityThreshold;
     this.maxFileSize = b.maxFileSize;
     this.limits = b.limits;
-    this.allowedGlobals = Set.copyOf(b.allowedGlobals);
-    this.deniedGlobals = Set.copyOf(b.deniedGlobals);
-    this.unknownGlobalSeverity = b.unknownGlobalSeverity;
+    Map<Class<?>, Object> copy = new TreeMap<>(Comparator.comparing(Class::getName));
+    copy.putAll(b.extensions);
+    this.extensions = Collections.unmodifiableMap(copy);
   }
 
   /**
-   * Thorough mode, threshold MEDIUM, no file size limit, default limits, no policy overrides.
+   * Thorough mode, no file size limit, default limits, no extensions (every scanner uses its own defaults).
    *
    * @return the shared default settings
    */
@@ -73,21 +78,13 @@ public final class ScanSettings {
   }
 
   /**
-   * Quick or thorough.
+   * Quick or thorough. What each mode means in detail is for each scanner to say (the pickle scanner, for example,
+   * reports unknown globals only in thorough mode).
    *
    * @return the mode
    */
   public ScanMode mode() {
     return mode;
-  }
-
-  /**
-   * The severity from which a finding makes the verdict unsafe (and the CLI exit with code 1).
-   *
-   * @return the threshold
-   */
-  public Severity severityThreshold() {
-    return severityThreshold;
   }
 
   /**
@@ -100,7 +97,7 @@ public final class ScanSettings {
   }
 
   /**
-   * The resource limits.
+   * The format-neutral resource limits.
    *
    * @return the limits
    */
@@ -109,30 +106,25 @@ public final class ScanSettings {
   }
 
   /**
-   * Globals the embedder declares safe in addition to the built-in allowlist.
+   * The settings a scanner module keeps under {@code type}, in the manner of a typed context: each type is a key, and
+   * its value is an instance of it.
    *
-   * @return an unmodifiable set of {@code module.qualname} names
+   * @param type the settings type, such as the pickle module's {@code PickleSettings}
+   * @param <T> the settings type
+   * @return the value set with {@link Builder#extension(Class, Object)}, or empty when none was (the scanner then
+   *     uses its defaults)
    */
-  public Set<String> allowedGlobals() {
-    return allowedGlobals;
+  public <T> Optional<T> extension(Class<T> type) {
+    return Optional.ofNullable(type.cast(extensions.get(Objects.requireNonNull(type, "type"))));
   }
 
   /**
-   * Globals the embedder declares dangerous in addition to the built-in denylist.
+   * Every extension set, by type.
    *
-   * @return an unmodifiable set of {@code module.qualname} names
+   * @return an unmodifiable map from each settings type to its value, ordered by type name
    */
-  public Set<String> deniedGlobals() {
-    return deniedGlobals;
-  }
-
-  /**
-   * The severity of references that are neither known safe nor known dangerous (thorough mode only).
-   *
-   * @return the severity
-   */
-  public Severity unknownGlobalSeverity() {
-    return unknownGlobalSeverity;
+  public Map<Class<?>, Object> extensions() {
+    return extensions;
   }
 
   @Override
@@ -145,37 +137,28 @@ public final class ScanSettings {
     }
     ScanSettings s = (ScanSettings) o;
     return mode == s.mode
-        && severityThreshold == s.severityThreshold
         && maxFileSize == s.maxFileSize
         && limits.equals(s.limits)
-        && allowedGlobals.equals(s.allowedGlobals)
-        && deniedGlobals.equals(s.deniedGlobals)
-        && unknownGlobalSeverity == s.unknownGlobalSeverity;
+        && extensions.equals(s.extensions);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(
-        mode, severityThreshold, maxFileSize, limits, allowedGlobals, deniedGlobals, unknownGlobalSeverity);
+    return Objects.hash(mode, maxFileSize, limits, extensions);
   }
 
   @Override
   public String toString() {
-    return "ScanSettings{mode="
-        + mode
-        + ", severityThreshold="
-        + severityThreshold
-        + ", maxFileSize="
-        + maxFileSize
-        + ", limits="
-        + limits
-        + ", allowedGlobals="
-        + new TreeSet<>(allowedGlobals)
-        + ", deniedGlobals="
-        + new TreeSet<>(deniedGlobals)
-        + ", unknownGlobalSeverity="
-        + unknownGlobalSeverity
-        + '}';
+    StringBuilder sb = new StringBuilder("ScanSettings{mode=")
+        .append(mode)
+        .append(", maxFileSize=")
+        .append(maxFileSize)
+        .append(", limits=")
+        .append(limits);
+    for (Object value : extensions.values()) {
+      sb.append(", ").append(value);
+    }
+    return sb.append('}').toString();
   }
 
   /**
@@ -185,23 +168,17 @@ public final class ScanSettings {
    */
   public static final class Builder {
     private ScanMode mode = ScanMode.THOROUGH;
-    private Severity severityThreshold = DEFAULT_SEVERITY_THRESHOLD;
     private long maxFileSize = UNLIMITED_FILE_SIZE;
     private ScanLimits limits = ScanLimits.defaults();
-    private final Set<String> allowedGlobals = new TreeSet<>();
-    private final Set<String> deniedGlobals = new TreeSet<>();
-    private Severity unknownGlobalSeverity = DEFAULT_UNKNOWN_GLOBAL_SEVERITY;
+    private final Map<Class<?>, Object> extensions = new TreeMap<>(Comparator.comparing(Class::getName));
 
     private Builder() {}
 
     private Builder(ScanSettings s) {
       mode = s.mode;
-      severityThreshold = s.severityThreshold;
       maxFileSize = s.maxFileSize;
       limits = s.limits;
-      allowedGlobals.addAll(s.allowedGlobals);
-      deniedGlobals.addAll(s.deniedGlobals);
-      unknownGlobalSeverity = s.unknownGlobalSeverity;
+      extensions.putAll(s.extensions);
     }
 
     /**
@@ -212,17 +189,6 @@ public final class ScanSettings {
      */
     public Builder mode(ScanMode value) {
       mode = Objects.requireNonNull(value, "mode");
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanSettings#severityThreshold()}.
-     *
-     * @param value the threshold, not null
-     * @return this builder
-     */
-    public Builder severityThreshold(Severity value) {
-      severityThreshold = Objects.requireNonNull(value, "severityThreshold");
       return this;
     }
 
@@ -252,39 +218,29 @@ public final class ScanSettings {
     }
 
     /**
-     * Adds names to {@link ScanSettings#allowedGlobals()}.
+     * Sets the settings of a scanner module, replacing any value set before for the same type. The value must be
+     * immutable: the settings are shared by every scan and every thread.
      *
-     * @param names {@code module.qualname} names
+     * @param type the settings type, the key the scanner reads it by
+     * @param value an instance of {@code type}, not null
+     * @param <T> the settings type
      * @return this builder
+     * @throws ClassCastException when {@code value} is not an instance of {@code type}
      */
-    public Builder allowGlobals(String... names) {
-      for (String n : names) {
-        allowedGlobals.add(Objects.requireNonNull(n, "name"));
-      }
+    public <T> Builder extension(Class<T> type, T value) {
+      Objects.requireNonNull(type, "type");
+      extensions.put(type, type.cast(Objects.requireNonNull(value, "value")));
       return this;
     }
 
     /**
-     * Adds names to {@link ScanSettings#deniedGlobals()}.
+     * Removes the settings of a scanner module, so that it uses its defaults.
      *
-     * @param names {@code module.qualname} names
+     * @param type the settings type
      * @return this builder
      */
-    public Builder denyGlobals(String... names) {
-      for (String n : names) {
-        deniedGlobals.add(Objects.requireNonNull(n, "name"));
-      }
-      return this;
-    }
-
-    /**
-     * Sets {@link ScanSettings#unknownGlobalSeverity()}.
-     *
-     * @param value the severity, not null
-     * @return this builder
-     */
-    public Builder unknownGlobalSeverity(Severity value) {
-      unknownGlobalSeverity = Objects.requireNonNull(value, "unknownGlobalSeverity");
+    public Builder removeExtension(Class<?> type) {
+      extensions.remove(Objects.requireNonNull(type, "type"));
       return this;
     }
 

@@ -88,4 +88,16 @@ public final class StandardRules {
           OwaspMl.ML06_AI_SUPPLY_CHAIN);
 
   private StandardRules() {}
+
+  /**
+   * Every rule of this class, in the order declared: what the engine itself may report, whatever scanners are
+   * registered (a SARIF report lists them so that viewers can describe every finding).
+   *
+   * @return an unmodifiable list
+   * @since 0.2
+   */
+  public static java.util.List<Rule> all() {
+    return java.util.List.of(
+        LIMIT_REACHED, MALFORMED_CONTENT, FORMAT_MISMATCH, SCANNER_ERROR, DECOMPRESSION_BOMB, POLYGLOT, INPUT_CHANGED);
+  }
 }

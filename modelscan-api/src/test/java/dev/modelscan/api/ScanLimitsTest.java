@@ -19,12 +19,6 @@ class ScanLimitsTest {
     assertThat(d.maxHeaderBytes()).isEqualTo(100_000_000L);
     assertThat(d.maxStringBytes()).isEqualTo(16 << 20);
     assertThat(d.maxJsonDepth()).isEqualTo(256);
-    // The stack size fits the heap of this JVM (see heapDerivedDefaultsFollowTheFormula); the memo is in bytes.
-    long heap = Runtime.getRuntime().maxMemory();
-    assertThat(d.maxPickleStackSize()).isEqualTo((int) Math.min(1_000_000, Math.max(4096, heap / 512)));
-    assertThat(d.maxPickleMemoSize()).isEqualTo((int) Math.min(256 << 20, Math.max(1 << 20, heap / 8 * 5)));
-    assertThat(d.maxPickleOpcodes()).isEqualTo(200_000_000L);
-    assertThat(d.maxHdf5Objects()).isEqualTo((int) Math.min(200_000, Math.max(4096, heap / 2048)));
     assertThat(d.scanTimeout()).isEqualTo(Duration.ofMinutes(10));
   }
 
@@ -39,8 +33,6 @@ class ScanLimitsTest {
     assertThat(ScanLimits.heapDerived(1L << 20, 1_000_000, 512)).isEqualTo(4096);
     assertThat(ScanLimits.heapDerived(64L << 20, 200_000, 2048)).isEqualTo(32_768);
     assertThat(ScanLimits.heapDerived(400L << 20, 200_000, 2048)).isEqualTo(200_000);
-    // An explicit value is kept whatever the heap.
-    assertThat(ScanLimits.builder().maxPickleMemoSize(3_000_000).build().maxPickleMemoSize()).isEqualTo(3_000_000);
   }
 
   @Test
@@ -72,5 +64,26 @@ class ScanLimitsTest {
     assertThat(e.limitType()).isEqualTo(LimitType.ARCHIVE_MEMBERS);
     assertThat(e.limit()).isEqualTo(10);
     assertThat(e.requested()).isEqualTo(11);
+  }
+
+  @Test
+  void checkThrowsOnlyPastTheLimitAndNamesTheSetting() {
+    ScanLimits l = ScanLimits.builder().maxStringBytes(10).scanTimeout(Duration.ofSeconds(2)).build();
+    l.check(LimitType.STRING_BYTES, 10, "a string");
+    ScanLimitExceededException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            ScanLimitExceededException.class, () -> l.check(LimitType.STRING_BYTES, 11, "a string at 4"));
+    assertThat(e.getMessage()).isEqualTo("a string at 4 needs 11; maxStringBytes is 10");
+    assertThat(e.limitType()).isEqualTo(LimitType.STRING_BYTES);
+    assertThat(l.exceeded(LimitType.SCAN_TIMEOUT, -1, "scan of f").getMessage())
+        .isEqualTo("scan of f exceeds the limit; scanTimeout is 2000");
+    // Every neutral limit but the file size (a setting of ScanSettings) has a value here.
+    for (LimitType t : LimitType.values()) {
+      if (t == LimitType.FILE_SIZE) {
+        assertThatThrownBy(() -> l.value(t)).hasMessageContaining("maxFileSize");
+      } else {
+        assertThat(l.value(t)).as(t.name()).isPositive();
+      }
+    }
   }
 }

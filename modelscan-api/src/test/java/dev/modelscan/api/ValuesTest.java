@@ -58,7 +58,6 @@ class ValuesTest {
     FileResult partialText = new FileResult("notes", 5, "text", ScanStatus.PARTIAL, "binary", List.of(), List.of());
     assertThat(verdict(Severity.MEDIUM, partialText)).isEqualTo(Verdict.INCOMPLETE);
     assertThat(verdict(Severity.MEDIUM)).isEqualTo(Verdict.NOTHING_SCANNED);
-    assertThat(List.of(Verdict.values()).stream().map(Verdict::exitCode)).containsExactly(0, 1, 2, 3);
   }
 
   @Test
@@ -128,23 +127,52 @@ class ValuesTest {
     assertThatThrownBy(() -> new Location("a", "", -2)).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** A scanner module's own settings, as an embedder would set them. */
+  record OwnSettings(String allowed) {}
+
+  /** Another module's. */
+  record OtherSettings(int depth) {}
+
   @Test
   void settingsBuilderKeepsOverridesAndRejectsBadValues() {
     ScanSettings s =
         ScanSettings.builder()
             .mode(ScanMode.QUICK)
-            .allowGlobals("my.Layer")
-            .denyGlobals("evil.call")
-            .unknownGlobalSeverity(Severity.LOW)
+            .extension(OwnSettings.class, new OwnSettings("my.Layer"))
             .maxFileSize(10)
             .build();
-    assertThat(s.allowedGlobals()).containsExactly("my.Layer");
-    assertThat(s.deniedGlobals()).containsExactly("evil.call");
-    assertThat(s.rebuild().build()).isEqualTo(s);
+    assertThat(s.extension(OwnSettings.class)).contains(new OwnSettings("my.Layer"));
+    assertThat(s.extension(OtherSettings.class)).isEmpty();
+    assertThat(s.rebuild().build()).isEqualTo(s).hasSameHashCodeAs(s);
+    assertThat(s.toString()).contains("my.Layer");
     assertThat(ScanSettings.defaults().mode()).isEqualTo(ScanMode.THOROUGH);
     assertThat(ScanSettings.defaults().maxFileSize()).isEqualTo(ScanSettings.UNLIMITED_FILE_SIZE);
+    assertThat(ScanSettings.defaults().extensions()).isEmpty();
     assertThatThrownBy(() -> ScanSettings.builder().maxFileSize(0)).hasMessageContaining("maxFileSize");
-    assertThatThrownBy(() -> s.allowedGlobals().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> s.extensions().put(OtherSettings.class, new OtherSettings(1)))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void extensionsAreKeyedByTypeReplacedAndRemoved() {
+    ScanSettings.Builder b =
+        ScanSettings.builder()
+            .extension(OwnSettings.class, new OwnSettings("a"))
+            .extension(OtherSettings.class, new OtherSettings(3))
+            .extension(OwnSettings.class, new OwnSettings("b"));
+    ScanSettings s = b.build();
+    assertThat(s.extension(OwnSettings.class)).contains(new OwnSettings("b"));
+    assertThat(s.extension(OtherSettings.class)).contains(new OtherSettings(3));
+    // The builder is not shared with what it built.
+    b.removeExtension(OwnSettings.class);
+    assertThat(s.extension(OwnSettings.class)).isPresent();
+    assertThat(b.build().extension(OwnSettings.class)).isEmpty();
+    assertThat(s).isNotEqualTo(b.build());
+    // A value of the wrong type is refused, even through a raw call.
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Class<Object> raw = (Class) OwnSettings.class;
+    assertThatThrownBy(() -> ScanSettings.builder().extension(raw, new OtherSettings(1)))
+        .isInstanceOf(ClassCastException.class);
   }
 
   @Test

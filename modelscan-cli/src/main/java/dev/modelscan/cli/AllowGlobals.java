@@ -42,17 +42,18 @@ final class AllowGlobals {
    * The entries that cannot take effect: for each, the scanners judge a one-opcode pickle that imports the name
    * (built here byte by byte, never loaded) with the run's own settings; a finding means the allow list lost.
    *
-   * @param settings the run's settings, with the allow list
+   * @param settings the run's settings
+   * @param allowed the run's allow list (the {@code --allow-global} values, in the settings' pickle extension)
    * @param registry the run's scanners
    * @return one warning per entry that can never apply
    */
-  static List<String> warnings(ScanSettings settings, ScannerRegistry registry) {
+  static List<String> warnings(ScanSettings settings, List<String> allowed, ScannerRegistry registry) {
     List<String> warnings = new ArrayList<>();
-    if (settings.allowedGlobals().isEmpty()) {
+    if (allowed.isEmpty()) {
       return warnings;
     }
     ModelScan scan = ModelScan.builder().settings(settings).registry(registry).parallelism(1).build();
-    for (String name : settings.allowedGlobals()) {
+    for (String name : allowed) {
       String t = name.strip();
       int dot = t.lastIndexOf('.');
       if (dot <= 0) {

@@ -109,7 +109,12 @@ final class ConfigArguments {
       List<String> check = new ArrayList<>();
       check.add("scan");
       check.addAll(flags);
-      new CommandLine(new RootCommand()).parseArgs(check.toArray(String[]::new));
+      ParseResult parsed = new CommandLine(new RootCommand()).parseArgs(check.toArray(String[]::new));
+      // The values themselves (sizes, durations, severities) are checked by the engine's option layer, as the
+      // command line's are: a bad value in the file is an error naming the file.
+      if (parsed.hasSubcommand() && parsed.subcommand().commandSpec().userObject() instanceof ScanCommand sc) {
+        sc.options(parsed.subcommand().commandSpec().commandLine(), dev.modelscan.core.ScannerRegistry.loadDefault());
+      }
     } catch (CommandLine.ParameterException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }

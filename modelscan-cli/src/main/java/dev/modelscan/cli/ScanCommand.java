@@ -1,24 +1,18 @@
 package dev.modelscan.cli;
 
 import dev.modelscan.api.FileResult;
-import dev.modelscan.api.ScanLimits;
-import dev.modelscan.api.ScanMode;
 import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
-import dev.modelscan.api.Severity;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
-import dev.modelscan.core.WalkOptions;
 import dev.modelscan.core.options.ConfigFile;
-import dev.modelscan.core.options.OptionValues;
+import dev.modelscan.core.options.OptionException;
+import dev.modelscan.core.options.ScanOptions;
 import dev.modelscan.core.report.Baseline;
-import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
 import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.core.report.ReportWriter;
-import dev.modelscan.core.report.RuleHelp;
-import dev.modelscan.core.report.SarifReportWriter;
 import dev.modelscan.core.report.TextReportWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +27,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -95,69 +88,61 @@ final class ScanCommand implements Callable<Integer> {
       paramLabel = "SEVERITY",
       description = "Findings at or above this severity fail the scan (exit 1): LOW, MEDIUM, HIGH, CRITICAL"
           + " (default: ${DEFAULT-VALUE}).",
-      defaultValue = "MEDIUM",
-      converter = SeverityConverter.class)
-  Severity threshold;
+      defaultValue = "MEDIUM")
+  String threshold;
 
   @Option(
       names = {"-m", "--mode"},
       paramLabel = "MODE",
       description = "quick: only known-dangerous content; thorough: also unknown references (default: ${DEFAULT-VALUE}).",
-      defaultValue = "thorough",
-      converter = ModeConverter.class)
-  ScanMode mode;
+      defaultValue = "thorough")
+  String mode;
 
-  @Option(names = "--max-file-size", paramLabel = "SIZE", description = "Skip files larger than SIZE.",
-      converter = SizeConverter.class)
-  Long maxFileSize;
+  @Option(names = "--max-file-size", paramLabel = "SIZE", description = "Skip files larger than SIZE.")
+  String maxFileSize;
 
   @Option(names = "--max-nesting-depth", paramLabel = "N", description = "Levels of nested content followed.")
-  Integer maxNestingDepth;
+  String maxNestingDepth;
 
   @Option(names = "--max-archive-members", paramLabel = "N", description = "Members scanned per archive.")
-  Integer maxArchiveMembers;
+  String maxArchiveMembers;
 
-  @Option(names = "--max-member-bytes", paramLabel = "SIZE", description = "Decompressed bytes per member.",
-      converter = SizeConverter.class)
-  Long maxMemberBytes;
+  @Option(names = "--max-member-bytes", paramLabel = "SIZE", description = "Decompressed bytes per member.")
+  String maxMemberBytes;
 
   @Option(names = "--max-total-decompressed-bytes", paramLabel = "SIZE",
-      description = "Decompressed bytes per input file.", converter = SizeConverter.class)
-  Long maxTotalDecompressedBytes;
+      description = "Decompressed bytes per input file.")
+  String maxTotalDecompressedBytes;
 
   @Option(names = "--max-compression-ratio", paramLabel = "N", description = "Largest decompression ratio.")
-  Integer maxCompressionRatio;
+  String maxCompressionRatio;
 
-  @Option(names = "--max-header-bytes", paramLabel = "SIZE", description = "Largest format header read.",
-      converter = SizeConverter.class)
-  Long maxHeaderBytes;
+  @Option(names = "--max-header-bytes", paramLabel = "SIZE", description = "Largest format header read.")
+  String maxHeaderBytes;
 
-  @Option(names = "--max-string-bytes", paramLabel = "SIZE", description = "Largest string read into memory.",
-      converter = IntSizeConverter.class)
-  Integer maxStringBytes;
+  @Option(names = "--max-string-bytes", paramLabel = "SIZE", description = "Largest string read into memory.")
+  String maxStringBytes;
 
   @Option(names = "--max-json-depth", paramLabel = "N", description = "Deepest JSON nesting.")
-  Integer maxJsonDepth;
+  String maxJsonDepth;
 
   @Option(names = "--max-pickle-stack-size", paramLabel = "N",
       description = "Largest simulated pickle stack (default: from the heap, at most 1000000).")
-  Integer maxPickleStackSize;
+  String maxPickleStackSize;
 
   @Option(names = "--max-pickle-memo-size", paramLabel = "SIZE",
       description = "Largest simulated pickle memo, in bytes of its compact form (default: 256M, at most 5/8 of the"
-          + " heap).",
-      converter = IntSizeConverter.class)
-  Integer maxPickleMemoSize;
+          + " heap).")
+  String maxPickleMemoSize;
 
   @Option(names = "--max-pickle-opcodes", paramLabel = "N", description = "Opcodes interpreted per pickle.")
-  Long maxPickleOpcodes;
+  String maxPickleOpcodes;
 
   @Option(names = "--max-hdf5-objects", paramLabel = "N", description = "Groups and datasets walked per HDF5 file.")
-  Integer maxHdf5Objects;
+  String maxHdf5Objects;
 
-  @Option(names = "--scan-timeout", paramLabel = "DURATION", description = "Deadline per input file.",
-      converter = DurationConverter.class)
-  Duration scanTimeout;
+  @Option(names = "--scan-timeout", paramLabel = "DURATION", description = "Deadline per input file.")
+  String scanTimeout;
 
   @Option(names = "--allow-global", paramLabel = "MODULE.NAME",
       description = "Treat this Python global as safe (repeatable; never overrides the always-dangerous list).")
@@ -168,9 +153,8 @@ final class ScanCommand implements Callable<Integer> {
   List<String> denyGlobals = new ArrayList<>();
 
   @Option(names = "--unknown-global-severity", paramLabel = "SEVERITY",
-      description = "Severity of globals that are neither known safe nor known dangerous (default: MEDIUM).",
-      converter = SeverityConverter.class)
-  Severity unknownGlobalSeverity;
+      description = "Severity of globals that are neither known safe nor known dangerous (default: MEDIUM).")
+  String unknownGlobalSeverity;
 
   @Option(names = "--include", paramLabel = "GLOB",
       description = "In directories, scan only files matching GLOB (gitignore-style, ** spans directories;"
@@ -230,24 +214,20 @@ final class ScanCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(cl, "Missing required parameter: PATH");
     }
     // Every option is checked before the first byte is scanned: a usage error is exit 4 and never a half-done scan.
-    ScanSettings settings;
-    ModelScan.Builder builder = ModelScan.builder();
+    ScannerRegistry registry = ScannerRegistry.loadDefault();
+    ScanOptions options = options(cl, registry);
+    ScanSettings settings = options.settings();
+    ReportPolicy policy = options.reportPolicy();
+    ModelScan.Builder builder = ModelScan.builder().settings(settings).reportPolicy(policy);
     try {
       AllowGlobals.checkNames(allowGlobals);
-      settings = settings();
-      builder.settings(settings);
       if (threads != null) {
         if (threads < 1) {
           throw new IllegalArgumentException("-j/--threads must be at least 1, was " + threads);
         }
         builder.parallelism(threads);
       }
-      builder.walkOptions(
-          WalkOptions.builder()
-              .include(includes.toArray(String[]::new))
-              .exclude(excludes.toArray(String[]::new))
-              .followDirectoryLinks(followDirLinks)
-              .build());
+      builder.walkOptions(options.walkOptions());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(cl, e.getMessage(), e);
     }
@@ -260,7 +240,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     // Known findings (--baseline) and accepted risks ([[suppress]] in the configuration file) stay in the report,
     // marked with their reason, and no longer decide the verdict.
-    ReportPolicy.Builder policyBuilder = ReportPolicy.builder();
+    ReportPolicy.Builder policyBuilder = policy.rebuild();
     ConfigFile config = configOptions.loaded();
     if (config != null) {
       policyBuilder.suppress(config.suppressions());
@@ -272,7 +252,7 @@ final class ScanCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cl, "--baseline " + baseline + ": " + e.getMessage(), e);
       }
     }
-    ReportPolicy policy = policyBuilder.build();
+    policy = policyBuilder.build();
     PluginPath plugins;
     try {
       plugins = pluginOptions.load();
@@ -289,7 +269,7 @@ final class ScanCommand implements Callable<Integer> {
     for (String p : registry.problems()) {
       cl.getErr().println("warning: " + p);
     }
-    for (String w : AllowGlobals.warnings(settings, registry)) {
+    for (String w : AllowGlobals.warnings(settings, allowGlobals, registry)) {
       cl.getErr().println("warning: " + w);
     }
     boolean terminal = System.console() != null;
@@ -299,13 +279,13 @@ final class ScanCommand implements Callable<Integer> {
       progressLine = new ProgressLine(cl.getErr());
       builder.listener(progressLine);
     }
-    ScanReport report = policy.apply(scanPaths(cl, builder.build(), settings));
+    ScanReport report = policy.apply(scanPaths(cl, builder.build(), policy));
     if (progressLine != null) {
       progressLine.clear();
     }
     boolean useColour = ReportChoice.colour(color, terminal, output != null, System.getenv());
     ReportWriter writer = writer(registry, useColour);
-    int verdictCode = report.verdict().exitCode();
+    int verdictCode = policy.exitCode(report);
     String problem = output != null ? writeFile(writer, report, output) : writeStdout(writer, report, cl.getOut());
     if (problem == null && quiet && output != null) {
       problem = writeStdout(TextReportWriter.summaryOnly(), report, cl.getOut());
@@ -395,7 +375,7 @@ final class ScanCommand implements Callable<Integer> {
   }
 
   /** Scans the paths, and standard input where one of them is {@value #STDIN_ARGUMENT}. */
-  private ScanReport scanPaths(CommandLine cl, ModelScan scan, ScanSettings settings) {
+  private ScanReport scanPaths(CommandLine cl, ModelScan scan, ReportPolicy policy) {
     List<Path> files = new ArrayList<>();
     boolean stdin = false;
     for (Path p : paths) {
@@ -408,7 +388,7 @@ final class ScanCommand implements Callable<Integer> {
         files.add(p);
       }
     }
-    return stdin ? scanWithStdin(scan, settings, files) : scan.scan(files);
+    return stdin ? scanWithStdin(scan, policy, files) : scan.scan(files);
   }
 
   /**
@@ -416,7 +396,7 @@ final class ScanCommand implements Callable<Integer> {
    * under the same bounds as any stream, so a piped model is read to its end before it is judged: an empty pipe is
    * empty because it ended, not because a pipe's size is 0.
    */
-  private static ScanReport scanWithStdin(ModelScan scan, ScanSettings settings, List<Path> files) {
+  private static ScanReport scanWithStdin(ModelScan scan, ReportPolicy policy, List<Path> files) {
     long start = System.nanoTime();
     List<FileResult> results = new ArrayList<>();
     try {
@@ -436,7 +416,7 @@ final class ScanCommand implements Callable<Integer> {
       results.addAll(scan.scan(files).results());
     }
     return new ScanReport(
-        ModelScan.version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
+        ModelScan.version(), policy.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start));
   }
 
   private ReportWriter writer(ScannerRegistry registry, boolean useColour) {
@@ -444,68 +424,49 @@ final class ScanCommand implements Callable<Integer> {
     if (quiet && output == null && chosen == ReportFormat.TEXT) {
       return TextReportWriter.summaryOnly();
     }
-    switch (chosen) {
-      case JSON:
-        return new JsonReportWriter();
-      case SARIF:
-        return new SarifReportWriter(RuleHelp.rules(registry), sarifRoot != null ? sarifRoot : Path.of(""));
-      default:
-        return new TextReportWriter(useColour, verbose);
-    }
+    return chosen.writer(registry, useColour, verbose, sarifRoot != null ? sarifRoot : Path.of(""));
   }
 
-  ScanSettings settings() {
-    ScanLimits.Builder l = ScanLimits.builder();
-    if (maxNestingDepth != null) {
-      l.maxNestingDepth(maxNestingDepth);
+  /**
+   * The options as the shared layer reads them ({@link ScanOptions}): every value is checked there, in the grammar the
+   * Maven plugin and the Spark job use too; a refused value is a usage error.
+   */
+  ScanOptions options(CommandLine cl, ScannerRegistry registry) {
+    ScanOptions o = ScanOptions.forRegistry(registry);
+    try {
+      setIfGiven(o, "severity-threshold", threshold);
+      setIfGiven(o, "mode", mode);
+      setIfGiven(o, "max-file-size", maxFileSize);
+      setIfGiven(o, "max-nesting-depth", maxNestingDepth);
+      setIfGiven(o, "max-archive-members", maxArchiveMembers);
+      setIfGiven(o, "max-member-bytes", maxMemberBytes);
+      setIfGiven(o, "max-total-decompressed-bytes", maxTotalDecompressedBytes);
+      setIfGiven(o, "max-compression-ratio", maxCompressionRatio);
+      setIfGiven(o, "max-header-bytes", maxHeaderBytes);
+      setIfGiven(o, "max-string-bytes", maxStringBytes);
+      setIfGiven(o, "max-json-depth", maxJsonDepth);
+      setIfGiven(o, "max-pickle-stack-size", maxPickleStackSize);
+      setIfGiven(o, "max-pickle-memo-size", maxPickleMemoSize);
+      setIfGiven(o, "max-pickle-opcodes", maxPickleOpcodes);
+      setIfGiven(o, "max-hdf5-objects", maxHdf5Objects);
+      setIfGiven(o, "scan-timeout", scanTimeout);
+      setIfGiven(o, "unknown-global-severity", unknownGlobalSeverity);
+      o.set("allow-global", allowGlobals);
+      o.set("deny-global", denyGlobals);
+      o.set("include", includes);
+      o.set("exclude", excludes);
+      o.set("follow-dir-links", Boolean.toString(followDirLinks));
+    } catch (OptionException e) {
+      throw new CommandLine.ParameterException(
+          cl, "Invalid value for option '--" + e.optionName() + "': " + e.problem(), e);
     }
-    if (maxArchiveMembers != null) {
-      l.maxArchiveMembers(maxArchiveMembers);
+    return o;
+  }
+
+  private static void setIfGiven(ScanOptions o, String name, String value) {
+    if (value != null) {
+      o.set(name, value);
     }
-    if (maxMemberBytes != null) {
-      l.maxMemberBytes(maxMemberBytes);
-    }
-    if (maxTotalDecompressedBytes != null) {
-      l.maxTotalDecompressedBytes(maxTotalDecompressedBytes);
-    }
-    if (maxCompressionRatio != null) {
-      l.maxCompressionRatio(maxCompressionRatio);
-    }
-    if (maxHeaderBytes != null) {
-      l.maxHeaderBytes(maxHeaderBytes);
-    }
-    if (maxStringBytes != null) {
-      l.maxStringBytes(maxStringBytes);
-    }
-    if (maxJsonDepth != null) {
-      l.maxJsonDepth(maxJsonDepth);
-    }
-    if (maxPickleStackSize != null) {
-      l.maxPickleStackSize(maxPickleStackSize);
-    }
-    if (maxPickleMemoSize != null) {
-      l.maxPickleMemoSize(maxPickleMemoSize);
-    }
-    if (maxPickleOpcodes != null) {
-      l.maxPickleOpcodes(maxPickleOpcodes);
-    }
-    if (maxHdf5Objects != null) {
-      l.maxHdf5Objects(maxHdf5Objects);
-    }
-    if (scanTimeout != null) {
-      l.scanTimeout(scanTimeout);
-    }
-    ScanSettings.Builder s =
-        ScanSettings.builder().limits(l.build()).mode(mode).severityThreshold(threshold);
-    if (maxFileSize != null) {
-      s.maxFileSize(maxFileSize);
-    }
-    if (unknownGlobalSeverity != null) {
-      s.unknownGlobalSeverity(unknownGlobalSeverity);
-    }
-    s.allowGlobals(allowGlobals.toArray(String[]::new));
-    s.denyGlobals(denyGlobals.toArray(String[]::new));
-    return s.build();
   }
 
   /** Parses {@code text}, {@code json}, {@code sarif}. */
@@ -514,67 +475,6 @@ final class ScanCommand implements Callable<Integer> {
     public ReportFormat convert(String value) {
       try {
         return ReportFormat.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("expected text, json or sarif but was '" + value + "'");
-      }
-    }
-  }
-
-  /** Parses severities case-insensitively. */
-  static final class SeverityConverter implements CommandLine.ITypeConverter<Severity> {
-    @Override
-    public Severity convert(String value) {
-      try {
-        return Severity.parse(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(
-            "expected LOW, MEDIUM, HIGH or CRITICAL but was '" + value + "'");
-      }
-    }
-  }
-
-  /** Parses {@code quick} and {@code thorough}. */
-  static final class ModeConverter implements CommandLine.ITypeConverter<ScanMode> {
-    @Override
-    public ScanMode convert(String value) {
-      try {
-        return ScanMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException("expected quick or thorough but was '" + value + "'");
-      }
-    }
-  }
-
-  /** Parses sizes in the grammar of {@link OptionValues#size}. */
-  static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
-    @Override
-    public Long convert(String value) {
-      try {
-        return OptionValues.size(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** Parses sizes of settings held in an {@code int}: in the grammar of {@link OptionValues#intSize}. */
-  static final class IntSizeConverter implements CommandLine.ITypeConverter<Integer> {
-    @Override
-    public Integer convert(String value) {
-      try {
-        return OptionValues.intSize(value);
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.TypeConversionException(e.getMessage());
-      }
-    }
-  }
-
-  /** Parses durations in the grammar of {@link OptionValues#duration}. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      try {
-        return OptionValues.duration(value);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException(e.getMessage());
       }

@@ -23,6 +23,7 @@ import dev.modelscan.core.report.RuleHelp;
 import dev.modelscan.core.report.SarifReportWriter;
 import dev.modelscan.core.report.SuppressionEntry;
 import dev.modelscan.core.report.TextReportWriter;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ final class EmbeddingExamples {
   static FileResult readme(Path models, byte[] bytes) {
     // tag::readme[]
     ModelScan scanner = ModelScan.builder()                       // scanners found on the class path
-        .settings(ScanSettings.builder().severityThreshold(Severity.HIGH).build())
+        .reportPolicy(ReportPolicy.builder().severityThreshold(Severity.HIGH).build())
         .build();                                                  // immutable, thread-safe: share it
     ScanReport report = scanner.scan(models);                      // directories are scanned in parallel
     switch (report.verdict()) {
@@ -65,18 +66,24 @@ final class EmbeddingExamples {
     // tag::configuration[]
     ScanSettings settings = ScanSettings.builder()
         .mode(ScanMode.THOROUGH)                  // THOROUGH (default): also unknown references; QUICK: known-dangerous only
-        .severityThreshold(Severity.HIGH)         // what makes the verdict UNSAFE (default MEDIUM)
         .maxFileSize(4L << 30)                    // larger files are SKIPPED, never clean (default: no limit)
-        .allowGlobals("mypkg.layers.Custom")      // Python globals you vouch for; built-in dangerous ones stay dangerous
-        .denyGlobals("mypkg.unsafe.load")         // globals to report as CRITICAL
-        .limits(ScanLimits.builder()
+        .limits(ScanLimits.builder()              // format-neutral limits
             .maxNestingDepth(5)
             .maxMemberBytes(512L << 20)
             .scanTimeout(Duration.ofMinutes(2))
             .build())
+        .extension(PickleSettings.class, PickleSettings.builder()   // the pickle scanners' own settings
+            .allowGlobals("mypkg.layers.Custom")  // Python globals you vouch for; built-in dangerous ones stay dangerous
+            .denyGlobals("mypkg.unsafe.load")     // globals to report as CRITICAL
+            .maxPickleOpcodes(50_000_000)
+            .build())
         .build();
 
-    ModelScan modelScan = ModelScan.builder().settings(settings).parallelism(2).build();
+    ModelScan modelScan = ModelScan.builder()
+        .settings(settings)
+        .reportPolicy(ReportPolicy.builder().severityThreshold(Severity.HIGH).build())  // what makes the verdict UNSAFE
+        .parallelism(2)
+        .build();
     // end::configuration[]
     return modelScan;
   }

@@ -2,19 +2,29 @@ package dev.modelscan.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.modelscan.api.LimitSetting;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.h5.settings.Hdf5Limit;
+import dev.modelscan.h5.settings.Hdf5Settings;
+import dev.modelscan.pickle.settings.PickleLimit;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
  * Every limit's message names a setting that really changes it: the name is a builder method, a getter, and, in kebab
- * case, a command-line flag; setting the flag changes exactly what the getter returns.
+ * case, a command-line flag; setting the flag changes exactly what the getter returns. The format-neutral limits live
+ * in {@link ScanLimits} (the file size in {@link ScanSettings}); the pickle scanners' in {@link PickleSettings}, the
+ * HDF5 scanner's in {@link Hdf5Settings}.
  */
 class LimitSettingsTest {
 
@@ -30,11 +40,20 @@ class LimitSettingsTest {
     return sb.toString();
   }
 
-  private static Object value(ScanSettings s, String setting) throws ReflectiveOperationException {
-    if (setting.equals(LimitType.FILE_SIZE.settingName())) {
-      return ScanSettings.class.getMethod(setting).invoke(s);
+  /** The settings object that holds a limit, and the class whose builder sets it. */
+  private static Object holder(ScanSettings s, LimitSetting limit) {
+    if (limit instanceof PickleLimit) {
+      return PickleSettings.of(s);
     }
-    return ScanLimits.class.getMethod(setting).invoke(s.limits());
+    if (limit instanceof Hdf5Limit) {
+      return Hdf5Settings.of(s);
+    }
+    return limit == LimitType.FILE_SIZE ? s : s.limits();
+  }
+
+  private static Object value(ScanSettings s, LimitSetting limit) throws ReflectiveOperationException {
+    Object h = holder(s, limit);
+    return h.getClass().getMethod(limit.settingName()).invoke(h);
   }
 
   private static boolean hasBuilderMethod(Class<?> builder, String name) {
@@ -42,27 +61,32 @@ class LimitSettingsTest {
   }
 
   @Test
-  void everyLimitTypeNamesAFlagAndABuilderMethodThatChangeIt() throws ReflectiveOperationException {
-    for (LimitType type : LimitType.values()) {
-      String setting = type.settingName();
-      String message = new ScanLimitExceededException(type, 7, 8, "content").getMessage();
-      assertThat(message).as(type.name()).contains(setting);
+  void everyLimitNamesAFlagAndABuilderMethodThatChangeIt() throws ReflectiveOperationException {
+    List<LimitSetting> limits = new ArrayList<>(List.of(LimitType.values()));
+    limits.addAll(List.of(PickleLimit.values()));
+    limits.addAll(List.of(Hdf5Limit.values()));
+    for (LimitSetting limit : limits) {
+      String setting = limit.settingName();
+      String message = new ScanLimitExceededException(limit, 7, 8, "content").getMessage();
+      assertThat(message).as(setting).contains(setting);
       assertThat(hasBuilderMethod(ScanLimits.Builder.class, setting)
-              || hasBuilderMethod(ScanSettings.Builder.class, setting))
+              || hasBuilderMethod(ScanSettings.Builder.class, setting)
+              || hasBuilderMethod(PickleSettings.Builder.class, setting)
+              || hasBuilderMethod(Hdf5Settings.Builder.class, setting))
           .as("a builder method %s", setting)
           .isTrue();
 
       String flag = "--" + kebab(setting);
       ScanCommand command = new ScanCommand();
       CommandLine cl = new CommandLine(command);
-      assertThat(cl.getCommandSpec().findOption(flag)).as("a CLI flag %s for %s", flag, type).isNotNull();
-      String text = type == LimitType.SCAN_TIMEOUT ? "7s" : "7";
+      assertThat(cl.getCommandSpec().findOption(flag)).as("a CLI flag %s for %s", flag, setting).isNotNull();
+      String text = limit == LimitType.SCAN_TIMEOUT ? "7s" : "7";
       cl.parseArgs(flag, text, "model.pkl");
-      ScanSettings changed = command.settings();
-      Object expected = type == LimitType.SCAN_TIMEOUT ? Duration.ofSeconds(7) : value(changed, setting) instanceof Long
+      ScanSettings changed = command.options(cl, ScannerRegistry.loadDefault()).settings();
+      Object expected = limit == LimitType.SCAN_TIMEOUT ? Duration.ofSeconds(7) : value(changed, limit) instanceof Long
           ? (Object) 7L : (Object) 7;
-      assertThat(value(changed, setting)).as(flag).isEqualTo(expected);
-      assertThat(value(ScanSettings.defaults(), setting)).as("default of %s", setting).isNotEqualTo(expected);
+      assertThat(value(changed, limit)).as(flag).isEqualTo(expected);
+      assertThat(value(ScanSettings.defaults(), limit)).as("default of %s", setting).isNotEqualTo(expected);
     }
   }
 }

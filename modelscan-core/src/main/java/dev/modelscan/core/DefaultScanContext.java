@@ -280,25 +280,17 @@ final class DefaultScanContext implements ScanContext {
     switch (stop) {
       case RATIO:
         e =
-            new ScanLimitExceededException(
+            limits.exceeded(
                 LimitType.COMPRESSION_RATIO,
-                limits.maxCompressionRatio(),
                 compressedSize > 0 ? produced / compressedSize : -1,
                 "member " + childEntry + " (" + compressedSize + " compressed bytes, ratio)");
         break;
       case MEMBER_BYTES:
-        e =
-            new ScanLimitExceededException(
-                LimitType.MEMBER_BYTES, limits.maxMemberBytes(), -1, "member " + childEntry + " (bytes)");
+        e = limits.exceeded(LimitType.MEMBER_BYTES, -1, "member " + childEntry + " (bytes)");
         break;
       default:
         rule = StandardRules.LIMIT_REACHED;
-        e =
-            new ScanLimitExceededException(
-                LimitType.TOTAL_DECOMPRESSED_BYTES,
-                limits.maxTotalDecompressedBytes(),
-                -1,
-                "decompressed content of " + fs.path + " (bytes)");
+        e = limits.exceeded(LimitType.TOTAL_DECOMPRESSED_BYTES, -1, "decompressed content of " + fs.path + " (bytes)");
         break;
     }
     fs.findings.add(
@@ -326,11 +318,7 @@ final class DefaultScanContext implements ScanContext {
 
   private Outcome tooDeep(String childEntry) {
     ScanLimitExceededException e =
-        new ScanLimitExceededException(
-            LimitType.NESTING_DEPTH,
-            fs.settings.limits().maxNestingDepth(),
-            depth + 1,
-            "nested member " + childEntry + " (depth)");
+        fs.settings.limits().exceeded(LimitType.NESTING_DEPTH, depth + 1, "nested member " + childEntry + " (depth)");
     fs.findings.add(fs.limitFinding(childEntry, e, -1));
     return Outcome.of(Outcome.UNKNOWN_FORMAT, ScanStatus.SKIPPED, e.getMessage(), "");
   }

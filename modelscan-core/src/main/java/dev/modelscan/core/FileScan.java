@@ -2,9 +2,9 @@ package dev.modelscan.core;
 
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.LimitType;
+import dev.modelscan.api.Location;
 import dev.modelscan.api.MemberResult;
 import dev.modelscan.api.ScanLimitExceededException;
-import dev.modelscan.api.Location;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.SiblingFiles;
@@ -65,8 +65,7 @@ final class FileScan {
 
   void checkDeadline(String what) {
     if (System.nanoTime() - deadlineNanos > 0) {
-      throw new ScanLimitExceededException(
-          LimitType.SCAN_TIMEOUT, settings.limits().scanTimeout().toMillis(), -1, "scan of " + what + " (ms)");
+      throw settings.limits().exceeded(LimitType.SCAN_TIMEOUT, -1, "scan of " + what + " (ms)");
     }
   }
 

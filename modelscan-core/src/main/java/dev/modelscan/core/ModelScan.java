@@ -55,6 +55,7 @@ public final class ModelScan {
 
   private final ScannerRegistry registry;
   private final ScanSettings settings;
+  private final dev.modelscan.core.report.ReportPolicy reportPolicy;
   private final ScanListener listener;
   private final int parallelism;
   private final WalkOptions walkOptions;
@@ -63,6 +64,7 @@ public final class ModelScan {
   private ModelScan(Builder b) {
     this.registry = b.registry != null ? b.registry : ScannerRegistry.loadDefault();
     this.settings = b.settings;
+    this.reportPolicy = b.reportPolicy;
     this.listener = b.listener;
     this.parallelism = b.parallelism;
     this.walkOptions = b.walkOptions;
@@ -103,6 +105,15 @@ public final class ModelScan {
    */
   public ScanSettings settings() {
     return settings;
+  }
+
+  /**
+   * How this instance judges its reports: the threshold of {@link ScanReport#severityThreshold()}.
+   *
+   * @return the report policy
+   */
+  public dev.modelscan.core.report.ReportPolicy reportPolicy() {
+    return reportPolicy;
   }
 
   /**
@@ -186,7 +197,7 @@ public final class ModelScan {
     // A name that is not valid UTF-8 is shown lossily; the exact form goes beside it (see FileResult#exactPath).
     results = PathNames.withExactPaths(names, results);
     return new ScanReport(
-        version(), settings.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start), excluded);
+        version(), reportPolicy.severityThreshold(), results, Duration.ofNanos(System.nanoTime() - start), excluded);
   }
 
   /**
@@ -839,6 +850,7 @@ public final class ModelScan {
   public static final class Builder {
     private ScannerRegistry registry;
     private ScanSettings settings = ScanSettings.defaults();
+    private dev.modelscan.core.report.ReportPolicy reportPolicy = dev.modelscan.core.report.ReportPolicy.defaults();
     private ScanListener listener = ScanListener.NONE;
     private int parallelism = Runtime.getRuntime().availableProcessors();
     private WalkOptions walkOptions = WalkOptions.defaults();
@@ -876,6 +888,18 @@ public final class ModelScan {
      */
     public Builder settings(ScanSettings value) {
       settings = Objects.requireNonNull(value, "settings");
+      return this;
+    }
+
+    /**
+     * Sets how reports are judged (the severity threshold); by default {@link
+     * dev.modelscan.core.report.ReportPolicy#defaults()}. Scanners never see it.
+     *
+     * @param value the policy
+     * @return this builder
+     */
+    public Builder reportPolicy(dev.modelscan.core.report.ReportPolicy value) {
+      reportPolicy = Objects.requireNonNull(value, "reportPolicy");
       return this;
     }
 

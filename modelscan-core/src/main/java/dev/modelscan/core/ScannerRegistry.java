@@ -1,9 +1,12 @@
 package dev.modelscan.core;
 
+import dev.modelscan.api.Rule;
+import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.api.spi.SettingsExtension;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -69,9 +72,12 @@ public final class ScannerRegistry {
   private final List<ScannerDescriptor> descriptors;
   private final List<String> problems;
   private final Map<String, List<String>> extensionOwners;
+  private final List<SettingsExtension<?>> settingsExtensions;
 
-  private ScannerRegistry(List<ModelScanner> scanners, List<String> problems) {
+  private ScannerRegistry(
+      List<ModelScanner> scanners, List<String> problems, List<SettingsExtension<?>> settingsExtensions) {
     this.scanners = List.copyOf(scanners);
+    this.settingsExtensions = List.copyOf(settingsExtensions);
     this.descriptors = scanners.stream().map(ModelScanner::descriptor).toList();
     this.problems = List.copyOf(problems);
     Map<String, List<String>> owners = new TreeMap<>();
@@ -111,6 +117,36 @@ public final class ScannerRegistry {
    */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The settings types of the scanner modules found beside the scanners (see {@link SettingsExtension}), sorted by
+   * type name: what front ends offer options for.
+   *
+   * @return the extensions
+   */
+  public List<SettingsExtension<?>> settingsExtensions() {
+    return settingsExtensions;
+  }
+
+  /**
+   * Every rule a scan with this registry may report: the engine's own ({@link StandardRules#all()}) first, then each
+   * scanner's, by scanner name, each id once (the first declaration wins). A SARIF report lists them so that viewers
+   * can describe every finding; the rules page is made from them.
+   *
+   * @return the rules, in a stable order
+   */
+  public List<Rule> rules() {
+    Map<String, Rule> rules = new LinkedHashMap<>();
+    for (Rule r : StandardRules.all()) {
+      rules.putIfAbsent(r.id(), r);
+    }
+    for (ModelScanner s : scanners) {
+      for (Rule r : s.rules()) {
+        rules.putIfAbsent(r.id(), r);
+      }
+    }
+    return List.copyOf(rules.values());
   }
 
   /**
@@ -295,7 +331,31 @@ public final class ScannerRegistry {
                       + "; dispatch picks the higher confidence, then the first name");
             }
           });
-      return new ScannerRegistry(sorted, problems);
+      List<SettingsExtension<?>> extensions = discover ? discoverSettings(problems) : new ArrayList<>();
+      return new ScannerRegistry(sorted, problems, extensions);
+    }
+
+    /** The settings extensions on the class loader, loaded as the scanners are: a broken one is reported. */
+    @SuppressWarnings("rawtypes")
+    private List<SettingsExtension<?>> discoverSettings(List<String> problems) {
+      List<SettingsExtension<?>> found = new ArrayList<>();
+      Iterator<SettingsExtension> it = ServiceLoader.load(SettingsExtension.class, classLoader).iterator();
+      int errors = 0;
+      while (errors < 100) {
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          SettingsExtension<?> e = it.next();
+          e.type();
+          found.add(e);
+        } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+          problems.add("a settings provider could not be loaded: " + e);
+          errors++;
+        }
+      }
+      found.sort(Comparator.comparing((SettingsExtension<?> e) -> e.type().getName()));
+      return found;
     }
 
     /**

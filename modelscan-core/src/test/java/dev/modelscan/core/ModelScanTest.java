@@ -74,7 +74,7 @@ class ModelScanTest {
     FileResult r = scanner().scanBytes(new byte[] {0, 1, 2, 3, (byte) 0xFF}, "blob.bin");
     assertThat(r.status()).isEqualTo(ScanStatus.SKIPPED);
     assertThat(r.statusReason()).contains("no scanner");
-    ScanReport report = new ScanReport("t", ScanSettings.DEFAULT_SEVERITY_THRESHOLD, List.of(r), Duration.ZERO);
+    ScanReport report = new ScanReport("t", dev.modelscan.core.report.ReportPolicy.DEFAULT_SEVERITY_THRESHOLD, List.of(r), Duration.ZERO);
     assertThat(report.verdict()).isEqualTo(Verdict.NOTHING_SCANNED);
   }
 

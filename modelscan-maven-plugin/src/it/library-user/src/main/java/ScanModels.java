@@ -7,6 +7,7 @@ import dev.modelscan.api.Finding;
 import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.core.ModelScan;
+import dev.modelscan.core.report.ReportPolicy;
 import java.nio.file.Path;
 
 public class ScanModels {
@@ -23,7 +24,7 @@ public class ScanModels {
       }
     }
     System.out.println("verdict: " + report.verdict());       // CLEAN, UNSAFE, INCOMPLETE or NOTHING_SCANNED
-    System.exit(report.verdict().exitCode());
+    System.exit(ReportPolicy.defaults().exitCode(report)); // 0 clean, 1 unsafe, 2 incomplete, 3 nothing scanned
   }
 }
 // end::quickstart[]

@@ -1,20 +1,18 @@
 package dev.modelscan.maven;
 
-import dev.modelscan.api.ScanLimits;
-import dev.modelscan.api.ScanMode;
-import dev.modelscan.api.ScanSettings;
-import dev.modelscan.api.Severity;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.options.OptionException;
 import dev.modelscan.core.options.OptionValues;
+import dev.modelscan.core.options.ScanOptions;
 import dev.modelscan.core.report.ReportFormat;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
- * Turns the plugin's string parameters into settings. Every parse error is an {@link IllegalArgumentException} whose
- * message names the parameter, so that a typo in a POM fails the build with a clear message instead of being ignored.
+ * Hands the plugin's parameters to the shared option layer ({@link ScanOptions}), which parses and checks them as the
+ * command line does. Every error is an {@link IllegalArgumentException} whose message names the plugin parameter, so
+ * that a typo in a POM fails the build with a clear message instead of being ignored.
  */
 final class Options {
 
@@ -55,64 +53,53 @@ final class Options {
         v.denyGlobals());
   }
 
-  static ScanSettings settings(Values v) {
-    ScanLimits.Builder limits = ScanLimits.builder();
-    if (v.maxNestingDepth() != null) {
-      limits.maxNestingDepth(v.maxNestingDepth());
-    }
-    if (v.maxArchiveMembers() != null) {
-      limits.maxArchiveMembers(v.maxArchiveMembers());
-    }
-    if (given(v.maxMemberBytes())) {
-      limits.maxMemberBytes(size("maxMemberBytes", v.maxMemberBytes()));
-    }
-    if (given(v.maxTotalDecompressedBytes())) {
-      limits.maxTotalDecompressedBytes(size("maxTotalDecompressedBytes", v.maxTotalDecompressedBytes()));
-    }
-    if (v.maxCompressionRatio() != null) {
-      limits.maxCompressionRatio(v.maxCompressionRatio());
-    }
-    if (v.maxHdf5Objects() != null) {
-      limits.maxHdf5Objects(v.maxHdf5Objects());
-    }
-    if (given(v.scanTimeout())) {
-      limits.scanTimeout(duration("scanTimeout", v.scanTimeout()));
-    }
-    ScanSettings.Builder settings =
-        ScanSettings.builder()
-            .limits(limits.build())
-            .severityThreshold(severity(v.failOnSeverity()))
-            .mode(mode(v.mode()));
-    if (given(v.maxFileSize())) {
-      settings.maxFileSize(size("maxFileSize", v.maxFileSize()));
-    }
-    if (v.allowGlobals() != null) {
-      settings.allowGlobals(v.allowGlobals().stream().map(String::trim).toArray(String[]::new));
-    }
-    if (v.denyGlobals() != null) {
-      settings.denyGlobals(v.denyGlobals().stream().map(String::trim).toArray(String[]::new));
-    }
-    return settings.build();
+  /**
+   * The options of the given values, with the scanner modules' options of {@code registry}.
+   *
+   * @throws IllegalArgumentException naming the plugin parameter when a value is refused
+   */
+  static ScanOptions options(Values v, ScannerRegistry registry) {
+    ScanOptions o = ScanOptions.forRegistry(registry);
+    set(o, "failOnSeverity", "severity-threshold", v.failOnSeverity() == null ? "" : v.failOnSeverity());
+    set(o, "mode", "mode", v.mode() == null ? "" : v.mode());
+    set(o, "maxNestingDepth", "max-nesting-depth", v.maxNestingDepth());
+    set(o, "maxArchiveMembers", "max-archive-members", v.maxArchiveMembers());
+    set(o, "maxMemberBytes", "max-member-bytes", v.maxMemberBytes());
+    set(o, "maxTotalDecompressedBytes", "max-total-decompressed-bytes", v.maxTotalDecompressedBytes());
+    set(o, "maxCompressionRatio", "max-compression-ratio", v.maxCompressionRatio());
+    set(o, "maxHdf5Objects", "max-hdf5-objects", v.maxHdf5Objects());
+    set(o, "scanTimeout", "scan-timeout", v.scanTimeout());
+    set(o, "maxFileSize", "max-file-size", v.maxFileSize());
+    setAll(o, "allowGlobals", "allow-global", v.allowGlobals());
+    setAll(o, "denyGlobals", "deny-global", v.denyGlobals());
+    return o;
   }
 
-  private static boolean given(String s) {
-    return s != null && !s.isBlank();
-  }
-
-  static Severity severity(String text) {
+  /** Sets an option when the parameter is given (not null, not blank for text); the message names the parameter. */
+  private static void set(ScanOptions o, String parameter, String option, Object value) {
+    if (value == null || (value instanceof String && ((String) value).isBlank() && !isRequired(option))) {
+      return;
+    }
     try {
-      return Severity.parse(text);
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException(
-          "failOnSeverity must be one of CRITICAL, HIGH, MEDIUM, LOW, was '" + text + "'", e);
+      o.set(option, value.toString());
+    } catch (OptionException e) {
+      throw new IllegalArgumentException(parameter + ": " + e.problem(), e);
     }
   }
 
-  static ScanMode mode(String text) {
+  /** failOnSeverity and mode have defaults in the POM model: a blank value is a mistake, not "unset". */
+  private static boolean isRequired(String option) {
+    return option.equals("severity-threshold") || option.equals("mode");
+  }
+
+  private static void setAll(ScanOptions o, String parameter, String option, List<String> values) {
+    if (values == null) {
+      return;
+    }
     try {
-      return ScanMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException | NullPointerException e) {
-      throw new IllegalArgumentException("mode must be 'quick' or 'thorough', was '" + text + "'", e);
+      o.set(option, values);
+    } catch (OptionException e) {
+      throw new IllegalArgumentException(parameter + ": " + e.problem(), e);
     }
   }
 
@@ -136,23 +123,10 @@ final class Options {
 
   /** The report formats named in a comma-separated list; {@code none} or an empty list writes no report. */
   static Set<ReportFormat> reportFormats(String text) {
-    Set<ReportFormat> formats = EnumSet.noneOf(ReportFormat.class);
-    if (text == null) {
-      return formats;
+    try {
+      return ReportFormat.parseList(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("reports must list sarif, json or text, was '" + text + "'", e);
     }
-    for (String part : text.split(",")) {
-      String p = part.trim();
-      if (p.isEmpty() || p.equalsIgnoreCase("none")) {
-        continue;
-      }
-      ReportFormat f;
-      try {
-        f = ReportFormat.parse(p);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("reports must list sarif, json or text, was '" + text + "'", e);
-      }
-      formats.add(f);
-    }
-    return formats;
   }
 }

@@ -2,27 +2,19 @@ package dev.modelscan.maven;
 
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
-import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanReport;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
-import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.Verdict;
-import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.WalkOptions;
-import dev.modelscan.core.report.JsonReportWriter;
 import dev.modelscan.core.report.ReportFormat;
-import dev.modelscan.core.report.ReportWriter;
-import dev.modelscan.core.report.SarifReportWriter;
+import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.core.report.TerminalText;
-import dev.modelscan.core.report.TextReportWriter;
 import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,18 +43,26 @@ final class PluginScan {
 
   private final ScannerRegistry registry;
   private final ScanSettings settings;
+  private final ReportPolicy policy;
   private final boolean failOnIncomplete;
   private final Path basedir;
   private final WalkOptions walk;
 
-  PluginScan(ScannerRegistry registry, ScanSettings settings, boolean failOnIncomplete, Path basedir) {
-    this(registry, settings, failOnIncomplete, basedir, WalkOptions.defaults());
+  PluginScan(
+      ScannerRegistry registry, ScanSettings settings, ReportPolicy policy, boolean failOnIncomplete, Path basedir) {
+    this(registry, settings, policy, failOnIncomplete, basedir, WalkOptions.defaults());
   }
 
   PluginScan(
-      ScannerRegistry registry, ScanSettings settings, boolean failOnIncomplete, Path basedir, WalkOptions walk) {
+      ScannerRegistry registry,
+      ScanSettings settings,
+      ReportPolicy policy,
+      boolean failOnIncomplete,
+      Path basedir,
+      WalkOptions walk) {
     this.registry = registry;
     this.settings = settings;
+    this.policy = policy;
     this.failOnIncomplete = failOnIncomplete;
     this.basedir = basedir.toAbsolutePath().normalize();
     this.walk = walk;
@@ -70,55 +70,27 @@ final class PluginScan {
 
   Outcome run(List<Path> targets, Path reportDirectory, Set<ReportFormat> formats, Consumer<String> log)
       throws IOException {
-    ModelScan scan = ModelScan.builder().registry(registry).settings(settings).walkOptions(walk).build();
+    ModelScan scan =
+        ModelScan.builder()
+            .registry(registry)
+            .settings(settings)
+            .reportPolicy(policy)
+            .walkOptions(walk)
+            .build();
     ScanReport report = scan.scan(targets);
     List<Path> written = new ArrayList<>();
     if (!formats.isEmpty()) {
       Files.createDirectories(reportDirectory);
       for (ReportFormat f : formats) {
-        Path file = reportDirectory.resolve("modelscan." + extension(f));
+        Path file = reportDirectory.resolve("modelscan." + f.fileExtension());
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-          writer(f).write(report, out);
+          f.writer(registry, false, true).write(report, out);
         }
         written.add(file);
       }
     }
     log.accept(summary(report));
     return new Outcome(report, written, failure(report, written));
-  }
-
-  private static String extension(ReportFormat f) {
-    return switch (f) {
-      case SARIF -> "sarif";
-      case JSON -> "json";
-      case TEXT -> "txt";
-    };
-  }
-
-  private ReportWriter writer(ReportFormat f) {
-    return switch (f) {
-      case SARIF -> new SarifReportWriter(knownRules());
-      case JSON -> new JsonReportWriter();
-      case TEXT -> new TextReportWriter(false, true);
-    };
-  }
-
-  /** Every rule a registered scanner or the engine may report, so that SARIF viewers can describe them all. */
-  private List<Rule> knownRules() {
-    List<Rule> rules = new ArrayList<>();
-    for (Field f : StandardRules.class.getFields()) {
-      if (Modifier.isStatic(f.getModifiers()) && f.getType() == Rule.class) {
-        try {
-          rules.add((Rule) f.get(null));
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException(e);
-        }
-      }
-    }
-    for (ModelScanner s : registry.scanners()) {
-      rules.addAll(s.rules());
-    }
-    return rules;
   }
 
   private String summary(ScanReport report) {
@@ -138,7 +110,7 @@ final class PluginScan {
    * scanned fails it when {@code failOnIncomplete} is set, because an unscanned part may hold anything.
    */
   String failure(ScanReport report, List<Path> reportFiles) {
-    boolean unsafe = report.verdict() == Verdict.UNSAFE;
+    boolean unsafe = policy.apply(report).verdict() == Verdict.UNSAFE;
     List<FileResult> incomplete =
         report.results().stream().filter(r -> r.status() != ScanStatus.COMPLETE).toList();
     boolean failIncomplete = failOnIncomplete && !incomplete.isEmpty();
@@ -148,10 +120,10 @@ final class PluginScan {
     StringBuilder sb = new StringBuilder("modelscan found ");
     if (unsafe) {
       List<Finding> hits =
-          report.findings().stream().filter(f -> f.severity().isAtLeast(report.severityThreshold())).toList();
+          report.findings().stream().filter(f -> f.severity().isAtLeast(policy.severityThreshold())).toList();
       sb.append(hits.size())
           .append(" finding(s) at or above ")
-          .append(report.severityThreshold())
+          .append(policy.severityThreshold())
           .append(" (failOnSeverity):");
       int listed = 0;
       for (Finding f : hits) {

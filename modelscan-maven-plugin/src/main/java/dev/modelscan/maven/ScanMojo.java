@@ -4,6 +4,8 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import dev.modelscan.core.WalkOptions;
+import dev.modelscan.core.options.ScanOptions;
+import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.core.report.ReportFormat;
 import java.io.File;
 import java.io.IOException;
@@ -157,7 +159,10 @@ public class ScanMojo extends AbstractMojo {
       return;
     }
     quietHdf5Reader();
-    ScanSettings settings;
+    // The plugin's own class realm sees the scanner jars (the plugin's dependencies and any the user adds to the
+    // plugin's <dependencies>); the thread's context loader is the project's, which does not.
+    ScannerRegistry registry = ScannerRegistry.load(getClass().getClassLoader());
+    ScanOptions options;
     Set<ReportFormat> formats;
     WalkOptions walk;
     try {
@@ -187,7 +192,7 @@ public class ScanMojo extends AbstractMojo {
         exclude = merged.excludes();
         follow = merged.followDirectoryLinks();
       }
-      settings = Options.settings(Options.withDefaults(values));
+      options = Options.options(Options.withDefaults(values), registry);
       formats = Options.reportFormats(reports);
       walk =
           WalkOptions.builder()
@@ -203,9 +208,8 @@ public class ScanMojo extends AbstractMojo {
       getLog().info("modelscan: nothing to scan (no resource directory exists and no <paths> are configured)");
       return;
     }
-    // The plugin's own class realm sees the scanner jars (the plugin's dependencies and any the user adds to the
-    // plugin's <dependencies>); the thread's context loader is the project's, which does not.
-    ScannerRegistry registry = ScannerRegistry.load(getClass().getClassLoader());
+    ScanSettings settings = options.settings();
+    ReportPolicy policy = options.reportPolicy();
     registry.problems().forEach(p -> getLog().warn("modelscan: " + p));
     getLog().info(
         "modelscan "
@@ -215,13 +219,13 @@ public class ScanMojo extends AbstractMojo {
             + " path(s) with "
             + registry.descriptors().stream().map(d -> d.name() + " " + d.version()).toList()
             + ", failOnSeverity "
-            + settings.severityThreshold()
+            + policy.severityThreshold()
             + ", mode "
             + settings.mode());
     PluginScan.Outcome outcome;
     try {
       outcome =
-          new PluginScan(registry, settings, failOnIncomplete, basedir.toPath(), walk)
+          new PluginScan(registry, settings, policy, failOnIncomplete, basedir.toPath(), walk)
               .run(targets, reportDirectory.toPath(), formats, getLog()::info);
     } catch (IOException e) {
       throw new MojoExecutionException("modelscan: could not write the reports: " + e.getMessage(), e);
@@ -230,7 +234,7 @@ public class ScanMojo extends AbstractMojo {
       throw new MojoFailureException(outcome.failure());
     }
     String incomplete =
-        new PluginScan(registry, settings, failOnIncomplete, basedir.toPath()).incompleteWarning(outcome.report());
+        new PluginScan(registry, settings, policy, failOnIncomplete, basedir.toPath()).incompleteWarning(outcome.report());
     if (incomplete != null) {
       getLog().warn(incomplete);
     }

@@ -42,12 +42,14 @@ class ConfigDefaultsTest {
             color = false
             """);
     ConfigDefaults.Merged m = ConfigDefaults.merge(unset(), null, null, null, ConfigDefaults.read(f));
-    ScanSettings s = Options.settings(Options.withDefaults(m.values()));
-    assertThat(s.severityThreshold()).isEqualTo(Severity.HIGH);
+    dev.modelscan.core.options.ScanOptions o =
+        Options.options(Options.withDefaults(m.values()), dev.modelscan.core.ScannerRegistry.loadDefault());
+    ScanSettings s = o.settings();
+    assertThat(o.reportPolicy().severityThreshold()).isEqualTo(Severity.HIGH);
     assertThat(s.mode()).isEqualTo(ScanMode.QUICK);
     assertThat(s.limits().maxNestingDepth()).isEqualTo(4);
     assertThat(s.maxFileSize()).isEqualTo(2L << 30);
-    assertThat(s.allowedGlobals()).containsExactly("my.Layer");
+    assertThat(dev.modelscan.pickle.settings.PickleSettings.of(s).allowedGlobals()).containsExactly("my.Layer");
     assertThat(m.excludes()).containsExactly("*.png");
     assertThat(m.followDirectoryLinks()).isTrue();
     assertThat(m.warnings()).isEmpty();
@@ -59,14 +61,20 @@ class ConfigDefaultsTest {
     Options.Values pom =
         new Options.Values("LOW", null, null, null, null, null, null, null, null, null, null, null);
     ConfigDefaults.Merged m = ConfigDefaults.merge(pom, null, List.of("*.bin"), false, ConfigDefaults.read(f));
-    assertThat(Options.settings(Options.withDefaults(m.values())).severityThreshold()).isEqualTo(Severity.LOW);
+    assertThat(
+            Options.options(Options.withDefaults(m.values()), dev.modelscan.core.ScannerRegistry.loadDefault())
+                .reportPolicy()
+                .severityThreshold())
+        .isEqualTo(Severity.LOW);
     assertThat(m.excludes()).containsExactly("*.bin");
     assertThat(m.followDirectoryLinks()).isFalse();
   }
 
   @Test
   void withoutAFileTheDefaultsAreTheLibrarys() {
-    assertThat(Options.settings(Options.withDefaults(unset()))).isEqualTo(ScanSettings.defaults());
+    assertThat(
+            Options.options(Options.withDefaults(unset()), dev.modelscan.core.ScannerRegistry.loadDefault()).settings())
+        .isEqualTo(ScanSettings.defaults());
   }
 
   @Test

@@ -7,7 +7,12 @@ import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanMode;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.Severity;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.options.ScanOptions;
 import dev.modelscan.core.report.ReportFormat;
+import dev.modelscan.core.report.ReportPolicy;
+import dev.modelscan.h5.settings.Hdf5Settings;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,32 +23,38 @@ class OptionsTest {
     return new Options.Values(severity, mode, null, null, null, null, null, null, null, null, null, null);
   }
 
+  private static ScanOptions options(Options.Values v) {
+    return Options.options(v, ScannerRegistry.loadDefault());
+  }
+
   @Test
   void unsetParametersKeepTheLibraryDefaults() {
-    ScanSettings s = Options.settings(values("MEDIUM", "thorough"));
-    assertThat(s).isEqualTo(ScanSettings.defaults());
+    ScanOptions o = options(values("MEDIUM", "thorough"));
+    assertThat(o.settings()).isEqualTo(ScanSettings.defaults());
+    assertThat(o.reportPolicy()).isEqualTo(ReportPolicy.defaults());
   }
 
   @Test
   void everyParameterReachesTheSettings() {
-    ScanSettings s =
-        Options.settings(
+    ScanOptions o =
+        options(
             new Options.Values(
                 "high", "QUICK", 3, 7, "64m", "1g", 50, 12, "90s", "4g", List.of(" my.Layer "),
                 List.of("my.evil")));
+    ScanSettings s = o.settings();
     ScanLimits l = s.limits();
-    assertThat(s.severityThreshold()).isEqualTo(Severity.HIGH);
+    assertThat(o.reportPolicy().severityThreshold()).isEqualTo(Severity.HIGH);
     assertThat(s.mode()).isEqualTo(ScanMode.QUICK);
     assertThat(l.maxNestingDepth()).isEqualTo(3);
     assertThat(l.maxArchiveMembers()).isEqualTo(7);
     assertThat(l.maxMemberBytes()).isEqualTo(64L << 20);
     assertThat(l.maxTotalDecompressedBytes()).isEqualTo(1L << 30);
     assertThat(l.maxCompressionRatio()).isEqualTo(50);
-    assertThat(l.maxHdf5Objects()).isEqualTo(12);
+    assertThat(Hdf5Settings.of(s).maxHdf5Objects()).isEqualTo(12);
     assertThat(l.scanTimeout()).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.maxFileSize()).isEqualTo(4L << 30);
-    assertThat(s.allowedGlobals()).containsExactly("my.Layer");
-    assertThat(s.deniedGlobals()).containsExactly("my.evil");
+    assertThat(PickleSettings.of(s).allowedGlobals()).containsExactly("my.Layer");
+    assertThat(PickleSettings.of(s).deniedGlobals()).containsExactly("my.evil");
   }
 
   @Test
@@ -62,7 +73,7 @@ class OptionsTest {
     assertThatThrownBy(() -> Options.size("maxFileSize", "99999999999999t")).hasMessageContaining("too large");
     // Zero passes the parser; the library rejects it, naming the limit, rather than treating it as "no limit".
     assertThatThrownBy(
-            () -> Options.settings(
+            () -> options(
                 new Options.Values("MEDIUM", "thorough", null, null, "0", null, null, null, null, null, null, null)))
         .hasMessageContaining("maxMemberBytes");
   }
@@ -84,8 +95,9 @@ class OptionsTest {
 
   @Test
   void badSeverityAndModeFailWithTheirNames() {
-    assertThatThrownBy(() -> Options.settings(values("SEVERE", "thorough"))).hasMessageContaining("failOnSeverity");
-    assertThatThrownBy(() -> Options.settings(values("LOW", "fast"))).hasMessageContaining("mode");
+    assertThatThrownBy(() -> options(values("SEVERE", "thorough"))).hasMessageContaining("failOnSeverity");
+    assertThatThrownBy(() -> options(values("LOW", "fast"))).hasMessageContaining("mode");
+    assertThatThrownBy(() -> options(values(null, "thorough"))).hasMessageContaining("failOnSeverity");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.core.report.ReportPolicy;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.ThreatType;
 import dev.modelscan.api.Verdict;
@@ -89,7 +90,12 @@ class PluginScanTest {
   }
 
   private PluginScan.Outcome scan(boolean failOnIncomplete, ScanSettings settings) throws IOException {
-    return new PluginScan(registry, settings, failOnIncomplete, project)
+    return scan(failOnIncomplete, settings, ReportPolicy.defaults());
+  }
+
+  private PluginScan.Outcome scan(boolean failOnIncomplete, ScanSettings settings, ReportPolicy policy)
+      throws IOException {
+    return new PluginScan(registry, settings, policy, failOnIncomplete, project)
         .run(List.of(project.resolve("src/main/resources")), reports, EnumSet.of(ReportFormat.SARIF,
             ReportFormat.JSON), log::add);
   }
@@ -106,7 +112,7 @@ class PluginScanTest {
     PluginScan.Outcome o = scan(true, ScanSettings.defaults());
 
     assertThat(o.failure()).isNull();
-    assertThat(new PluginScan(registry, ScanSettings.defaults(), false, project).incompleteWarning(o.report()))
+    assertThat(new PluginScan(registry, ScanSettings.defaults(), ReportPolicy.defaults(), false, project).incompleteWarning(o.report()))
         .isNull();
     assertThat(o.report().verdict()).isEqualTo(Verdict.CLEAN);
     assertThat(o.reportFiles()).containsExactlyInAnyOrder(reports.resolve("modelscan.sarif"),
@@ -143,7 +149,7 @@ class PluginScanTest {
 
     WalkOptions walk = WalkOptions.builder().include("**/*.png", "**/*.toy").exclude("*.toy").build();
     PluginScan.Outcome o =
-        new PluginScan(registry, ScanSettings.defaults(), false, project, walk)
+        new PluginScan(registry, ScanSettings.defaults(), ReportPolicy.defaults(), false, project, walk)
             .run(List.of(project.resolve("src/main/resources")), reports, EnumSet.of(ReportFormat.JSON), log::add);
     assertThat(o.report().results()).singleElement()
         .satisfies(r -> assertThat(r.path()).endsWith("logo.png"));
@@ -164,7 +170,7 @@ class PluginScanTest {
     assertThat(medium.failure()).isNull();
     assertThat(medium.report().findings()).hasSize(1);
 
-    PluginScan.Outcome low = scan(true, ScanSettings.builder().severityThreshold(Severity.LOW).build());
+    PluginScan.Outcome low = scan(true, ScanSettings.defaults(), ReportPolicy.builder().severityThreshold(Severity.LOW).build());
     assertThat(low.failure()).contains("1 finding(s) at or above LOW").contains("LOW  TOY-NOTE");
   }
 
@@ -184,7 +190,7 @@ class PluginScanTest {
 
     PluginScan.Outcome lenient = scan(false, ScanSettings.defaults());
     assertThat(lenient.failure()).isNull();
-    assertThat(new PluginScan(registry, ScanSettings.defaults(), false, project).incompleteWarning(lenient.report()))
+    assertThat(new PluginScan(registry, ScanSettings.defaults(), ReportPolicy.defaults(), false, project).incompleteWarning(lenient.report()))
         .contains("1 file(s) not completely scanned (failOnIncomplete=false, so the build goes on")
         .contains("SKIPPED  src/main/resources/models/weights.bin");
   }
@@ -207,7 +213,7 @@ class PluginScanTest {
   void noReportsWhenNoneAreAsked() throws IOException {
     write("notes.txt", "text\n");
     PluginScan.Outcome o =
-        new PluginScan(registry, ScanSettings.defaults(), true, project)
+        new PluginScan(registry, ScanSettings.defaults(), ReportPolicy.defaults(), true, project)
             .run(List.of(models), reports, Set.of(), log::add);
     assertThat(o.reportFiles()).isEmpty();
     assertThat(reports).doesNotExist();
@@ -243,7 +249,7 @@ class PluginScanTest {
         ScannerRegistry.builder().discover(false).add(new ToyScanner()).add(new MappedFaultScanner()).build();
 
     PluginScan.Outcome o =
-        new PluginScan(withFault, ScanSettings.defaults(), true, project)
+        new PluginScan(withFault, ScanSettings.defaults(), ReportPolicy.defaults(), true, project)
             .run(List.of(project.resolve("src/main/resources")), reports, EnumSet.of(ReportFormat.JSON), log::add);
 
     assertThat(o.report().verdict()).isEqualTo(Verdict.UNSAFE);

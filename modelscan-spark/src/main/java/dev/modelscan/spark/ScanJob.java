@@ -1,12 +1,13 @@
 package dev.modelscan.spark;
 
-import dev.modelscan.api.ScanMode;
-import dev.modelscan.api.Severity;
-import dev.modelscan.core.options.OptionValues;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.options.ScanOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -17,10 +18,10 @@ import org.apache.spark.sql.SparkSession;
  * inputs (paths, directories, glob patterns on any Hadoop file system) and writes {@code OUTPUT/files} and {@code
  * OUTPUT/findings}, JSON lines by default.
  *
- * <p>Options have the CLI's names and meanings: {@code -m/--mode}, {@code -t/--severity-threshold}, {@code
- * --max-file-size}, {@code --max-member-bytes}, {@code --max-total-decompressed-bytes}, {@code
- * --max-archive-members}, {@code --max-nesting-depth}, {@code --scan-timeout}, {@code --allow-global}, {@code
- * --deny-global}; and its own: {@code --format json|parquet}, {@code --overwrite}.
+ * <p>Options have the CLI's names and meanings, read by the engine's option layer ({@code ScanOptions}): {@code
+ * -m/--mode}, {@code -t/--severity-threshold}, every {@code --max-*} limit, {@code --scan-timeout}, {@code
+ * --allow-global}, {@code --deny-global}, {@code --unknown-global-severity}, in {@code --name value} or {@code
+ * --name=value} form; and its own: {@code --format json|parquet}, {@code --overwrite}.
  *
  * <p>Exit codes as the CLI's: 0 every file complete and below the threshold, 1 a finding at or above it, 2 some file
  * not completely scanned, 3 nothing scanned, 4 a usage error.
@@ -119,17 +120,7 @@ public final class ScanJob {
 
   /** Reads the command line; every error is an {@link IllegalArgumentException} with a message for the user. */
   static Arguments parse(String[] args) {
-    ScanJobConfig d = ScanJobConfig.defaults();
-    ScanMode mode = d.mode();
-    Severity threshold = d.severityThreshold();
-    Long maxFileSize = null;
-    Long maxMemberBytes = null;
-    Long maxTotal = null;
-    Integer maxMembers = null;
-    Integer maxDepth = null;
-    Long timeout = null;
-    List<String> allow = new ArrayList<>();
-    List<String> deny = new ArrayList<>();
+    Map<String, List<String>> options = new LinkedHashMap<>();
     String format = "json";
     boolean overwrite = false;
     List<String> positional = new ArrayList<>();
@@ -157,54 +148,41 @@ public final class ScanJob {
         value = args[++i];
       }
       switch (name) {
-        case "-m", "--mode" -> mode = ScanMode.valueOf(upper(name, value, "quick, thorough"));
-        case "-t", "--severity-threshold" ->
-            threshold = Severity.valueOf(upper(name, value, "LOW, MEDIUM, HIGH, CRITICAL"));
-        case "--max-file-size" -> maxFileSize = OptionValues.size(value);
-        case "--max-member-bytes" -> maxMemberBytes = OptionValues.size(value);
-        case "--max-total-decompressed-bytes" -> maxTotal = OptionValues.size(value);
-        case "--max-archive-members" -> maxMembers = positiveInt(name, value);
-        case "--max-nesting-depth" -> maxDepth = positiveInt(name, value);
-        case "--scan-timeout" -> timeout = OptionValues.duration(value).toMillis();
-        case "--allow-global" -> allow.add(value);
-        case "--deny-global" -> deny.add(value);
         case "-f", "--format" -> {
           format = value.toLowerCase(Locale.ROOT);
           if (!format.equals("json") && !format.equals("parquet")) {
             throw new IllegalArgumentException("--format must be json or parquet, not " + value);
           }
         }
-        default -> throw new IllegalArgumentException("unknown option " + name);
+        case "-m" -> options.computeIfAbsent("mode", k -> new ArrayList<>()).add(value);
+        case "-t" -> options.computeIfAbsent("severity-threshold", k -> new ArrayList<>()).add(value);
+        default -> {
+          // Every other option is the CLI's, read by the engine's option layer (which rejects unknown names).
+          if (!name.startsWith("--") || name.length() == 2) {
+            throw new IllegalArgumentException("unknown option " + name);
+          }
+          options.computeIfAbsent(name.substring(2), k -> new ArrayList<>()).add(value);
+        }
       }
     }
     if (positional.size() < 2) {
       throw new IllegalArgumentException("give at least one INPUT and the OUTPUT folder");
     }
-    ScanJobConfig config =
-        new ScanJobConfig(mode, threshold, maxFileSize, maxMemberBytes, maxTotal, maxMembers, maxDepth, timeout,
-            allow, deny);
+    // A single-valued option given twice keeps its last value, as on the command line.
+    Map<String, List<String>> resolved = new LinkedHashMap<>();
+    ScanOptions known = ScanOptions.forRegistry(ScannerRegistry.loadDefault());
+    options.forEach(
+        (k, v) -> {
+          if (!known.knows(k)) {
+            throw new IllegalArgumentException("unknown option --" + k);
+          }
+          boolean repeatable =
+              known.descriptors().stream().anyMatch(d -> d.name().equals(k) && d.repeatable());
+          resolved.put(k, repeatable ? v : List.of(v.get(v.size() - 1)));
+        });
+    ScanJobConfig config = new ScanJobConfig(resolved);
     return new Arguments(
         config, List.copyOf(positional.subList(0, positional.size() - 1)), positional.get(positional.size() - 1),
         format, overwrite);
-  }
-
-  private static String upper(String option, String value, String allowed) {
-    String v = value.toUpperCase(Locale.ROOT);
-    if (!allowed.toUpperCase(Locale.ROOT).contains(v) || v.isEmpty() || v.contains(",")) {
-      throw new IllegalArgumentException(option + " must be one of " + allowed + ", not " + value);
-    }
-    return v;
-  }
-
-  private static int positiveInt(String option, String value) {
-    try {
-      int n = Integer.parseInt(value);
-      if (n < 1) {
-        throw new IllegalArgumentException(option + " must be at least 1, not " + value);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + " must be a whole number, not " + value, e);
-    }
   }
 }

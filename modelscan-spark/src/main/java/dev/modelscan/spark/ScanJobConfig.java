@@ -1,68 +1,43 @@
 package dev.modelscan.spark;
 
-import dev.modelscan.api.ScanLimits;
-import dev.modelscan.api.ScanMode;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.Severity;
+import dev.modelscan.core.ScannerRegistry;
+import dev.modelscan.core.options.ScanOptions;
+import dev.modelscan.core.report.ReportPolicy;
 import java.io.Serializable;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The scan settings of a Spark job in a form that travels to executors (Spark serialises it into every task), with
- * the meaning of the CLI's options of the same names. Executors build their {@link ScanSettings} from it, once per
- * JVM.
+ * The options of a Spark job in a form that travels to executors (Spark serialises it into every task): option texts
+ * keyed by the command line's long names ({@code max-file-size}, {@code severity-threshold}, {@code allow-global},
+ * ...), with the meaning they have there. They are parsed and checked by the engine's option layer ({@link
+ * ScanOptions}), on the driver when the configuration is made and again where executors build their {@link
+ * ScanSettings}, once per JVM.
  *
- * @param mode {@code quick} or {@code thorough}
- * @param severityThreshold findings at or above it make a file's verdict {@code FINDINGS}
- * @param maxFileSize larger files are skipped (reported, never clean), in bytes; null for the default
- * @param maxMemberBytes the decompressed bytes of one archive member; null for the default
- * @param maxTotalDecompressedBytes the decompressed bytes of one input file; null for the default
- * @param maxArchiveMembers the members scanned per archive; null for the default
- * @param maxNestingDepth the levels of nested content followed; null for the default
- * @param scanTimeout the time one file may take, in milliseconds; null for the default
- * @param allowGlobals pickle globals allowed (never overriding the always-dangerous list)
- * @param denyGlobals pickle globals denied
+ * @param options the option texts by long name, kebab case without dashes; every value of a repeatable option, one
+ *     value of any other
  */
-public record ScanJobConfig(
-    ScanMode mode,
-    Severity severityThreshold,
-    Long maxFileSize,
-    Long maxMemberBytes,
-    Long maxTotalDecompressedBytes,
-    Integer maxArchiveMembers,
-    Integer maxNestingDepth,
-    Long scanTimeout,
-    List<String> allowGlobals,
-    List<String> denyGlobals)
-    implements Serializable {
+public record ScanJobConfig(Map<String, List<String>> options) implements Serializable {
 
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   /**
-   * Checks the values by building the settings once, so that a bad value fails on the driver before any task is
-   * sent, and copies the lists.
+   * Checks the options by reading them once, so that a bad value fails on the driver before any task is sent, and
+   * copies them.
    *
-   * @param mode {@code quick} or {@code thorough}
-   * @param severityThreshold findings at or above it make a file's verdict {@code FINDINGS}
-   * @param maxFileSize larger files are skipped, in bytes; null for the default
-   * @param maxMemberBytes the decompressed bytes of one archive member; null for the default
-   * @param maxTotalDecompressedBytes the decompressed bytes of one input file; null for the default
-   * @param maxArchiveMembers the members scanned per archive; null for the default
-   * @param maxNestingDepth the levels of nested content followed; null for the default
-   * @param scanTimeout the time one file may take, in milliseconds; null for the default
-   * @param allowGlobals pickle globals allowed
-   * @param denyGlobals pickle globals denied
-   * @throws IllegalArgumentException when a value is out of range
+   * @param options the option texts by long name
+   * @throws IllegalArgumentException when an option is unknown or a value is refused; the message names the option
    */
   public ScanJobConfig {
-    Objects.requireNonNull(mode, "mode");
-    Objects.requireNonNull(severityThreshold, "severityThreshold");
-    allowGlobals = List.copyOf(allowGlobals);
-    denyGlobals = List.copyOf(denyGlobals);
-    toSettings(mode, severityThreshold, maxFileSize, maxMemberBytes, maxTotalDecompressedBytes, maxArchiveMembers,
-        maxNestingDepth, scanTimeout, allowGlobals, denyGlobals);
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    Objects.requireNonNull(options, "options").forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    options = Map.copyOf(copy);
+    read(options);
   }
 
   /**
@@ -71,8 +46,26 @@ public record ScanJobConfig(
    * @return the default configuration
    */
   public static ScanJobConfig defaults() {
-    return new ScanJobConfig(
-        ScanMode.THOROUGH, Severity.MEDIUM, null, null, null, null, null, null, List.of(), List.of());
+    return new ScanJobConfig(Map.of());
+  }
+
+  /**
+   * This configuration with one more option value: added to a repeatable option's values, replacing any other's.
+   *
+   * @param name the long option name, such as {@code max-file-size}
+   * @param value the text, such as {@code "4G"}
+   * @return the new configuration
+   * @throws IllegalArgumentException when the option is unknown or the value is refused
+   */
+  public ScanJobConfig with(String name, String value) {
+    Map<String, List<String>> next = new LinkedHashMap<>(options);
+    boolean repeatable =
+        ScanOptions.forRegistry(ScannerRegistry.loadDefault()).descriptors().stream()
+            .anyMatch(d -> d.name().equals(name) && d.repeatable());
+    List<String> values = new ArrayList<>(repeatable ? options.getOrDefault(name, List.of()) : List.of());
+    values.add(value);
+    next.put(name, values);
+    return new ScanJobConfig(next);
   }
 
   /**
@@ -81,44 +74,30 @@ public record ScanJobConfig(
    * @return the settings
    */
   public ScanSettings toSettings() {
-    return toSettings(mode, severityThreshold, maxFileSize, maxMemberBytes, maxTotalDecompressedBytes,
-        maxArchiveMembers, maxNestingDepth, scanTimeout, allowGlobals, denyGlobals);
+    return read(options).settings();
   }
 
-  private static ScanSettings toSettings(
-      ScanMode mode,
-      Severity threshold,
-      Long maxFileSize,
-      Long maxMemberBytes,
-      Long maxTotalDecompressedBytes,
-      Integer maxArchiveMembers,
-      Integer maxNestingDepth,
-      Long scanTimeout,
-      List<String> allow,
-      List<String> deny) {
-    ScanLimits.Builder limits = ScanLimits.builder();
-    if (maxMemberBytes != null) {
-      limits.maxMemberBytes(maxMemberBytes);
-    }
-    if (maxTotalDecompressedBytes != null) {
-      limits.maxTotalDecompressedBytes(maxTotalDecompressedBytes);
-    }
-    if (maxArchiveMembers != null) {
-      limits.maxArchiveMembers(maxArchiveMembers);
-    }
-    if (maxNestingDepth != null) {
-      limits.maxNestingDepth(maxNestingDepth);
-    }
-    if (scanTimeout != null) {
-      limits.scanTimeout(Duration.ofMillis(scanTimeout));
-    }
-    ScanSettings.Builder b =
-        ScanSettings.builder().mode(mode).severityThreshold(threshold).limits(limits.build());
-    if (maxFileSize != null) {
-      b.maxFileSize(maxFileSize);
-    }
-    b.allowGlobals(allow.toArray(String[]::new));
-    b.denyGlobals(deny.toArray(String[]::new));
-    return b.build();
+  /**
+   * How a file's findings are judged.
+   *
+   * @return the report policy
+   */
+  public ReportPolicy reportPolicy() {
+    return read(options).reportPolicy();
+  }
+
+  /**
+   * Findings at or above it make a file's verdict {@code FINDINGS}; short for {@code reportPolicy().severityThreshold()}.
+   *
+   * @return the threshold
+   */
+  public Severity severityThreshold() {
+    return reportPolicy().severityThreshold();
+  }
+
+  private static ScanOptions read(Map<String, List<String>> options) {
+    ScanOptions o = ScanOptions.forRegistry(ScannerRegistry.loadDefault());
+    options.forEach(o::set);
+    return o;
   }
 }

@@ -223,7 +223,10 @@ public final class SparkModelScan implements Serializable {
     @Override
     public Row next() {
       String path = paths.next();
-      ModelScan engine = ENGINES.computeIfAbsent(config, c -> ModelScan.builder().settings(c.toSettings()).build());
+      ModelScan engine =
+          ENGINES.computeIfAbsent(
+              config,
+              c -> ModelScan.builder().settings(c.toSettings()).reportPolicy(c.reportPolicy()).build());
       InputScan scan = scanOne(engine, path, hadoop);
       FileResult r = scan.result();
       // Taken by the engine from the bytes it scanned (no second read of the file); empty when not read to its end.
@@ -231,7 +234,7 @@ public final class SparkModelScan implements Serializable {
       filesDone.add(1);
       bytesDone.add(Math.max(0, r.size()));
       findingsFound.add(r.findings().size());
-      return ScanRows.combined(path, sha, scan, config.severityThreshold());
+      return ScanRows.combined(path, sha, scan, engine.reportPolicy().severityThreshold());
     }
   }
 

@@ -338,8 +338,7 @@ public final class RecordingScanContext implements ScanContext {
   @Override
   public void checkDeadline() {
     if (System.nanoTime() - deadlineNanos > 0) {
-      throw new ScanLimitExceededException(
-          LimitType.SCAN_TIMEOUT, settings.limits().scanTimeout().toMillis(), -1, "scan of " + name);
+      throw settings.limits().exceeded(LimitType.SCAN_TIMEOUT, -1, "scan of " + name);
     }
   }
 
@@ -362,7 +361,7 @@ public final class RecordingScanContext implements ScanContext {
     try {
       byte[] bytes = decompressed.readNBytes((int) Math.min(max, Integer.MAX_VALUE - 8));
       if (decompressed.read() >= 0) {
-        limitReached(new ScanLimitExceededException(LimitType.MEMBER_BYTES, max, -1, "member " + memberName), -1);
+        limitReached(settings.limits().exceeded(LimitType.MEMBER_BYTES, -1, "member " + memberName), -1);
       }
       members.add(new Member(memberName, bytes, kind));
     } catch (IOException e) {

@@ -258,8 +258,7 @@ public final class ArchiveSupport {
       ctx.checkDeadline();
       if (count >= max) {
         ctx.limitReached(
-            new ScanLimitExceededException(
-                LimitType.ARCHIVE_MEMBERS, max, -1, what + " has more members than allowed"),
+            ctx.limits().exceeded(LimitType.ARCHIVE_MEMBERS, -1, what + " has more members than allowed"),
             offset);
         return false;
       }

@@ -291,7 +291,7 @@ public final class FlaxMsgpackScanner implements ModelScanner {
       room(len, "a str");
       int max = ctx == null ? Integer.MAX_VALUE : ctx.limits().maxStringBytes();
       if (len > max) {
-        ctx.limitReached(new ScanLimitExceededException(LimitType.STRING_BYTES, max, len, "msgpack str"), at);
+        ctx.limitReached(ctx.limits().exceeded(LimitType.STRING_BYTES, len, "msgpack str"), at);
         skip(len);
         return null;
       }

@@ -5,7 +5,6 @@ import dev.modelscan.api.LimitType;
 import dev.modelscan.api.MalformedContentException;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.ThreatType;
 import dev.modelscan.api.spi.ContentHead;
@@ -183,11 +182,7 @@ public final class GgufScanner implements ModelScanner {
      * span by {@code maxHeaderBytes}, so that a file of millions of tiny keys cannot exhaust the heap.
      */
     private void headerBound() {
-      long max = ctx.limits().maxHeaderBytes();
-      if (r.position() > max) {
-        throw new ScanLimitExceededException(
-            LimitType.HEADER_BYTES, max, r.position(), "GGUF metadata and tensor infos");
-      }
+      ctx.limits().check(LimitType.HEADER_BYTES, r.position(), "GGUF metadata and tensor infos");
     }
 
     private int lengthSize() {
@@ -217,10 +212,7 @@ public final class GgufScanner implements ModelScanner {
       if (len > max) {
         throw new MalformedContentException(at, what + " is " + len + " bytes long; GGUF allows " + max);
       }
-      int limit = ctx.limits().maxStringBytes();
-      if (len > limit) {
-        throw new ScanLimitExceededException(LimitType.STRING_BYTES, limit, len, what);
-      }
+      ctx.limits().check(LimitType.STRING_BYTES, len, what);
       return r.utf8((int) len, what);
     }
 
@@ -274,7 +266,7 @@ public final class GgufScanner implements ModelScanner {
       int limit = ctx.limits().maxStringBytes();
       if (len > limit) {
         ctx.limitReached(
-            new ScanLimitExceededException(LimitType.STRING_BYTES, limit, len, "chat template " + key), at);
+            ctx.limits().exceeded(LimitType.STRING_BYTES, len, "chat template " + key), at);
         r.skip(len, key);
         return;
       }

@@ -8,6 +8,8 @@ import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.h5.settings.Hdf5Limit;
+import dev.modelscan.h5.settings.Hdf5Settings;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ModelScanner;
@@ -302,7 +304,7 @@ public final class Hdf5Scanner implements ModelScanner {
       this.ctx = ctx;
       this.hdf = hdf;
       this.contentSize = contentSize;
-      this.maxObjects = ctx.limits().maxHdf5Objects();
+      this.maxObjects = Hdf5Settings.of(ctx).maxHdf5Objects();
     }
 
     void run() {
@@ -325,8 +327,7 @@ public final class Hdf5Scanner implements ModelScanner {
           ctx.checkDeadline();
           if (++objects > maxObjects) {
             ctx.limitReached(
-                new ScanLimitExceededException(
-                    LimitType.HDF5_OBJECTS, maxObjects, objects, "HDF5 objects walked"),
+                Hdf5Settings.of(ctx).exceeded(Hdf5Limit.OBJECTS, objects, "HDF5 objects walked"),
                 -1);
             return;
           }
@@ -533,8 +534,7 @@ public final class Hdf5Scanner implements ModelScanner {
         }
         split = split == null ? new StringBuilder() : split;
         if ((long) split.length() + part.length() > ctx.limits().maxStringBytes()) {
-          throw new ScanLimitExceededException(
-              LimitType.STRING_BYTES, ctx.limits().maxStringBytes(), -1, "split attribute " + name);
+          throw ctx.limits().exceeded(LimitType.STRING_BYTES, -1, "split attribute " + name);
         }
         split.append(part);
       }
@@ -574,9 +574,7 @@ public final class Hdf5Scanner implements ModelScanner {
         DataType t = a.getDataType();
         if (t instanceof StringData) {
           long bytes = a.getSizeInBytes();
-          if (bytes > max) {
-            throw new ScanLimitExceededException(LimitType.STRING_BYTES, max, bytes, "attribute " + a.getName());
-          }
+          ctx.limits().check(LimitType.STRING_BYTES, bytes, "attribute " + a.getName());
           ByteBuffer b = a.getBuffer();
           byte[] raw = new byte[Math.min(b.remaining(), max)];
           b.get(raw);
@@ -590,16 +588,14 @@ public final class Hdf5Scanner implements ModelScanner {
           // Each element is a global-heap reference whose first 4 bytes are the string's length: bound the total
           // before jHDF builds the strings (an attribute can claim up to the size of the file).
           long total = declaredVlenBytes(a);
-          if (total > max) {
-            throw new ScanLimitExceededException(LimitType.STRING_BYTES, max, total, "attribute " + a.getName());
-          }
+          ctx.limits().check(LimitType.STRING_BYTES, total, "attribute " + a.getName());
         }
         Object data = a.getData();
         String[] parts = data instanceof String ? new String[] {(String) data} : (String[]) data;
         StringBuilder sb = new StringBuilder();
         for (String p : parts) {
           if ((long) sb.length() + p.length() > max) {
-            throw new ScanLimitExceededException(LimitType.STRING_BYTES, max, -1, "attribute " + a.getName());
+            throw ctx.limits().exceeded(LimitType.STRING_BYTES, -1, "attribute " + a.getName());
           }
           sb.append(p);
         }

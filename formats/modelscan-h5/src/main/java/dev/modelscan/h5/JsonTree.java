@@ -86,10 +86,7 @@ final class JsonTree {
   }
 
   static JsonTree parse(byte[] bytes, ScanLimits limits, int maxValues) {
-    if (bytes.length > limits.maxHeaderBytes()) {
-      throw new ScanLimitExceededException(
-          LimitType.HEADER_BYTES, limits.maxHeaderBytes(), bytes.length, "JSON configuration");
-    }
+    limits.check(LimitType.HEADER_BYTES, bytes.length, "JSON configuration");
     int maxDepth = limits.maxJsonDepth();
     JsonFactory factory =
         JsonFactory.builder()
@@ -122,14 +119,12 @@ final class JsonTree {
     } catch (StreamConstraintsException e) {
       String m = String.valueOf(e.getOriginalMessage());
       if (m.contains("depth")) {
-        throw new ScanLimitExceededException(LimitType.JSON_DEPTH, maxDepth, -1, "JSON configuration");
+        throw limits.exceeded(LimitType.JSON_DEPTH, -1, "JSON configuration");
       }
       if (m.contains("Document length")) {
-        throw new ScanLimitExceededException(
-            LimitType.HEADER_BYTES, limits.maxHeaderBytes(), -1, "JSON configuration");
+        throw limits.exceeded(LimitType.HEADER_BYTES, -1, "JSON configuration");
       }
-      throw new ScanLimitExceededException(
-          LimitType.STRING_BYTES, limits.maxStringBytes(), -1, "string in JSON configuration");
+      throw limits.exceeded(LimitType.STRING_BYTES, -1, "string in JSON configuration");
     } catch (JsonProcessingException e) {
       long offset = e.getLocation() == null ? -1 : Math.max(-1, e.getLocation().getByteOffset());
       throw new MalformedContentException(offset, "not valid JSON: " + e.getOriginalMessage(), e);

@@ -13,6 +13,7 @@ import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.h5.settings.Hdf5Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -153,7 +154,10 @@ class Hdf5ScannerTest {
     assertThat(ctx.findings()).isEmpty();
     assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
     // four objects (a, soft, a/loop, a/w): the cycle is entered once, so a bound of 4 suffices
-    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxHdf5Objects(4).build()).build();
+    ScanSettings s =
+        ScanSettings.builder()
+            .extension(Hdf5Settings.class, Hdf5Settings.builder().maxHdf5Objects(4).build())
+            .build();
     assertThat(RecordingScanContext.scan(scanner, Fixtures.bytes("link_cycle.h5"), "x.h5", s).status())
         .isEqualTo(ScanStatus.COMPLETE);
   }
@@ -224,7 +228,10 @@ class Hdf5ScannerTest {
 
   @Test
   void objectWalkIsBoundedByMaxHdf5Objects() {
-    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxHdf5Objects(2).build()).build();
+    ScanSettings s =
+        ScanSettings.builder()
+            .extension(Hdf5Settings.class, Hdf5Settings.builder().maxHdf5Objects(2).build())
+            .build();
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, Fixtures.bytes("clean_dense.h5"), "x.h5", s);
     assertThat(findings(ctx, StandardRules.LIMIT_REACHED.id())).singleElement()
         .satisfies(f -> assertThat(f.message()).contains("maxHdf5Objects"));
@@ -253,7 +260,10 @@ class Hdf5ScannerTest {
 
   @Test
   void aKerasModelWithMoreObjectsThanMaxHdf5ObjectsIsPartialAndNamesTheSetting() throws IOException {
-    ScanSettings s = ScanSettings.builder().limits(ScanLimits.builder().maxHdf5Objects(10_000).build()).build();
+    ScanSettings s =
+        ScanSettings.builder()
+            .extension(Hdf5Settings.class, Hdf5Settings.builder().maxHdf5Objects(10_000).build())
+            .build();
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, manyLayers(), "model.h5", s);
     assertThat(findings(ctx, StandardRules.LIMIT_REACHED.id())).singleElement()
         .satisfies(f -> assertThat(f.message()).contains("HDF5 objects walked needs 10001", "maxHdf5Objects is 10000"));

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.google.auto.service.AutoService;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ModelScanVersion;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
@@ -112,10 +111,8 @@ public final class JsonScanner extends MediaScanner {
         }
       }
     } catch (StreamConstraintsException e) {
-      throw new ScanLimitExceededException(
-          e.getMessage().contains("depth") ? LimitType.JSON_DEPTH : LimitType.STRING_BYTES,
-          e.getMessage().contains("depth") ? limits.maxJsonDepth() : limits.maxStringBytes(), -1,
-          "JSON document");
+      throw limits.exceeded(
+          e.getMessage().contains("depth") ? LimitType.JSON_DEPTH : LimitType.STRING_BYTES, -1, "JSON document");
     } catch (JsonProcessingException e) {
       long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
       context.refineFormat("text");

@@ -275,7 +275,7 @@ public final class OnnxScanner implements ModelScanner {
       if (depth > max) {
         // Deeper If/Loop nesting than any real model: refuse to recurse, and say that this part was not seen.
         ctx.limitReached(
-            new ScanLimitExceededException(LimitType.NESTING_DEPTH, max, depth, "ONNX subgraph " + path), r.offset());
+            ctx.limits().exceeded(LimitType.NESTING_DEPTH, depth, "ONNX subgraph " + path), r.offset());
         return;
       }
       int nodes = 0;

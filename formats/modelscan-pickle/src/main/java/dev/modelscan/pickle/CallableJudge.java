@@ -1,6 +1,6 @@
 package dev.modelscan.pickle;
 
-import dev.modelscan.api.ScanSettings;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.util.Objects;
 
 /**
@@ -66,7 +66,7 @@ public final class CallableJudge {
    * @param settings the scan's settings (allow and deny lists)
    * @return the judgement
    */
-  public static Judgement judge(String dotted, ScanSettings settings) {
+  public static Judgement judge(String dotted, PickleSettings settings) {
     String name = dotted.strip();
     int dot = name.lastIndexOf('.');
     String module = dot > 0 ? name.substring(0, dot) : "builtins";

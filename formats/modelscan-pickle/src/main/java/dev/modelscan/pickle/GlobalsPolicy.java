@@ -1,6 +1,6 @@
 package dev.modelscan.pickle;
 
-import dev.modelscan.api.ScanSettings;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -176,20 +176,20 @@ public final class GlobalsPolicy {
    * @param settings the scan's settings (allow and deny lists)
    * @return the verdict, never null
    */
-  public Verdict classify(String module, String name, ScanSettings settings) {
+  public Verdict classify(String module, String name, PickleSettings settings) {
     return classify(module, name, 4, settings);
   }
 
   /**
    * Judges one import with the default settings (no allow or deny list), as {@link #classify(String, String,
-   * ScanSettings)} does.
+   * PickleSettings)} does.
    *
    * @param module the module
    * @param name the attribute path inside the module
    * @return the verdict, never null
    */
   public Verdict classify(String module, String name) {
-    return classify(module, name, 4, ScanSettings.defaults());
+    return classify(module, name, 4, PickleSettings.defaults());
   }
 
   /**
@@ -204,7 +204,7 @@ public final class GlobalsPolicy {
    * @return the verdict, never null
    * @throws IllegalArgumentException if {@code dotted} has no dot
    */
-  public Verdict classify(String dotted, ScanSettings settings) {
+  public Verdict classify(String dotted, PickleSettings settings) {
     int dot = dotted.indexOf('.');
     if (dot <= 0 || dot == dotted.length() - 1) {
       throw new IllegalArgumentException("not a dotted name: " + dotted);
@@ -238,7 +238,7 @@ public final class GlobalsPolicy {
    * @param settings the scan's settings (allow and deny lists)
    * @return the verdict
    */
-  public Verdict classify(String module, String name, int proto, ScanSettings settings) {
+  public Verdict classify(String module, String name, int proto, PickleSettings settings) {
     String[] mn = compat(module, name, proto);
     String resolved = mn[0] + "." + mn[1];
     String canonical = canonical(mn[0]) + "." + mn[1];

@@ -6,6 +6,8 @@ import dev.modelscan.api.Rule;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanMode;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.pickle.settings.PickleLimit;
+import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.MemberKind;
@@ -32,10 +34,10 @@ final class PickleAnalysis implements PickleEvents {
 
   /**
    * Distinct imports one stream may make: each costs a record, so they take a share of the memo's byte budget, and
-   * the limit message names the setting that changes it ({@link dev.modelscan.api.ScanLimits#MEMO_BYTES_PER_IMPORT}).
+   * the limit message names the setting that changes it ({@link PickleSettings#MEMO_BYTES_PER_IMPORT}).
    */
   int maxImports() {
-    return Math.max(1, maxMemo / dev.modelscan.api.ScanLimits.MEMO_BYTES_PER_IMPORT);
+    return Math.max(1, maxMemo / PickleSettings.MEMO_BYTES_PER_IMPORT);
   }
 
   /** Distinct findings of one content; more are not reported and the result is partial. */
@@ -69,6 +71,8 @@ final class PickleAnalysis implements PickleEvents {
 
   private final ScanContext ctx;
   private final ScanSettings settings;
+  /** The pickle scanners' own settings: the machine's limits and the allow and deny lists. */
+  private final PickleSettings pickle;
   private final ByteSource src;
   private final GlobalsPolicy policy;
   private final int maxStack;
@@ -119,13 +123,14 @@ final class PickleAnalysis implements PickleEvents {
     this.fastPath = fastPath;
     this.compactValues = compactValues;
     this.settings = settings;
+    this.pickle = PickleSettings.of(settings);
     this.src = src;
     this.policy = GlobalsPolicy.builtin();
-    this.maxStack = settings.limits().maxPickleStackSize();
-    this.maxMemo = settings.limits().maxPickleMemoSize();
+    this.maxStack = pickle.maxPickleStackSize();
+    this.maxMemo = pickle.maxPickleMemoSize();
     this.maxLine = settings.limits().maxStringBytes();
     this.maxNesting = settings.limits().maxNestingDepth();
-    this.opcodeLimit = settings.limits().maxPickleOpcodes();
+    this.opcodeLimit = pickle.maxPickleOpcodes();
     this.opcodeBudget = opcodeLimit;
 
     this.machine = new PickleMachine(this, machineLimits(), src, bufferSize, 0);
@@ -248,8 +253,10 @@ final class PickleAnalysis implements PickleEvents {
           .limits(
               dev.modelscan.api.ScanLimits.builder()
                   .maxStringBytes(dev.modelscan.api.spi.ContentHead.HEAD_SIZE)
-                  .maxPickleOpcodes(dev.modelscan.api.spi.ContentHead.HEAD_SIZE + 16L)
                   .build())
+          .extension(
+              PickleSettings.class,
+              PickleSettings.builder().maxPickleOpcodes(dev.modelscan.api.spi.ContentHead.HEAD_SIZE + 16L).build())
           .build();
 
   /** The head of a content as a source that reports the content's full size but can read only the head. */
@@ -736,8 +743,7 @@ final class PickleAnalysis implements PickleEvents {
   @Override
   public void countOpcodes(PickleMachine m, long at) {
     if (m.budget < 0) {
-      throw new ScanLimitExceededException(
-          LimitType.PICKLE_OPCODES, opcodeLimit, -1, "pickle opcodes at offset " + at);
+      throw pickle.exceeded(PickleLimit.OPCODES, -1, "pickle opcodes at offset " + at);
     }
     if (ctx != null) {
       ctx.checkDeadline();
@@ -759,7 +765,7 @@ final class PickleAnalysis implements PickleEvents {
     if (ctx == null) {
       return new GlobalsPolicy.Verdict(GlobalsPolicy.Level.UNKNOWN, null, module + "." + name, "");
     }
-    return policy.classify(module, name, proto, settings);
+    return policy.classify(module, name, proto, pickle);
   }
 
   @Override
@@ -1080,7 +1086,7 @@ final class PickleAnalysis implements PickleEvents {
     }
     getattr.attributeLookups++;
     GlobalsPolicy.Verdict of = obj.ref.verdict;
-    GlobalsPolicy.Verdict reached = policy.classify(obj.ref.module, obj.ref.name + "." + n, 4, settings);
+    GlobalsPolicy.Verdict reached = policy.classify(obj.ref.module, obj.ref.name + "." + n, 4, pickle);
     if (reached.level() == GlobalsPolicy.Level.DANGEROUS || reached.level() == GlobalsPolicy.Level.DENIED) {
       GlobalsPolicy.Verdict worst = getattr.lookupTarget;
       if (worst == null || reached.category() != null && reached.category().critical()) {
@@ -1234,7 +1240,7 @@ final class PickleAnalysis implements PickleEvents {
                 + ".";
         break;
       case UNKNOWN:
-        if (settings.mode() == ScanMode.QUICK) {
+        if (!pickle.reportsUnknownGlobals(settings.mode())) {
           return null;
         }
         if (r.constructed && !r.invoked) {
@@ -1253,7 +1259,7 @@ final class PickleAnalysis implements PickleEvents {
               .build();
         }
         rule = PickleRules.UNKNOWN_GLOBAL;
-        severity = settings.unknownGlobalSeverity();
+        severity = pickle.unknownGlobalSeverity();
         message =
             "Loading this pickle imports " + as + ", which is not known to be safe: importing runs the module's code"
                 + use

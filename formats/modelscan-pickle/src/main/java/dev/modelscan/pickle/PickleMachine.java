@@ -3,6 +3,7 @@ package dev.modelscan.pickle;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.io.ByteSource;
+import dev.modelscan.pickle.settings.PickleLimit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -403,7 +404,7 @@ final class PickleMachine {
         case '(': // MARK
           if (markTop == marks.length) {
             if (markTop >= maxStack) {
-              throw limit(LimitType.PICKLE_STACK_SIZE, maxStack, "pickle mark stack");
+              throw limit(PickleLimit.STACK_SIZE, maxStack, "pickle mark stack");
             }
             marks = Arrays.copyOf(marks, Math.min(maxStack, marks.length * 2));
             markAt = Arrays.copyOf(markAt, marks.length);
@@ -1238,7 +1239,7 @@ final class PickleMachine {
   private void grow() {
     int max = limits.maxStack();
     if (top >= max) {
-      throw limit(LimitType.PICKLE_STACK_SIZE, max, "pickle stack");
+      throw limit(PickleLimit.STACK_SIZE, max, "pickle stack");
     }
     int n = (int) Math.min(max + 1L, stack.length * 2L);
     stack = Arrays.copyOf(stack, n);
@@ -1622,7 +1623,7 @@ final class PickleMachine {
     }
     memoBytes += small && dense ? COMPACT_COST : OBJECT_COST;
     if (memoBytes > limits.maxMemo()) {
-      throw limit(LimitType.PICKLE_MEMO_SIZE, limits.maxMemo(), "pickle memo");
+      throw limit(PickleLimit.MEMO_SIZE, limits.maxMemo(), "pickle memo");
     }
   }
 
@@ -1851,10 +1852,10 @@ final class PickleMachine {
       if (imports.size() >= limits.maxImports()) {
         // Named after the setting that changes it: the bound once was a constant that the named setting did not move.
         throw limit(
-            LimitType.PICKLE_MEMO_SIZE,
+            PickleLimit.MEMO_SIZE,
             limits.maxMemo(),
             "distinct imports of one pickle (one per "
-                + dev.modelscan.api.ScanLimits.MEMO_BYTES_PER_IMPORT + " bytes of maxPickleMemoSize)");
+                + dev.modelscan.pickle.settings.PickleSettings.MEMO_BYTES_PER_IMPORT + " bytes of maxPickleMemoSize)");
       }
       if (!analysis.plausibleName(module, name)) {
         throw broken("implausible global name");
@@ -2478,7 +2479,7 @@ final class PickleMachine {
     }
   }
 
-  private ScanLimitExceededException limit(LimitType type, long max, String what) {
+  private ScanLimitExceededException limit(dev.modelscan.api.LimitSetting type, long max, String what) {
     return new ScanLimitExceededException(type, max, -1, what + " at offset " + lastOpcodeOffset);
   }
 }

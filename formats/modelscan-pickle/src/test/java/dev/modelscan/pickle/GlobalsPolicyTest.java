@@ -10,6 +10,7 @@ import dev.modelscan.pickle.GlobalsPolicy.Category;
 import dev.modelscan.pickle.GlobalsPolicy.Level;
 import dev.modelscan.pickle.GlobalsPolicy.Verdict;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ class GlobalsPolicyTest {
   private static final ScanSettings DEFAULTS = ScanSettings.defaults();
 
   private static Verdict classify(String module, String name, int proto) {
-    return POLICY.classify(module, name, proto, DEFAULTS);
+    return POLICY.classify(module, name, proto, PickleSettings.defaults());
   }
 
   @ParameterizedTest(name = "{0}.{1} (proto {2}) is {3} {4} as {5}")
@@ -108,8 +109,8 @@ class GlobalsPolicyTest {
 
   @Test
   void denyWinsAndAllowNeverWhitelistsDangerousNames() {
-    ScanSettings s =
-        ScanSettings.builder()
+    PickleSettings s =
+        PickleSettings.builder()
             .denyGlobals("sklearn.linear_model")
             .allowGlobals("os.system", "mypackage.*", "other.Exact")
             .build();
@@ -157,7 +158,7 @@ class GlobalsPolicyTest {
     // setting: see PicklePolicyTest)
     byte[] reduce =
         new Ops().proto(2).global("mypackage.layers", "build_layer").text(")R.").bytes();
-    ScanSettings high = ScanSettings.builder().unknownGlobalSeverity(Severity.HIGH).build();
+    ScanSettings high = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().unknownGlobalSeverity(Severity.HIGH).build()).build();
     RecordingScanContext ctx = Fixtures.pickleBytes(reduce, high);
     assertThat(ctx.findings()).singleElement().satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.HIGH));
     assertThat(Fixtures.pickle("unknown_global.pkl", high).findings())
@@ -167,7 +168,7 @@ class GlobalsPolicyTest {
 
   @Test
   void embedderDenyIsReportedAsDenied() {
-    ScanSettings deny = ScanSettings.builder().denyGlobals("collections.OrderedDict").build();
+    ScanSettings deny = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().denyGlobals("collections.OrderedDict").build()).build();
     RecordingScanContext ctx = Fixtures.pickle("benign_ordereddict.pkl", deny);
     assertThat(ctx.findings())
         .singleElement()
@@ -180,7 +181,7 @@ class GlobalsPolicyTest {
 
   @Test
   void embedderAllowSilencesAnUnknownName() {
-    ScanSettings allow = ScanSettings.builder().allowGlobals("mypackage.layers.CustomLayer").build();
+    ScanSettings allow = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().allowGlobals("mypackage.layers.CustomLayer").build()).build();
     assertThat(Fixtures.pickle("unknown_global.pkl", allow).findings()).isEmpty();
   }
 }

@@ -9,6 +9,7 @@ import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.testkit.ForwardingScanContext;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -118,10 +119,7 @@ class PickleCompactValuesTest {
   }
 
   private static ScanSettings limits(int stack, int memo, long opcodes) {
-    return ScanSettings.builder()
-        .limits(
-            ScanLimits.builder().maxPickleStackSize(stack).maxPickleMemoSize(memo).maxPickleOpcodes(opcodes).build())
-        .build();
+    return ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleStackSize(stack).maxPickleMemoSize(memo).maxPickleOpcodes(opcodes).build()).build();
   }
 
   static Stream<Long> seeds() {

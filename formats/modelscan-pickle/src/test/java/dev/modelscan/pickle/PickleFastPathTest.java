@@ -10,6 +10,7 @@ import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.testkit.ForwardingScanContext;
 import dev.modelscan.testkit.RecordingScanContext;
 import dev.modelscan.testkit.SeededCases;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -67,14 +68,7 @@ class PickleFastPathTest {
   }
 
   private static ScanSettings limits(int stack, int memo, long opcodes) {
-    return ScanSettings.builder()
-        .limits(
-            ScanLimits.builder()
-                .maxPickleStackSize(stack)
-                .maxPickleMemoSize(memo)
-                .maxPickleOpcodes(opcodes)
-                .build())
-        .build();
+    return ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleStackSize(stack).maxPickleMemoSize(memo).maxPickleOpcodes(opcodes).build()).build();
   }
 
   /** How many opcodes the fast path ran on {@code content}. */

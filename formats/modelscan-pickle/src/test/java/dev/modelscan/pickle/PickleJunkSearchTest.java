@@ -7,6 +7,7 @@ import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class PickleJunkSearchTest {
   void junkOfOneLongLineEndsAtTheOpcodeLimit() {
     byte[] junk = new Ops().raw(repeated('V', MIB)).text("\n").bytes();
     ScanSettings settings =
-        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(50_000_000).build()).build();
+        ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(50_000_000).build()).build();
     RecordingScanContext ctx = Fixtures.pickleBytes(afterAPickle(junk), settings);
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
     assertThat(ctx.findings())
@@ -89,7 +90,7 @@ class PickleJunkSearchTest {
     // 2,000 trials of up to 2,000 line bytes: about two million, far below the limit
     byte[] junk = new Ops().raw(repeated('V', 2_000)).text("\n").bytes();
     ScanSettings settings =
-        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(50_000_000).build()).build();
+        ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(50_000_000).build()).build();
     RecordingScanContext ctx = Fixtures.pickleBytes(afterAPickle(junk), settings);
     assertThat(ctx.status()).isEqualTo(ScanStatus.COMPLETE);
     assertThat(trailing(ctx)).isTrue();
@@ -100,7 +101,7 @@ class PickleJunkSearchTest {
     // A protocol 0 pickle with a 5 MiB UNICODE line runs two opcodes: a limit of 3 is enough
     byte[] b = new Ops().text("V").raw(repeated('a', 5 * MIB)).text("\n.").bytes();
     ScanSettings settings =
-        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(3).build()).build();
+        ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(3).build()).build();
     RecordingScanContext ctx = Fixtures.pickleBytes(b, settings);
     assertThat(ctx.status()).as(ctx.partialReasons().toString()).isEqualTo(ScanStatus.COMPLETE);
     assertThat(ctx.findings()).isEmpty();
@@ -112,11 +113,11 @@ class PickleJunkSearchTest {
     byte[] b = new Ops().text("N.").raw(repeated((char) 0xff, 10_000)).proto(4).su("os").su("system").raw(0x93)
         .su("echo hi").raw(0x85).raw('R').text(".").bytes();
     RecordingScanContext found = Fixtures.pickleBytes(b,
-        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(20_000).build()).build());
+        ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(20_000).build()).build());
     assertThat(Fixtures.operators(found)).contains("os.system");
     assertThat(found.status()).isEqualTo(ScanStatus.COMPLETE);
     RecordingScanContext stopped = Fixtures.pickleBytes(b,
-        ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(9_000).build()).build());
+        ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(9_000).build()).build());
     assertThat(stopped.status()).isEqualTo(ScanStatus.PARTIAL);
     assertThat(stopped.partialReasons()).anySatisfy(r -> assertThat(r).contains("maxPickleOpcodes"));
     assertThat(Fixtures.operators(stopped)).doesNotContain("os.system");

@@ -7,6 +7,7 @@ import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,10 @@ class PickleLimitsTest {
 
   private static ScanSettings limits(ScanLimits.Builder b) {
     return ScanSettings.builder().limits(b.build()).build();
+  }
+
+  private static ScanSettings pickle(PickleSettings.Builder b) {
+    return ScanSettings.builder().extension(PickleSettings.class, b.build()).build();
   }
 
   private static void assertLimit(RecordingScanContext ctx, String settingName) {
@@ -28,7 +33,7 @@ class PickleLimitsTest {
   @Test
   void stackDepth() {
     byte[] b = new Ops().raw(Fixtures.bytes("p0_os_system.pkl")).proto(2).repeat("N", 500).text(".").bytes();
-    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleStackSize(100)));
+    RecordingScanContext ctx = Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleStackSize(100)));
     assertLimit(ctx, "maxPickleStackSize");
     assertThat(Fixtures.operators(ctx)).contains("os.system"); // the payload before the limit is kept
   }
@@ -37,7 +42,7 @@ class PickleLimitsTest {
   void markDepth() {
     byte[] b = new Ops().proto(2).repeat("(", 500).text(".").bytes();
     assertLimit(
-        Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleStackSize(100))), "maxPickleStackSize");
+        Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleStackSize(100))), "maxPickleStackSize");
   }
 
   @Test
@@ -47,7 +52,7 @@ class PickleLimitsTest {
       o.raw('q', i);
     }
     RecordingScanContext ctx =
-        Fixtures.pickleBytes(o.text(".").bytes(), limits(ScanLimits.builder().maxPickleMemoSize(10)));
+        Fixtures.pickleBytes(o.text(".").bytes(), pickle(PickleSettings.builder().maxPickleMemoSize(10)));
     assertLimit(ctx, "maxPickleMemoSize");
     assertThat(Fixtures.operators(ctx)).contains("os.system");
   }
@@ -61,13 +66,13 @@ class PickleLimitsTest {
     byte[] b = o.text("N.").bytes();
     // One import per MEMO_BYTES_PER_IMPORT bytes of the memo budget: 10 of them allow 10 distinct imports, and
     // raising the named setting lifts the bound.
-    int tenImports = 10 * ScanLimits.MEMO_BYTES_PER_IMPORT;
-    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(tenImports)));
+    int tenImports = 10 * PickleSettings.MEMO_BYTES_PER_IMPORT;
+    RecordingScanContext ctx = Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleMemoSize(tenImports)));
     assertLimit(ctx, "maxPickleMemoSize is " + tenImports);
     assertThat(ctx.findings()).anySatisfy(f -> assertThat(f.message()).contains("distinct imports"));
     assertThat(Fixtures.operators(ctx)).contains("os.system");
     RecordingScanContext raised =
-        Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleMemoSize(40 * ScanLimits.MEMO_BYTES_PER_IMPORT)));
+        Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleMemoSize(40 * PickleSettings.MEMO_BYTES_PER_IMPORT)));
     assertThat(raised.status()).isEqualTo(ScanStatus.COMPLETE);
   }
 
@@ -84,7 +89,7 @@ class PickleLimitsTest {
   @Test
   void opcodeCount() {
     byte[] b = new Ops().raw(Fixtures.bytes("p0_os_system.pkl")).proto(2).repeat("N0", 500).text("N.").bytes();
-    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleOpcodes(100)));
+    RecordingScanContext ctx = Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleOpcodes(100)));
     assertLimit(ctx, "maxPickleOpcodes");
     assertThat(Fixtures.operators(ctx)).contains("os.system");
   }
@@ -116,7 +121,7 @@ class PickleLimitsTest {
   void junkTrialsAreBoundedByTheOpcodeLimit() {
     // a benign pickle followed by a long run of bytes that each parse as one opcode and never reach STOP
     byte[] b = new Ops().raw(Fixtures.bytes("benign_ordereddict.pkl")).repeat("N", 20_000).bytes();
-    RecordingScanContext ctx = Fixtures.pickleBytes(b, limits(ScanLimits.builder().maxPickleOpcodes(100_000)));
+    RecordingScanContext ctx = Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleOpcodes(100_000)));
     assertLimit(ctx, "maxPickleOpcodes");
     assertThat(ctx.findings()).extracting(Finding::ruleId).contains("PICKLE-TRAILING-DATA");
   }

@@ -10,6 +10,7 @@ import dev.modelscan.api.ThreatType;
 import dev.modelscan.pickle.GlobalsPolicy.Category;
 import dev.modelscan.pickle.GlobalsPolicy.Level;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,7 @@ class PicklePolicyTest {
     assertThat(torch).hasSizeGreaterThan(140).contains("torch._utils._rebuild_tensor_v2", "torch.float8_e8m0fnu");
     for (String name : torch) {
       int dot = name.lastIndexOf('.');
-      assertThat(POLICY.classify(name.substring(0, dot), name.substring(dot + 1), 2, DEFAULTS).level())
+      assertThat(POLICY.classify(name.substring(0, dot), name.substring(dot + 1), 2, PickleSettings.defaults()).level())
           .as(name)
           .isEqualTo(Level.SAFE);
     }
@@ -95,17 +96,17 @@ class PicklePolicyTest {
     "torch, Generator",
   })
   void reExportsAndSideEffectsAreNotAllowed(String module, String name) {
-    assertThat(POLICY.classify(module, name, DEFAULTS).level()).isNotEqualTo(Level.SAFE);
+    assertThat(POLICY.classify(module, name, PickleSettings.defaults()).level()).isNotEqualTo(Level.SAFE);
   }
 
   @Test
   void backendRenamingAndWalksThroughReExportsAreDangerous() {
-    assertThat(POLICY.classify("torch.utils.backend_registration", "rename_privateuse1_backend", DEFAULTS).level())
+    assertThat(POLICY.classify("torch.utils.backend_registration", "rename_privateuse1_backend", PickleSettings.defaults()).level())
         .isEqualTo(Level.DANGEROUS);
-    assertThat(POLICY.classify("torch._C", "_rename_privateuse1_backend", DEFAULTS).category())
+    assertThat(POLICY.classify("torch._C", "_rename_privateuse1_backend", PickleSettings.defaults()).category())
         .isEqualTo(Category.IMPORT);
-    assertThat(POLICY.classify("sklearn.base", "platform.popen", DEFAULTS).category()).isEqualTo(Category.PROCESS);
-    assertThat(POLICY.classify("sklearn.utils.metaestimators.attrgetter", DEFAULTS).level())
+    assertThat(POLICY.classify("sklearn.base", "platform.popen", PickleSettings.defaults()).category()).isEqualTo(Category.PROCESS);
+    assertThat(POLICY.classify("sklearn.utils.metaestimators.attrgetter", PickleSettings.defaults()).level())
         .isNotEqualTo(Level.SAFE);
   }
 
@@ -151,7 +152,7 @@ class PicklePolicyTest {
       })
   void harmlessStandardNamesAreSafe(String name) {
     int dot = name.lastIndexOf('.');
-    assertThat(POLICY.classify(name.substring(0, dot), name.substring(dot + 1), DEFAULTS).level())
+    assertThat(POLICY.classify(name.substring(0, dot), name.substring(dot + 1), PickleSettings.defaults()).level())
         .isEqualTo(Level.SAFE);
   }
 
@@ -216,7 +217,7 @@ class PicklePolicyTest {
 
   @Test
   void aClassGivenToCopyregReconstructorIsRebuiltNotCalled() {
-    ScanSettings allowEnum = ScanSettings.builder().allowGlobals("policy_models.Interval").build();
+    ScanSettings allowEnum = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().allowGlobals("policy_models.Interval").build()).build();
     RecordingScanContext ctx = Fixtures.pickle("policy/training_args_like_p0.pkl", allowEnum);
     assertThat(ctx.findings())
         .singleElement()
@@ -254,7 +255,7 @@ class PicklePolicyTest {
 
   @Test
   void enumMembersOfAnAllowedClassAreNotReflection() {
-    ScanSettings allowEnum = ScanSettings.builder().allowGlobals("policy_models.Interval").build();
+    ScanSettings allowEnum = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().allowGlobals("policy_models.Interval").build()).build();
     for (String f : List.of("policy/training_args_like.pkl", "policy/training_args_like_p4.pkl")) {
       RecordingScanContext ctx = Fixtures.pickle(f, allowEnum);
       assertThat(medium(ctx)).as(f + " " + ctx).isEmpty();

@@ -7,6 +7,7 @@ import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,9 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PickleRobustnessTest {
 
   private static final ScanSettings SMALL =
-      ScanSettings.builder()
-          .limits(ScanLimits.builder().maxPickleOpcodes(200_000).maxStringBytes(1 << 16).build())
-          .build();
+      ScanSettings.builder().limits(ScanLimits.builder().maxStringBytes(1 << 16).build()).extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(200_000).build()).build();
 
   @ParameterizedTest
   @ValueSource(

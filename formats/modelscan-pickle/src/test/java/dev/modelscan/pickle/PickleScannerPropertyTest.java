@@ -8,6 +8,7 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.testkit.RecordingScanContext;
 import dev.modelscan.testkit.SeededCases;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,9 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PickleScannerPropertyTest {
 
   private static final ScanSettings SETTINGS =
-      ScanSettings.builder()
-          .limits(ScanLimits.builder().maxPickleOpcodes(100_000).maxStringBytes(1 << 16).build())
-          .build();
+      ScanSettings.builder().limits(ScanLimits.builder().maxStringBytes(1 << 16).build()).extension(PickleSettings.class, PickleSettings.builder().maxPickleOpcodes(100_000).build()).build();
 
   /** Opcode bytes, so that most draws get deep into the machine before they break. */
   private static final byte[] OPCODES =

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.modelscan.api.LimitType;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ContentHead;
@@ -189,8 +188,7 @@ final class HeaderReader {
     }
     if (n > limits.maxHeaderBytes()) {
       out.limit(
-          new ScanLimitExceededException(
-              LimitType.HEADER_BYTES, limits.maxHeaderBytes(), n, "SafeTensors header"),
+          limits.exceeded(LimitType.HEADER_BYTES, n, "SafeTensors header"),
           0);
       return out;
     }
@@ -208,8 +206,7 @@ final class HeaderReader {
       String message = e.getOriginalMessage();
       if (message != null && message.contains("NestingDepth")) {
         out.limit(
-            new ScanLimitExceededException(
-                LimitType.JSON_DEPTH, limits.maxJsonDepth(), -1, "SafeTensors header nesting"),
+            limits.exceeded(LimitType.JSON_DEPTH, -1, "SafeTensors header nesting"),
             at);
       } else if (message != null && message.contains("NumberLength")) {
         out.refuse(
@@ -221,8 +218,7 @@ final class HeaderReader {
                 + " digits, far beyond 64 bits: the reference reader refuses it (InvalidHeaderDeserialization)");
       } else {
         out.limit(
-            new ScanLimitExceededException(
-                LimitType.STRING_BYTES, limits.maxStringBytes(), -1, "a string in the SafeTensors header"),
+            limits.exceeded(LimitType.STRING_BYTES, -1, "a string in the SafeTensors header"),
             at);
       }
       return out;

@@ -10,7 +10,6 @@ import com.google.auto.service.AutoService;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
@@ -122,10 +121,7 @@ public final class SafetensorsIndexScanner implements ModelScanner {
   public void scan(ScanContext ctx) throws IOException {
     ScanLimits limits = ctx.limits();
     long size = ctx.source().size();
-    if (size > limits.maxHeaderBytes()) {
-      throw new ScanLimitExceededException(
-          LimitType.HEADER_BYTES, limits.maxHeaderBytes(), size, "sharded checkpoint index");
-    }
+    limits.check(LimitType.HEADER_BYTES, size, "sharded checkpoint index");
     Outcome out = new Outcome();
     Index index = parse(ctx, size, out);
     if (index != null) {
@@ -210,9 +206,8 @@ public final class SafetensorsIndexScanner implements ModelScanner {
     } catch (StreamConstraintsException e) {
       String message = e.getOriginalMessage();
       boolean depth = message != null && message.contains("NestingDepth");
-      throw new ScanLimitExceededException(
+      throw limits.exceeded(
           depth ? LimitType.JSON_DEPTH : LimitType.STRING_BYTES,
-          depth ? limits.maxJsonDepth() : limits.maxStringBytes(),
           -1,
           "sharded checkpoint index");
     } catch (JsonProcessingException e) {

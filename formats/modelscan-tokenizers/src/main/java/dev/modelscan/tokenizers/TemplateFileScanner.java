@@ -5,7 +5,6 @@ import dev.modelscan.api.LimitType;
 import dev.modelscan.api.MalformedContentException;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.io.Utf8;
@@ -129,10 +128,7 @@ public final class TemplateFileScanner implements ModelScanner {
   public void scan(ScanContext ctx) throws IOException {
     ByteSource source = ctx.source();
     long size = source.size();
-    int limit = ctx.limits().maxStringBytes();
-    if (size > limit) {
-      throw new ScanLimitExceededException(LimitType.STRING_BYTES, limit, size, "template file");
-    }
+    ctx.limits().check(LimitType.STRING_BYTES, size, "template file");
     byte[] bytes = new byte[(int) size];
     int pos = 0;
     while (pos < bytes.length) {

@@ -136,6 +136,18 @@ public interface ScanContext {
   }
 
   /**
+   * The settings a scanner module keeps under {@code type}; short for {@code settings().extension(type)}. A scanner
+   * uses its own defaults when this is empty.
+   *
+   * @param type the settings type
+   * @param <T> the settings type
+   * @return the value the embedder set, or empty
+   */
+  default <T> java.util.Optional<T> extension(Class<T> type) {
+    return settings().extension(type);
+  }
+
+  /**
    * Starts a finding of the given rule, with the location of this content and this scanner's name filled in.
    * Finish it with {@code offset}, {@code module}, {@code operator} and {@code message}, then pass it to {@link
    * #report}.

@@ -3,10 +3,8 @@ package dev.modelscan.core.report;
 import dev.modelscan.api.Rule;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.ThreatType;
-import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.core.ScannerRegistry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,36 +23,19 @@ public final class RuleHelp {
   public static final String RULES_PAGE = "https://github.com/modelscan-dev/modelscan/blob/main/docs/rules.md";
 
   /** The rules the engine itself reports, whatever scanners are registered. */
-  public static final List<Rule> ENGINE_RULES =
-      List.of(
-          StandardRules.LIMIT_REACHED,
-          StandardRules.MALFORMED_CONTENT,
-          StandardRules.FORMAT_MISMATCH,
-          StandardRules.SCANNER_ERROR,
-          StandardRules.DECOMPRESSION_BOMB,
-          StandardRules.POLYGLOT,
-          StandardRules.INPUT_CHANGED);
+  public static final List<Rule> ENGINE_RULES = StandardRules.all();
 
   private RuleHelp() {}
 
   /**
-   * Every rule a scan with this registry can report: the engine's rules, then every scanner's rules in registry order,
-   * each id once (the first declaration wins).
+   * Every rule a scan with this registry can report; the same as {@link ScannerRegistry#rules()} (the engine's rules,
+   * then every scanner's rules in registry order, each id once), as a mutable list.
    *
    * @param registry the registry, not null
    * @return the rules, in a stable order
    */
   public static List<Rule> rules(ScannerRegistry registry) {
-    Map<String, Rule> rules = new LinkedHashMap<>();
-    for (Rule r : ENGINE_RULES) {
-      rules.putIfAbsent(r.id(), r);
-    }
-    for (ModelScanner s : registry.scanners()) {
-      for (Rule r : s.rules()) {
-        rules.putIfAbsent(r.id(), r);
-      }
-    }
-    return new ArrayList<>(rules.values());
+    return new ArrayList<>(registry.rules());
   }
 
   /**

@@ -6,6 +6,8 @@ import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.ScanLimits;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.h5.settings.Hdf5Settings;
+import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.core.ModelScan;
@@ -31,6 +33,17 @@ class LimitCoverageTest {
         .registry(Scans.REGISTRY)
         .parallelism(1)
         .settings(ScanSettings.builder().limits(limits.apply(ScanLimits.builder()).build()).build())
+        .build();
+  }
+
+  private static ModelScan withPickle(UnaryOperator<PickleSettings.Builder> pickle) {
+    return ModelScan.builder()
+        .registry(Scans.REGISTRY)
+        .parallelism(1)
+        .settings(
+            ScanSettings.builder()
+                .extension(PickleSettings.class, pickle.apply(PickleSettings.builder()).build())
+                .build())
         .build();
   }
 
@@ -179,7 +192,16 @@ class LimitCoverageTest {
             .orElseThrow()
             .bytes();
     assertThat(with(b -> b).scanBytes(h5, "model.h5").status()).isEqualTo(ScanStatus.COMPLETE);
-    assertLimit(with(b -> b.maxHdf5Objects(2)).scanBytes(h5, "model.h5"), "maxHdf5Objects");
+    ModelScan twoObjects =
+        ModelScan.builder()
+            .registry(Scans.REGISTRY)
+            .parallelism(1)
+            .settings(
+                ScanSettings.builder()
+                    .extension(Hdf5Settings.class, Hdf5Settings.builder().maxHdf5Objects(2).build())
+                    .build())
+            .build();
+    assertLimit(twoObjects.scanBytes(h5, "model.h5"), "maxHdf5Objects");
     // The walk has its own limit: the archive-member limit does not stop it.
     assertThat(with(b -> b.maxArchiveMembers(1)).scanBytes(h5, "model.h5").status()).isEqualTo(ScanStatus.COMPLETE);
   }
@@ -188,21 +210,21 @@ class LimitCoverageTest {
   @RequiresScanner("pickle")
   void maxPickleStackSize() {
     byte[] p = Pickles.ascii("\u0080\u0002" + "N".repeat(100) + ".");
-    assertLimit(with(b -> b.maxPickleStackSize(10)).scanBytes(p, "s.pkl"), "maxPickleStackSize");
+    assertLimit(withPickle(b -> b.maxPickleStackSize(10)).scanBytes(p, "s.pkl"), "maxPickleStackSize");
   }
 
   @Test
   @RequiresScanner("pickle")
   void maxPickleMemoSize() {
     byte[] p = Pickles.ascii("\u0080\u0004N" + "\u0094".repeat(100) + ".");
-    assertLimit(with(b -> b.maxPickleMemoSize(10)).scanBytes(p, "m.pkl"), "maxPickleMemoSize");
+    assertLimit(withPickle(b -> b.maxPickleMemoSize(10)).scanBytes(p, "m.pkl"), "maxPickleMemoSize");
   }
 
   @Test
   @RequiresScanner("pickle")
   void maxPickleOpcodes() {
     byte[] p = Pickles.ascii("\u0080\u0002" + "N0".repeat(100) + "N.");
-    assertLimit(with(b -> b.maxPickleOpcodes(50)).scanBytes(p, "o.pkl"), "maxPickleOpcodes");
+    assertLimit(withPickle(b -> b.maxPickleOpcodes(50)).scanBytes(p, "o.pkl"), "maxPickleOpcodes");
   }
 
   @Test

@@ -40,18 +40,20 @@ public final class Scans {
           .maxHeaderBytes(256)
           .maxStringBytes(64)
           .maxJsonDepth(4)
-          .maxPickleStackSize(16)
-          .maxPickleMemoSize(8)
-          .maxPickleOpcodes(64)
           .scanTimeout(Duration.ofSeconds(30))
           .build();
+
+  /** The pickle scanners' limits at the same scale as {@link #TINY_LIMITS}. */
+  public static final dev.modelscan.pickle.settings.PickleSettings TINY_PICKLE =
+      dev.modelscan.pickle.settings.PickleSettings.builder().maxPickleStackSize(16).maxPickleMemoSize(8).maxPickleOpcodes(64).build();
 
   /** A scan with {@link #TINY_LIMITS}. */
   public static final ModelScan TINY =
       ModelScan.builder()
           .registry(REGISTRY)
           .parallelism(1)
-          .settings(ScanSettings.builder().limits(TINY_LIMITS).build())
+          .settings(
+              ScanSettings.builder().limits(TINY_LIMITS).extension(dev.modelscan.pickle.settings.PickleSettings.class, TINY_PICKLE).build())
           .build();
 
   private Scans() {}

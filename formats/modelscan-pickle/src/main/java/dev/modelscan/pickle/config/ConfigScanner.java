@@ -5,8 +5,7 @@ import dev.modelscan.api.Finding;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
-import dev.modelscan.api.ScanMode;
+import dev.modelscan.pickle.settings.PickleSettings;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.spi.ContentHead;
@@ -200,7 +199,7 @@ public final class ConfigScanner implements ModelScanner {
     byte[] bytes = ctx.source().readBytes(0, (int) Math.min(size, max));
     if (cut) {
       ctx.limitReached(
-          new ScanLimitExceededException(LimitType.STRING_BYTES, max, size, "config of " + size + " bytes"), max);
+          ctx.limits().exceeded(LimitType.STRING_BYTES, size, "config of " + size + " bytes"), max);
     }
     Walk walk = new Walk(ctx);
     List<ConfigNode> roots = new ArrayList<>();
@@ -216,8 +215,7 @@ public final class ConfigScanner implements ModelScanner {
         }
       } catch (YamlReader.DepthExceeded e) {
         ctx.limitReached(
-            new ScanLimitExceededException(
-                LimitType.JSON_DEPTH, ctx.limits().maxJsonDepth(), -1, "YAML nesting"),
+            ctx.limits().exceeded(LimitType.JSON_DEPTH, -1, "YAML nesting"),
             walk.offsets.byteOffset(e.offset));
       }
       roots.addAll(reader.documents());
@@ -241,8 +239,7 @@ public final class ConfigScanner implements ModelScanner {
       } catch (JsonTreeReader.JsonProblem e) {
         if (e.limit) {
           ctx.limitReached(
-              new ScanLimitExceededException(LimitType.JSON_DEPTH, ctx.limits().maxJsonDepth(), -1,
-                  "JSON config: " + e.getMessage()),
+              ctx.limits().exceeded(LimitType.JSON_DEPTH, -1, "JSON config: " + e.getMessage()),
               e.offset);
         } else if (!cut) {
           problem(ctx, e.offset, e.getMessage(), false);
@@ -387,7 +384,7 @@ public final class ConfigScanner implements ModelScanner {
         return;
       }
       String how = how(m);
-      CallableJudge.Judgement j = CallableJudge.judge(name, ctx.settings());
+      CallableJudge.Judgement j = CallableJudge.judge(name, PickleSettings.of(ctx));
       int dot = name.lastIndexOf('.');
       String module = dot > 0 ? name.substring(0, dot) : "builtins";
       String op = dot > 0 ? name.substring(dot + 1) : name;
@@ -395,7 +392,7 @@ public final class ConfigScanner implements ModelScanner {
         case SAFE:
           return;
         case UNKNOWN:
-          if (ctx.settings().mode() == ScanMode.QUICK || !reportedTargets.add(name)) {
+          if (!PickleSettings.of(ctx).reportsUnknownGlobals(ctx.settings().mode()) || !reportedTargets.add(name)) {
             return;
           }
           boolean framework = FRAMEWORK_PACKAGES.contains(topLevel(name));
@@ -403,8 +400,8 @@ public final class ConfigScanner implements ModelScanner {
           // arbitrary unknown callable would flag every genuine checkpoint. They stay visible (LOW); a target outside
           // the frameworks is judged like an unknown pickle global.
           report(ConfigRules.UNKNOWN_TARGET,
-              framework && ctx.settings().unknownGlobalSeverity().isAtLeast(Severity.LOW) ? Severity.LOW
-                  : ctx.settings().unknownGlobalSeverity(),
+              framework && PickleSettings.of(ctx).unknownGlobalSeverity().isAtLeast(Severity.LOW) ? Severity.LOW
+                  : PickleSettings.of(ctx).unknownGlobalSeverity(),
               v.offset, module, op,
               where + " names " + printable(name) + ", which is not known to be safe"
                   + (framework ? " (a class of the " + topLevel(name) + " framework)" : "")
@@ -538,7 +535,7 @@ public final class ConfigScanner implements ModelScanner {
         Severity severity = Severity.HIGH;
         String judged = "";
         if (!callable.isEmpty() && !kind.startsWith("python/module:") && isDottedName(callable)) {
-          CallableJudge.Judgement j = CallableJudge.judge(callable, ctx.settings());
+          CallableJudge.Judgement j = CallableJudge.judge(callable, PickleSettings.of(ctx));
           if (j.level() == CallableJudge.Level.DANGEROUS || j.level() == CallableJudge.Level.DENIED) {
             severity = j.level() == CallableJudge.Level.DENIED || j.critical() ? Severity.CRITICAL : Severity.HIGH;
             judged = ", which " + (j.effect().isEmpty() ? "this scan's settings deny" : j.effect());

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import dev.modelscan.api.LimitType;
 import dev.modelscan.api.ModelScanVersion;
 import dev.modelscan.api.Rule;
-import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ContentHead;
@@ -128,8 +127,7 @@ public final class PythonSourceScanner implements ModelScanner {
     if (size > max) {
       // The rest is not analysed; what was read still is (a payload in the first part is reported).
       ctx.limitReached(
-          new ScanLimitExceededException(
-              LimitType.STRING_BYTES, max, size, "Python source of " + size + " bytes"),
+          ctx.limits().exceeded(LimitType.STRING_BYTES, size, "Python source of " + size + " bytes"),
           max);
     }
     Decoded d = decode(ctx, bytes);

@@ -12,6 +12,7 @@ import dev.modelscan.api.Severity;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.testkit.RecordingScanContext;
+import dev.modelscan.pickle.settings.PickleSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -80,10 +81,10 @@ class ConfigScannerTest {
     String yaml = "a:\n  _target_: my_project.data.Loader\n";
     ScanSettings quick = ScanSettings.builder().mode(ScanMode.QUICK).build();
     assertThat(scanText(yaml, "c.yaml", quick).findings()).isEmpty();
-    ScanSettings low = ScanSettings.builder().unknownGlobalSeverity(Severity.LOW).build();
+    ScanSettings low = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().unknownGlobalSeverity(Severity.LOW).build()).build();
     assertThat(scanText(yaml, "c.yaml", low).findings()).singleElement()
         .satisfies(f -> assertThat(f.severity()).isEqualTo(Severity.LOW));
-    ScanSettings allowed = ScanSettings.builder().allowGlobals("my_project.data.Loader").build();
+    ScanSettings allowed = ScanSettings.builder().extension(PickleSettings.class, PickleSettings.builder().allowGlobals("my_project.data.Loader").build()).build();
     assertThat(scanText(yaml, "c.yaml", allowed).findings()).isEmpty();
   }
 

@@ -7,6 +7,21 @@ import java.util.List;
 /** The scanner contract (hostile mutations, limits, threads) on Python source and TorchScript code fixtures. */
 class PythonSourceScannerContractTest extends ScannerContractTest {
 
+  /** The neutral limits tight, and the pickle machine's too. */
+  @Override
+  protected dev.modelscan.api.ScanSettings tightSettings() {
+    return super.tightSettings()
+        .rebuild()
+        .extension(
+            dev.modelscan.pickle.settings.PickleSettings.class,
+            dev.modelscan.pickle.settings.PickleSettings.builder()
+                .maxPickleStackSize(2)
+                .maxPickleMemoSize(1)
+                .maxPickleOpcodes(3)
+                .build())
+        .build();
+  }
+
   @Override
   protected ModelScanner scanner() {
     return new PythonSourceScanner();

@@ -138,7 +138,10 @@ class PickleExplosionDosTest {
         ModelScan.builder()
             .registry(Scans.REGISTRY)
             .parallelism(1)
-            .settings(ScanSettings.builder().limits(ScanLimits.builder().maxPickleOpcodes(10_000).build()).build())
+            .settings(
+                ScanSettings.builder()
+                    .extension(dev.modelscan.pickle.settings.PickleSettings.class, dev.modelscan.pickle.settings.PickleSettings.builder().maxPickleOpcodes(10_000).build())
+                    .build())
             .build();
     FileResult r = scan.scanBytes(repeat(2, new byte[0], new byte[] {'N', '0'}, 500_000), "loop.pkl");
     Dos.assertPartialWithFinding(r, "opcode stream");

@@ -30,9 +30,11 @@ final class FuzzHarness {
               ScanLimits.builder()
                   .maxMemberBytes(1 << 20)
                   .maxTotalDecompressedBytes(4 << 20)
-                  .maxPickleOpcodes(1_000_000)
                   .scanTimeout(Duration.ofSeconds(20))
                   .build())
+          .extension(
+              dev.modelscan.pickle.settings.PickleSettings.class,
+              dev.modelscan.pickle.settings.PickleSettings.builder().maxPickleOpcodes(1_000_000).build())
           .build();
 
   private FuzzHarness() {}

@@ -181,7 +181,7 @@ class InputKindPropertyTest {
   }
 
   private static Verdict verdict(FileResult r) {
-    return new ScanReport("test", ScanSettings.defaults().severityThreshold(), List.of(r), Duration.ZERO).verdict();
+    return new ScanReport("test", dev.modelscan.core.report.ReportPolicy.DEFAULT_SEVERITY_THRESHOLD, List.of(r), Duration.ZERO).verdict();
   }
 
   /** CLEAN only with every byte: complete, and the size the engine saw is the content's length. */
