@@ -9,6 +9,7 @@ import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
 import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.api.spi.SettingsExtension;
 import dev.modelscan.core.ModelScan;
 import dev.modelscan.core.ScannerRegistry;
 import java.io.ByteArrayOutputStream;
@@ -104,8 +105,9 @@ class ModulePathTest {
   void onlyTheEngineDeclaresUses() {
     // Gotcha: only a module that declares `uses` may call ServiceLoader for the SPI; format modules only provide.
     ModuleLayer layer = ModelScan.class.getModule().getLayer();
+    // The engine discovers scanners and the settings extensions of format modules (their options by name).
     assertThat(layer.findModule("dev.modelscan.core").orElseThrow().getDescriptor().uses())
-        .containsExactly(ModelScanner.class.getName());
+        .containsExactlyInAnyOrder(ModelScanner.class.getName(), SettingsExtension.class.getName());
     for (String name : BUILT_IN.keySet()) {
       ModuleDescriptor d = layer.findModule(name).orElseThrow().getDescriptor();
       assertThat(d.uses()).as("uses of %s", name).isEmpty();
@@ -128,10 +130,14 @@ class ModulePathTest {
     ModuleLayer layer = core.getLayer();
     for (String name : BUILT_IN.keySet()) {
       Module format = layer.findModule(name).orElseThrow();
-      assertThat(format.getDescriptor().exports()).as("exports of %s", name).isEmpty();
+      // A format module exports at most its settings type (PickleSettings, Hdf5Settings), never its scanners.
+      assertThat(format.getDescriptor().exports())
+          .as("exports of %s", name)
+          .extracting(ModuleDescriptor.Exports::source)
+          .allSatisfy(pkg -> assertThat(pkg).isEqualTo(name + ".settings"));
       assertThat(format.getDescriptor().opens()).as("opens of %s", name).isEmpty();
       for (String pkg : format.getPackages()) {
-        assertThat(format.isExported(pkg)).as("%s exports %s", name, pkg).isFalse();
+        assertThat(format.isExported(pkg)).as("%s exports %s", name, pkg).isEqualTo(pkg.equals(name + ".settings"));
       }
     }
     Module safetensors = layer.findModule("dev.modelscan.safetensors").orElseThrow();
