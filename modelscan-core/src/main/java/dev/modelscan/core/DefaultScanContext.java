@@ -14,6 +14,8 @@ import dev.modelscan.api.StandardRules;
 import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.api.spi.SiblingFile;
+import dev.modelscan.api.spi.SiblingFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -30,7 +32,7 @@ final class DefaultScanContext implements ScanContext {
 
   private static final int MAX_REASONS = 5;
 
-  private final ScanEngine engine;
+  private final Dispatcher engine;
   private final FileScan fs;
   private final ScannerRegistry.Claim claim;
   private final ByteSource source;
@@ -43,9 +45,10 @@ final class DefaultScanContext implements ScanContext {
   private int droppedReasons;
   private boolean analysedSomething;
   private final java.util.Set<String> embedded = new java.util.TreeSet<>();
+  private final List<SiblingFile> companions = new ArrayList<>();
 
   DefaultScanContext(
-      ScanEngine engine,
+      Dispatcher engine,
       FileScan fs,
       ScannerRegistry.Claim claim,
       ByteSource source,
@@ -86,12 +89,18 @@ final class DefaultScanContext implements ScanContext {
   }
 
   @Override
-  public void declareCompanion(Path file) {
+  public void declareCompanion(SiblingFile file) {
     Objects.requireNonNull(file, "file");
-    // Only the input file's own scanner knows its neighbours; nested content has no directory.
-    if (depth == 0 && fs.inputFile.isPresent()) {
-      fs.companions.add(file);
+    // Only the input file's own scanner knows its neighbours; nested content has no folder. Only a regular file inside
+    // the model can be its data: a declaration of anything else would cover nothing the scan could read.
+    if (depth == 0 && fs.siblings.isPresent() && file.isFile()) {
+      companions.add(file);
     }
+  }
+
+  @Override
+  public Optional<SiblingFiles> siblings() {
+    return depth == 0 ? fs.siblings : Optional.empty();
   }
 
   /** The formats this content declared as legitimately embedded. */
@@ -107,11 +116,6 @@ final class DefaultScanContext implements ScanContext {
   @Override
   public Location location() {
     return new Location(fs.path, entry, -1);
-  }
-
-  @Override
-  public Optional<Path> linkBoundary() {
-    return inputFile().map(FileScan::linkBoundary);
   }
 
   @Override
@@ -147,7 +151,7 @@ final class DefaultScanContext implements ScanContext {
 
   @Override
   public void limitReached(ScanLimitExceededException exceeded, long offset) {
-    fs.findings.add(ScanEngine.limitFinding(fs, entry, exceeded, offset));
+    fs.findings.add(fs.limitFinding(entry, exceeded, offset));
     degrade(ScanStatus.PARTIAL, exceeded.getMessage());
   }
 
@@ -170,7 +174,7 @@ final class DefaultScanContext implements ScanContext {
   }
 
   void crashed(Throwable e) {
-    String what = ScanEngine.describe(e);
+    String what = Reasons.describe(e);
     fs.findings.add(
         finding(StandardRules.SCANNER_ERROR)
             .message("Scanner " + claim.scannerName() + " failed (" + what + "); the content was not fully analysed.")
@@ -189,12 +193,12 @@ final class DefaultScanContext implements ScanContext {
     }
   }
 
-  ScanEngine.Outcome outcome() {
+  Outcome outcome() {
     String reason = String.join("; ", reasons);
     if (droppedReasons > 0) {
       reason += " (and " + droppedReasons + " more)";
     }
-    return new ScanEngine.Outcome(format, status, reason, claim.scannerName(), java.util.Set.copyOf(embedded));
+    return new Outcome(format, status, reason, claim.scannerName(), embedded, companions, false);
   }
 
   @Override
@@ -202,7 +206,7 @@ final class DefaultScanContext implements ScanContext {
     Objects.requireNonNull(content, "content");
     analysedSomething = true;
     String childEntry = childEntry(memberName);
-    ScanEngine.Outcome o;
+    Outcome o;
     if (depth + 1 > fs.settings.limits().maxNestingDepth()) {
       o = tooDeep(childEntry);
     } else {
@@ -254,24 +258,18 @@ final class DefaultScanContext implements ScanContext {
                         + readError
                         + "); only the bytes before the break were analysed.")
                 .build());
-        stopReason = ScanEngine.joinReasons(stopReason == null ? "" : stopReason, "corrupt: " + readError);
+        stopReason = Reasons.join(stopReason == null ? "" : stopReason, "corrupt: " + readError);
       }
-      ScanEngine.Outcome o = engine.dispatch(fs, spool.source(), memberName, childEntry, depth + 1, kind);
+      Outcome o = engine.dispatch(fs, spool.source(), memberName, childEntry, depth + 1, kind);
       if (stopReason != null) {
-        o =
-            new ScanEngine.Outcome(
-                o.format(),
-                o.status().worst(ScanStatus.PARTIAL),
-                ScanEngine.joinReasons(o.reason(), stopReason),
-                o.scanner(),
-                o.embedded());
+        o = o.degraded(ScanStatus.PARTIAL, stopReason);
       }
       return rollUp(childEntry, o);
     } catch (IOException e) {
       return rollUp(
           childEntry,
-          ScanEngine.Outcome.of(
-              ScanEngine.UNKNOWN_FORMAT, ScanStatus.FAILED, "could not spool the member: " + e.getMessage(), ""));
+          Outcome.of(
+              Outcome.UNKNOWN_FORMAT, ScanStatus.FAILED, "could not spool the member: " + e.getMessage(), ""));
     }
   }
 
@@ -318,16 +316,16 @@ final class DefaultScanContext implements ScanContext {
     return entry.isEmpty() ? memberName : entry + Location.ENTRY_SEPARATOR + memberName;
   }
 
-  private ScanEngine.Outcome tooDeep(String childEntry) {
+  private Outcome tooDeep(String childEntry) {
     ScanLimitExceededException e =
         fs.settings.limits().exceeded(LimitType.NESTING_DEPTH, depth + 1, "nested member " + childEntry + " (depth)");
-    fs.findings.add(ScanEngine.limitFinding(fs, childEntry, e, -1));
-    return ScanEngine.Outcome.of(ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, e.getMessage(), "");
+    fs.findings.add(fs.limitFinding(childEntry, e, -1));
+    return Outcome.of(Outcome.UNKNOWN_FORMAT, ScanStatus.SKIPPED, e.getMessage(), "");
   }
 
   /** A member that is not complete makes its parent partial: the parent's content was not all seen. */
-  private MemberResult rollUp(String childEntry, ScanEngine.Outcome o) {
-    MemberResult m = engine.recordMember(fs, childEntry, o);
+  private MemberResult rollUp(String childEntry, Outcome o) {
+    MemberResult m = fs.recordMember(childEntry, o);
     if (o.status() != ScanStatus.COMPLETE) {
       degrade(
           ScanStatus.PARTIAL,

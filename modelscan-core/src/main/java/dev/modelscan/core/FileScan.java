@@ -2,8 +2,12 @@ package dev.modelscan.core;
 
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.LimitType;
+import dev.modelscan.api.Location;
 import dev.modelscan.api.MemberResult;
+import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanSettings;
+import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.spi.SiblingFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,23 +23,44 @@ final class FileScan {
   final ScanSettings settings;
   final List<Finding> findings = new ArrayList<>();
   final List<MemberResult> members = new ArrayList<>();
-  // Neighbouring files the input's scanner declared as data of the model (ScanContext.declareCompanion).
-  final List<Path> companions = new ArrayList<>();
+  // The input file's folder, for its scanner (ScanContext.siblings); empty for bytes and streams.
+  final Optional<SiblingFiles> siblings;
   private final long deadlineNanos;
   private long decompressedBytes;
 
-  FileScan(String path, Optional<Path> inputFile, ScanSettings settings) {
+  FileScan(String path, Optional<Path> inputFile, Optional<SiblingFiles> siblings, ScanSettings settings) {
     this.path = path;
     this.inputFile = inputFile;
+    this.siblings = siblings;
     this.settings = settings;
     this.deadlineNanos = System.nanoTime() + settings.limits().scanTimeout().toNanos();
   }
 
-  /** See {@link dev.modelscan.api.spi.ScanContext#linkBoundary()}. */
+  /**
+   * The folder that an input file's neighbours may resolve into through symbolic links: its own folder, or for a file
+   * of a Hugging Face cache snapshot ({@code models--org--name/snapshots/<commit>/...}) the repository folder, because
+   * huggingface_hub writes every snapshot file as a link into the repository's {@code blobs/}.
+   */
   static Path linkBoundary(Path inputFile) {
     Path abs = inputFile.toAbsolutePath().normalize();
     HubCache.Place place = HubCache.of(abs);
     return place != null && !place.blob() ? place.repoDir() : abs.getParent();
+  }
+
+  /** The limit finding of this file at {@code entry}. */
+  Finding limitFinding(String entry, ScanLimitExceededException e, long offset) {
+    return Finding.builder(StandardRules.LIMIT_REACHED)
+        .location(new Location(path, entry, offset < -1 ? -1 : offset))
+        .scanner("engine")
+        .message(e.getMessage() + ". The rest was not analysed; raise the limit to scan it.")
+        .build();
+  }
+
+  /** Records a nested member's result. */
+  MemberResult recordMember(String entry, Outcome o) {
+    MemberResult m = new MemberResult(entry, o.format(), o.status(), o.reason(), o.scanner());
+    members.add(m);
+    return m;
   }
 
   void checkDeadline(String what) {

@@ -177,8 +177,7 @@ public final class ModelScan {
     } catch (RuntimeException ignored) {
       // a listener's failure must not change the scan (ScanListener's contract)
     }
-    java.util.Queue<Path> companions = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    List<FileResult> scanned = coverCompanions(inputs, runAll(inputs, companions), companions);
+    List<FileResult> scanned = coverCompanions(runAll(inputs));
     List<FileResult> results = new ArrayList<>(found.size());
     List<Path> names = new ArrayList<>(found.size());
     Map<DirectoryWalk.Found, Named> byFound = new IdentityHashMap<>();
@@ -251,8 +250,8 @@ public final class ModelScan {
    * checkpoint is neither copied nor read whole. The source is not closed.
    *
    * <p>The name is reported and used as a hint, as for {@link #scanBytes}. Companion files (ONNX external data,
-   * SafeTensors shards) are looked up only for inputs scanned by {@link Path}; here they cannot be, so a model that
-   * needs them is reported as its scanner reports a missing companion.
+   * SafeTensors shards) cannot be looked up here, so a model that needs them is reported as its scanner reports a
+   * missing companion; {@link #scanSource(ByteSource, String, Optional)} takes the folder to look them up in.
    *
    * @param content the bytes; must not change during the scan
    * @param name the name to report and to use as a hint (a file name such as {@code "model.pt"})
@@ -260,15 +259,36 @@ public final class ModelScan {
    *     ScanSettings#maxFileSize()}
    */
   public FileResult scanSource(ByteSource content, String name) {
+    return scanSource(content, name, Optional.empty()).result();
+  }
+
+  /**
+   * Scans one input file that the caller reads by position from a folder it can look into, such as a file on a
+   * Hadoop file system: like {@link #scanSource(ByteSource, String)}, and the file's scanner finds the files beside it
+   * (SafeTensors shards, ONNX external data, SavedModel variables) through {@code siblings}, as it does for a local
+   * file in {@link #scan(Collection)}. The result says which neighbours were declared as the model's data and whether
+   * the file was unrecognised, so that a caller scanning a whole folder can report declared files as {@link
+   * InputScan#asCompanion()} the way {@link #scan(Collection)} does.
+   *
+   * @param content the bytes; must not change during the scan
+   * @param name the name to report and to use as a hint (the file's path or URI)
+   * @param siblings the folder around the file, or empty when it has none
+   * @return the scan; its result {@link ScanStatus#SKIPPED} when the content is larger than {@link
+   *     ScanSettings#maxFileSize()}
+   * @since 0.1
+   */
+  public InputScan scanSource(
+      ByteSource content, String name, Optional<dev.modelscan.api.spi.SiblingFiles> siblings) {
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(siblings, "siblings");
     long size = content.size();
     if (size > settings.maxFileSize()) {
-      return tooLarge(name, size);
+      return plain(tooLarge(name, size));
     }
     notifyStarted(name, size);
-    FileResult r = engine.scanInput(content, name, baseName(name), Optional.empty());
-    notifyFinished(r);
+    InputScan r = engine.scanInput(content, name, baseName(name), Optional.empty(), siblings);
+    notifyFinished(r.result());
     return r;
   }
 
@@ -498,46 +518,30 @@ public final class ModelScan {
   /**
    * Files that no scanner recognised but that another input's scanner declared as data of its model (ONNX external
    * data, SavedModel variables; see {@link dev.modelscan.api.spi.ScanContext#declareCompanion}) are complete as
-   * {@link dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}, not skipped. Progress listeners have already seen
-   * them as skipped: which file declares which is known only once both are scanned.
+   * {@link dev.modelscan.api.spi.ScanContext#COMPANION_FORMAT}, not skipped. Each scan carries its own declarations
+   * and its own location, so the match is by where the files are, whatever order the scans finished in. Progress
+   * listeners have already seen them as skipped: which file declares which is known only once both are scanned.
    */
-  private static List<FileResult> coverCompanions(
-      List<Input> inputs, List<FileResult> results, Collection<Path> companions) {
-    if (companions.isEmpty()) {
-      return results;
-    }
-    java.util.Set<Path> declared = new java.util.HashSet<>();
-    for (Path p : companions) {
-      declared.add(canonical(p));
-    }
-    List<FileResult> out = new ArrayList<>(results.size());
-    for (int i = 0; i < results.size(); i++) {
-      FileResult r = results.get(i);
-      // Only content that was read and that no scanner claimed: never a file skipped for its size, a link, or a
-      // file a scanner claimed and could not finish.
-      boolean unrecognised =
-          r.status() == ScanStatus.SKIPPED && r.statusReason().equals(ScanEngine.UNRECOGNISED);
-      if (unrecognised && declared.contains(canonical(inputs.get(i).file))) {
-        r = new FileResult(r.path(), r.size(), dev.modelscan.api.spi.ScanContext.COMPANION_FORMAT,
-            ScanStatus.COMPLETE, "", r.findings(), r.members(), r.exactPath(), r.target(), r.origin(), r.sha256());
+  private static List<FileResult> coverCompanions(List<InputScan> scans) {
+    Set<String> declared = new HashSet<>();
+    for (InputScan s : scans) {
+      for (dev.modelscan.api.spi.SiblingFile f : s.companions()) {
+        declared.add(f.location());
       }
-      out.add(r);
+    }
+    List<FileResult> out = new ArrayList<>(scans.size());
+    for (InputScan s : scans) {
+      // Only content that was read whole and that no scanner claimed: never a file skipped for its size, a link, or
+      // a file a scanner claimed and could not finish.
+      boolean covered = s.unrecognised() && !s.location().isEmpty() && declared.contains(s.location());
+      out.add(covered ? s.asCompanion() : s.result());
     }
     return out;
   }
 
-  /** The real path when it can be resolved, so that a declaration and a walked path name the same file alike. */
-  private static Path canonical(Path p) {
-    try {
-      return p.toRealPath();
-    } catch (IOException | RuntimeException e) {
-      return p.toAbsolutePath().normalize();
-    }
-  }
-
-  private List<FileResult> runAll(List<Input> inputs, Collection<Path> companions) {
+  private List<InputScan> runAll(List<Input> inputs) {
     if (inputs.size() <= 1 || parallelism == 1) {
-      return inputs.stream().map(in -> scanOne(in, companions)).toList();
+      return inputs.stream().map(this::scanInput).toList();
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, inputs.size()), r -> {
       Thread t = new Thread(r, "modelscan-worker");
@@ -545,11 +549,11 @@ public final class ModelScan {
       return t;
     });
     try {
-      List<Future<FileResult>> futures = new ArrayList<>();
+      List<Future<InputScan>> futures = new ArrayList<>();
       for (Input in : inputs) {
-        futures.add(pool.submit(() -> scanOne(in, companions)));
+        futures.add(pool.submit(() -> scanInput(in)));
       }
-      List<FileResult> results = new ArrayList<>(inputs.size());
+      List<InputScan> results = new ArrayList<>(inputs.size());
       for (int i = 0; i < futures.size(); i++) {
         results.add(await(futures.get(i), inputs.get(i)));
       }
@@ -559,34 +563,39 @@ public final class ModelScan {
     }
   }
 
-  private static FileResult await(Future<FileResult> f, Input in) {
+  private static InputScan await(Future<InputScan> f, Input in) {
     try {
       return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return failed(in.display, in.size, "interrupted");
+      return plain(failed(in.display, in.size, "interrupted"));
     } catch (ExecutionException e) {
-      // scanOne contains what a scan throws; only a failure around it (a listener's error) gets here.
-      return crashed(in.display, in.size, e.getCause());
+      // scanInput contains what a scan throws; only a failure around it (a listener's error) gets here.
+      return plain(crashed(in.display, in.size, e.getCause()));
     }
   }
 
-  private FileResult scanOne(Input in) {
-    return scanOne(in, new ArrayList<>());
+  /** A result that declares nothing and is nobody's companion. */
+  private static InputScan plain(FileResult r) {
+    return new InputScan(r, "", List.of(), false);
   }
 
-  private FileResult scanOne(Input in, Collection<Path> companions) {
+  private FileResult scanOne(Input in) {
+    return scanInput(in).result();
+  }
+
+  private InputScan scanInput(Input in) {
     notifyStarted(in.display, in.size);
-    FileResult r;
+    InputScan r;
     try {
-      r = scanOneQuietly(in, companions);
+      r = scanOneQuietly(in);
     } catch (Throwable e) {
       // The engine contains what scanners throw; this is the last line for everything around them (a byte source, a
       // spool, an Error from the platform such as InternalError from a mapped file truncated under us). One file's
       // failure must not end the scan of the others, nor the report, nor leave the file looking clean.
-      r = crashed(in.display, in.size, e);
+      r = plain(crashed(in.display, in.size, e));
     }
-    notifyFinished(r);
+    notifyFinished(r.result());
     return r;
   }
 
@@ -607,13 +616,13 @@ public final class ModelScan {
     }
   }
 
-  private FileResult scanOneQuietly(Input in, Collection<Path> companions) {
+  private InputScan scanOneQuietly(Input in) {
     if (in.failReason != null) {
-      return failed(in.display, in.size, in.failReason);
+      return plain(failed(in.display, in.size, in.failReason));
     }
     if (in.skipReason != null) {
-      return new FileResult(
-          in.display, in.size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, in.skipReason, List.of(), List.of());
+      return plain(new FileResult(
+          in.display, in.size, Outcome.UNKNOWN_FORMAT, ScanStatus.SKIPPED, in.skipReason, List.of(), List.of()));
     }
     Input at = in;
     if (in.kind == InputFiles.Kind.REGULAR) {
@@ -623,36 +632,60 @@ public final class ModelScan {
       at = new Input(in.file, in.display, in.size, null, null, now.kind(),
           in.modified != null ? in.modified : now.modified());
       if (now.kind() == InputFiles.Kind.MISSING) {
-        return failed(in.display, in.size, "could not read the file: " + now.problem());
+        return plain(failed(in.display, in.size, "could not read the file: " + now.problem()));
       }
     }
     switch (at.kind) {
       case PIPE:
       case KERNEL_FILE:
-        return scanSpecial(at);
+        return plain(scanSpecial(at));
       case DEVICE:
       case SOCKET:
       case OTHER:
-        return failed(in.display, -1,
-            InputFiles.describe(at.kind) + ", not a regular file: not opened, nothing was read");
+        return plain(failed(in.display, -1,
+            InputFiles.describe(at.kind) + ", not a regular file: not opened, nothing was read"));
       default:
         break;
     }
     if (in.size > settings.maxFileSize()) {
-      return tooLarge(in.display, in.size);
+      return plain(tooLarge(in.display, in.size));
     }
     Input before = at;
-    FileResult r;
+    InputScan r;
     long openedSize;
     try (ByteSource source = ByteSource.open(in.file)) {
       openedSize = source.size();
-      List<Path> declared = new ArrayList<>();
-      r = engine.scanInput(source, in.display, baseName(in.file.toString()), Optional.of(in.file), declared);
-      companions.addAll(declared);
+      r = engine.scanInput(
+          source, in.display, baseName(in.file.toString()), Optional.of(in.file), siblingsOf(in.file));
     } catch (IOException e) {
-      return failed(in.display, in.size, "could not read the file: " + e.getMessage());
+      return plain(failed(in.display, in.size, "could not read the file: " + e.getMessage()));
     }
-    return checkUnchanged(before, openedSize, r);
+    return r.withResult(checkUnchanged(before, openedSize, r.result()));
+  }
+
+  /** The folder of a local input file as its scanner sees it; empty for a file without a folder. */
+  private static Optional<dev.modelscan.api.spi.SiblingFiles> siblingsOf(Path file) {
+    Path abs = file.toAbsolutePath().normalize();
+    if (abs.getParent() == null) {
+      return Optional.empty();
+    }
+    return Optional.of(localSiblings(abs));
+  }
+
+  /**
+   * The view of the folder around a local file that the CLI gives that file's scanner: {@link
+   * dev.modelscan.api.spi.SiblingFiles#local}, with links allowed to resolve inside the file's folder, or inside the
+   * repository folder for a file of a Hugging Face cache snapshot (whose files are links into the repository's
+   * {@code blobs/}). For front ends that read a local file through other means (the Spark job on a local file system)
+   * and want the same answers as the CLI.
+   *
+   * @param file a local file
+   * @return the view
+   * @throws IllegalArgumentException when the file has no folder
+   * @since 0.1
+   */
+  public static dev.modelscan.api.spi.SiblingFiles localSiblings(Path file) {
+    return dev.modelscan.api.spi.SiblingFiles.local(file, FileScan.linkBoundary(file));
   }
 
   /**
@@ -690,7 +723,7 @@ public final class ModelScan {
     // The hash was taken over bytes that were changing: it names no version of the file, so it is dropped (a baseline
     // or suppression keyed on it must not match).
     return r.withOutcome(
-            r.status().worst(ScanStatus.PARTIAL), ScanEngine.joinReasons(r.statusReason(), reason), findings)
+            r.status().worst(ScanStatus.PARTIAL), Reasons.join(r.statusReason(), reason), findings)
         .withSha256("");
   }
 
@@ -737,7 +770,7 @@ public final class ModelScan {
                 .scanner("engine")
                 .message("Not fully read: " + reason + ".")
                 .build());
-        r = r.withOutcome(r.status().worst(ScanStatus.PARTIAL), ScanEngine.joinReasons(r.statusReason(), reason),
+        r = r.withOutcome(r.status().worst(ScanStatus.PARTIAL), Reasons.join(r.statusReason(), reason),
             findings);
       }
       return r;
@@ -772,7 +805,7 @@ public final class ModelScan {
             .scanner("engine")
             .message("Not scanned: " + reason + ".")
             .build();
-    return new FileResult(display, -1, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, reason, List.of(f), List.of());
+    return new FileResult(display, -1, Outcome.UNKNOWN_FORMAT, ScanStatus.SKIPPED, reason, List.of(f), List.of());
   }
 
   private FileResult tooLarge(String display, long size) {
@@ -785,11 +818,11 @@ public final class ModelScan {
             .message("Not scanned: " + reason + ".")
             .build();
     return new FileResult(
-        display, size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.SKIPPED, reason, List.of(f), List.of());
+        display, size, Outcome.UNKNOWN_FORMAT, ScanStatus.SKIPPED, reason, List.of(f), List.of());
   }
 
   private static FileResult crashed(String display, long size, Throwable e) {
-    String what = ScanEngine.describe(e);
+    String what = Reasons.describe(e);
     Finding f =
         Finding.builder(StandardRules.SCANNER_ERROR)
             .location(new Location(display, "", -1))
@@ -797,11 +830,11 @@ public final class ModelScan {
             .message("The scan of this file failed (" + what + "); it was not analysed.")
             .build();
     return new FileResult(
-        display, size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, List.of(f), List.of());
+        display, size, Outcome.UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, List.of(f), List.of());
   }
 
   private static FileResult failed(String display, long size, String reason) {
-    return new FileResult(display, size, ScanEngine.UNKNOWN_FORMAT, ScanStatus.FAILED, reason, List.of(), List.of());
+    return new FileResult(display, size, Outcome.UNKNOWN_FORMAT, ScanStatus.FAILED, reason, List.of(), List.of());
   }
 
   private static String baseName(String path) {

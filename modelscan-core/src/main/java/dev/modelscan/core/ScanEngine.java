@@ -4,7 +4,6 @@ import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.Location;
 import dev.modelscan.api.MalformedContentException;
-import dev.modelscan.api.MemberResult;
 import dev.modelscan.api.ScanLimitExceededException;
 import dev.modelscan.api.ScanSettings;
 import dev.modelscan.api.ScanStatus;
@@ -13,6 +12,8 @@ import dev.modelscan.api.io.ByteSource;
 import dev.modelscan.api.spi.ContentHead;
 import dev.modelscan.api.spi.MemberKind;
 import dev.modelscan.api.spi.Recognition;
+import dev.modelscan.api.spi.SiblingFile;
+import dev.modelscan.api.spi.SiblingFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,15 +23,10 @@ import java.util.Optional;
 
 /**
  * Dispatches content to scanners by its bytes, at every level of nesting, and rolls the results up. Stateless apart
- * from the registry and settings, so one engine serves every thread; per-file state lives in {@link FileScan}.
+ * from the registry and settings, so one engine serves every thread; per-file state lives in {@link FileScan}. Scanner
+ * contexts reach it only as a {@link Dispatcher}.
  */
-final class ScanEngine {
-
-  /** The status reason of content that no scanner claimed (and that no parent marked as opaque data). */
-  static final String UNRECOGNISED = "no scanner recognised the content";
-
-  /** The format reported for content no scanner claims. */
-  static final String UNKNOWN_FORMAT = "unknown";
+final class ScanEngine implements Dispatcher {
 
   private final ScannerRegistry registry;
   private final ScanSettings settings;
@@ -44,69 +40,68 @@ final class ScanEngine {
     return settings;
   }
 
-  /** The outcome of scanning one piece of content (an input file or a member), its members rolled up. */
-  record Outcome(String format, ScanStatus status, String reason, String scanner, java.util.Set<String> embedded) {
-    static Outcome of(String format, ScanStatus status, String reason, String scanner) {
-      return new Outcome(format, status, reason, scanner, java.util.Set.of());
-    }
-  }
-
-  /** Scans one input file's content. Never throws for anything the content does. */
+  /** Scans one input file's content that has no folder (bytes, a stream). Never throws for anything the content does. */
   FileResult scanInput(ByteSource source, String path, String name, Optional<Path> inputFile) {
-    return scanInput(source, path, name, inputFile, new ArrayList<>());
+    return scanInput(source, path, name, inputFile, Optional.empty()).result();
   }
 
   /**
-   * Scans one input file's content and adds the neighbouring files its scanner declared as data of the model ({@link
-   * dev.modelscan.api.spi.ScanContext#declareCompanion}) to {@code companions}.
+   * Scans one input file's content; the neighbouring files its scanner declared as data of the model ({@link
+   * dev.modelscan.api.spi.ScanContext#declareCompanion}) come back with the result. Never throws for anything the
+   * content does.
    */
-  FileResult scanInput(
-      ByteSource source, String path, String name, Optional<Path> inputFile, List<Path> companions) {
-    FileScan fs = new FileScan(path, inputFile, settings);
-    try {
-      return scanInput(fs, source, path, name);
-    } finally {
-      companions.addAll(fs.companions);
-    }
-  }
-
-  private FileResult scanInput(FileScan fs, ByteSource source, String path, String name) {
+  InputScan scanInput(
+      ByteSource source, String path, String name, Optional<Path> inputFile, Optional<SiblingFiles> siblings) {
+    FileScan fs = new FileScan(path, inputFile, siblings, settings);
     Outcome o;
     try {
       o = dispatch(fs, source, name, "", 0, MemberKind.CONTENT);
     } catch (ScanLimitExceededException e) {
       // Only the deadline can escape dispatch; what was found before it stays in the result.
-      fs.findings.add(limitFinding(fs, "", e, -1));
-      o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
+      fs.findings.add(fs.limitFinding("", e, -1));
+      o = Outcome.of(Outcome.UNKNOWN_FORMAT, ScanStatus.PARTIAL, e.getMessage(), "");
     } catch (Throwable e) {
       // Scanner failures are contained per content in run(); anything that still gets here is a failure of the
       // engine, of a recognizer or of a byte source (a read that throws an unchecked exception or an Error). It must
       // not escape as an exception from a single-file scan, nor leave the file looking clean: the findings so far
       // stay, the file is FAILED.
-      String what = describe(e);
+      String what = Reasons.describe(e);
       fs.findings.add(
           Finding.builder(StandardRules.SCANNER_ERROR)
               .location(new Location(path, "", -1))
               .scanner("engine")
               .message("The scan of this file failed (" + what + "); it was not fully analysed.")
               .build());
-      o = Outcome.of(UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, "");
+      o = Outcome.of(Outcome.UNKNOWN_FORMAT, ScanStatus.FAILED, "scan failed: " + what, "");
     }
-    return new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members)
-        .withSha256(ContentHash.sha256(source));
+    FileResult r =
+        new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members)
+            .withSha256(ContentHash.sha256(source));
+    // Only an unrecognised file can be another's companion: its location is looked up for those alone.
+    String location = "";
+    if (o.unrecognised() && siblings.isPresent()) {
+      try {
+        location = siblings.get().inputLocation();
+      } catch (IOException | RuntimeException e) {
+        // not matchable: it stays skipped, as any unrecognised file
+      }
+    }
+    return new InputScan(r, location, o.companions(), o.unrecognised());
   }
 
   /**
    * Recognises content and runs the best claim (and every other strong claim of another format, which makes the
    * content a polyglot). Content nobody claims is skipped, never clean, unless the parent said it is opaque data.
    */
-  Outcome dispatch(FileScan fs, ByteSource source, String name, String entry, int depth, MemberKind kind) {
+  @Override
+  public Outcome dispatch(FileScan fs, ByteSource source, String name, String entry, int depth, MemberKind kind) {
     fs.checkDeadline(fs.path);
     ContentHead head;
     try {
       head = readHead(source, name);
     } catch (IOException e) {
-      return Outcome.of(UNKNOWN_FORMAT, ScanStatus.FAILED, "could not read the content: " + e.getMessage(), "");
+      return Outcome.of(
+          Outcome.UNKNOWN_FORMAT, ScanStatus.FAILED, "could not read the content: " + e.getMessage(), "");
     }
     List<ScannerRegistry.Claim> claims = registry.claims(head);
     if (claims.isEmpty()) {
@@ -116,7 +111,7 @@ final class ScanEngine {
       if (kind == MemberKind.OPAQUE_DATA) {
         return Outcome.of("data", ScanStatus.COMPLETE, "", "");
       }
-      return Outcome.of(UNKNOWN_FORMAT, ScanStatus.SKIPPED, UNRECOGNISED, "");
+      return Outcome.unrecognisedContent();
     }
     ScannerRegistry.Claim primary = claims.get(0);
     checkExtension(fs, head, primary, entry);
@@ -146,13 +141,17 @@ final class ScanEngine {
                 .build());
       }
       Outcome second = run(fs, other, source, name, entry, depth);
+      List<SiblingFile> companions = new ArrayList<>(result.companions());
+      companions.addAll(second.companions());
       result =
           new Outcome(
               result.format() + "+" + second.format(),
               result.status().worst(second.status()),
-              joinReasons(result.reason(), second.reason()),
+              Reasons.join(result.reason(), second.reason()),
               result.scanner() + "+" + second.scanner(),
-              result.embedded());
+              result.embedded(),
+              companions,
+              false);
     }
     return result;
   }
@@ -200,37 +199,6 @@ final class ScanEngine {
       ctx.crashed(e);
     }
     return ctx.outcome();
-  }
-
-  /** Records a nested member's result and maps it to what its parent's status should become. */
-  MemberResult recordMember(FileScan fs, String entry, Outcome o) {
-    MemberResult m = new MemberResult(entry, o.format(), o.status(), o.reason(), o.scanner());
-    fs.members.add(m);
-    return m;
-  }
-
-  static Finding limitFinding(FileScan fs, String entry, ScanLimitExceededException e, long offset) {
-    return Finding.builder(StandardRules.LIMIT_REACHED)
-        .location(new Location(fs.path, entry, offset < -1 ? -1 : offset))
-        .scanner("engine")
-        .message(e.getMessage() + ". The rest was not analysed; raise the limit to scan it.")
-        .build();
-  }
-
-  /** The class and message of a throwable, bounded: messages of exceptions can quote attacker-controlled text. */
-  static String describe(Throwable e) {
-    String what = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    return what.length() <= 300 ? what : what.substring(0, 297) + "...";
-  }
-
-  static String joinReasons(String a, String b) {
-    if (a.isEmpty()) {
-      return b;
-    }
-    if (b.isEmpty() || a.equals(b)) {
-      return a;
-    }
-    return a + "; " + b;
   }
 
   static ContentHead readHead(ByteSource source, String name) throws IOException {

@@ -120,4 +120,36 @@ class CompanionFilesTest {
     assertThat(result(report, weights).status()).isEqualTo(ScanStatus.SKIPPED);
     assertThat(report.verdict()).isNotEqualTo(Verdict.CLEAN);
   }
+
+  @Test
+  void aScanReturnsItsDeclarationsAsValuesAndSaysWhetherItWasRecognised() throws IOException {
+    Path model = write("model.decl", ascii("DECL weights.bin,../outside.bin,missing.bin"));
+    Path weights = write("weights.bin", raw(64));
+    ModelScan ms = scan(1);
+    InputScan declaring;
+    try (dev.modelscan.api.io.ByteSource src = dev.modelscan.api.io.ByteSource.open(model)) {
+      declaring = ms.scanSource(src, model.toString(), java.util.Optional.of(ModelScan.localSiblings(model)));
+    }
+    // Only the regular file inside the folder is a declaration; a name out of it or a missing one is not.
+    assertThat(declaring.companions())
+        .extracting(dev.modelscan.api.spi.SiblingFile::location)
+        .containsExactly(weights.toRealPath().toString());
+    assertThat(declaring.unrecognised()).isFalse();
+    assertThat(declaring.asCompanion()).isSameAs(declaring.result());
+
+    InputScan data;
+    try (dev.modelscan.api.io.ByteSource src = dev.modelscan.api.io.ByteSource.open(weights)) {
+      data = ms.scanSource(src, weights.toString(), java.util.Optional.of(ModelScan.localSiblings(weights)));
+    }
+    assertThat(data.unrecognised()).isTrue();
+    assertThat(data.location()).isEqualTo(weights.toRealPath().toString());
+    assertThat(data.result().status()).isEqualTo(ScanStatus.SKIPPED);
+    assertThat(data.asCompanion().format()).isEqualTo(ScanContext.COMPANION_FORMAT);
+    assertThat(data.asCompanion().status()).isEqualTo(ScanStatus.COMPLETE);
+
+    // Without a folder nothing can be declared, and the file is not matchable.
+    InputScan bare = ms.scanSource(dev.modelscan.api.io.ByteSource.wrap(raw(8)), "x.bin", java.util.Optional.empty());
+    assertThat(bare.unrecognised()).isTrue();
+    assertThat(bare.location()).isEmpty();
+  }
 }

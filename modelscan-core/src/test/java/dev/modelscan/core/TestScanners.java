@@ -163,13 +163,19 @@ final class TestScanners {
     @Override
     public void scan(ScanContext ctx) throws IOException {
       String s = new String(ctx.source().readBytes(4, (int) ctx.source().size() - 4), StandardCharsets.US_ASCII);
-      // Names are resolved against the input file's directory; absolute ones are taken as they are, so that nested
-      // content (which has no input file) can name a real file, and the engine must ignore it.
-      java.nio.file.Path dir =
-          ctx.inputFile().map(f -> f.toAbsolutePath().getParent()).orElse(java.nio.file.Path.of("").toAbsolutePath());
+      // Names are looked up in the input file's folder. Nested content has no folder: there the scanner makes up a
+      // file named by the absolute path, as a hostile scanner could, and the engine must ignore the declaration.
       for (String name : s.trim().split(",")) {
-        if (!name.isEmpty()) {
-          ctx.declareCompanion(dir.resolve(name));
+        if (name.isEmpty()) {
+          continue;
+        }
+        if (ctx.siblings().isPresent()) {
+          ctx.declareCompanion(ctx.siblings().get().find(name));
+        } else {
+          java.nio.file.Path p = java.nio.file.Path.of(name).toAbsolutePath();
+          ctx.declareCompanion(
+              new dev.modelscan.api.spi.SiblingFile(name, dev.modelscan.api.spi.SiblingFile.Kind.FILE, false, 1,
+                  p.toString(), ""));
         }
       }
     }

@@ -4,10 +4,16 @@ import dev.modelscan.api.FileResult;
 import dev.modelscan.api.Finding;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.Severity;
+import dev.modelscan.api.spi.ScanContext;
+import dev.modelscan.api.spi.SiblingFile;
+import dev.modelscan.core.InputScan;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -64,10 +70,18 @@ public final class ScanRows {
             DataTypes.createStructField("scanner", DataTypes.StringType, true)
           });
 
-  /** Both tables in one row, so that each file is scanned once: the file's columns and its findings as an array. */
+  /**
+   * Both tables in one row, so that each file is scanned once: the file's columns, its findings as an array, and what
+   * its scan says about its neighbours: {@code location} (where the file is, given only when no scanner recognised
+   * it), {@code declared} (the locations of the files its scanner declared as the model's data) and {@code
+   * companionVerdict} (the file's verdict as such data). {@link #coverCompanions} turns them into the file table.
+   */
   static final StructType COMBINED_SCHEMA =
-      FILE_SCHEMA.add(
-          DataTypes.createStructField("findings", DataTypes.createArrayType(FINDING_SCHEMA, false), false));
+      FILE_SCHEMA
+          .add(DataTypes.createStructField("findings", DataTypes.createArrayType(FINDING_SCHEMA, false), false))
+          .add(DataTypes.createStructField("location", DataTypes.StringType, true))
+          .add(DataTypes.createStructField("declared", DataTypes.createArrayType(DataTypes.StringType, false), false))
+          .add(DataTypes.createStructField("companionVerdict", DataTypes.StringType, true));
 
   private ScanRows() {}
 
@@ -76,11 +90,12 @@ public final class ScanRows {
    *
    * @param path the file's path as listed (a URI such as {@code hdfs://nn/models/a.pt})
    * @param sha256 the file's SHA-256 in hex, or null
-   * @param r the scan's result
+   * @param scan the scan's result, with the companions it declared
    * @param threshold findings at or above it make the file's verdict {@code FINDINGS}
    * @return the row in {@link #COMBINED_SCHEMA}
    */
-  static Row combined(String path, String sha256, FileResult r, Severity threshold) {
+  static Row combined(String path, String sha256, InputScan scan, Severity threshold) {
+    FileResult r = scan.result();
     int[] counts = new int[Severity.values().length];
     List<Row> findings = new ArrayList<>(r.findings().size());
     for (Finding f : r.findings()) {
@@ -100,10 +115,12 @@ public final class ScanRows {
               f.message(),
               f.scanner()));
     }
-    String verdict =
-        r.hasFindingAtLeast(threshold)
-            ? "FINDINGS"
-            : r.status() == ScanStatus.COMPLETE ? "CLEAN" : "INCOMPLETE";
+    String verdict = verdict(r, threshold);
+    boolean coverable = scan.unrecognised() && !scan.location().isEmpty();
+    List<String> declared = new ArrayList<>(scan.companions().size());
+    for (SiblingFile f : scan.companions()) {
+      declared.add(f.location());
+    }
     return RowFactory.create(
         path,
         r.size(),
@@ -117,6 +134,48 @@ public final class ScanRows {
         counts[Severity.MEDIUM.ordinal()],
         counts[Severity.LOW.ordinal()],
         // Spark's row encoder takes a Scala sequence for an array column, not a java.util.List.
-        scala.jdk.javaapi.CollectionConverters.asScala(findings).toSeq());
+        scala.jdk.javaapi.CollectionConverters.asScala(findings).toSeq(),
+        coverable ? scan.location() : null,
+        scala.jdk.javaapi.CollectionConverters.asScala(declared).toSeq(),
+        coverable ? verdict(scan.asCompanion(), threshold) : null);
+  }
+
+  private static String verdict(FileResult r, Severity threshold) {
+    return r.hasFindingAtLeast(threshold)
+        ? "FINDINGS"
+        : r.status() == ScanStatus.COMPLETE ? "CLEAN" : "INCOMPLETE";
+  }
+
+  /**
+   * The file table from the combined rows, with the CLI's cross-file rule applied: a file that no scanner recognised
+   * but that another file of the same job declared as its model's data (ONNX external data, SavedModel variables) is
+   * complete with format {@value ScanContext#COMPANION_FORMAT}, as {@link InputScan#asCompanion()} makes it. The
+   * declarations of every partition are matched by location, in one join, so which task scanned which file does not
+   * matter.
+   *
+   * @param combined rows in {@link #COMBINED_SCHEMA}
+   * @return rows in {@link #FILE_SCHEMA}
+   */
+  static Dataset<Row> coverCompanions(Dataset<Row> combined) {
+    Dataset<Row> declared =
+        combined.select(functions.explode(functions.col("declared")).as("declaredLocation")).distinct();
+    Dataset<Row> joined =
+        combined.join(declared, combined.col("location").equalTo(declared.col("declaredLocation")), "left_outer");
+    Column covered = functions.col("declaredLocation").isNotNull();
+    List<Column> columns = new ArrayList<>();
+    for (StructField f : FILE_SCHEMA.fields()) {
+      Column c = functions.col(f.name());
+      switch (f.name()) {
+        case "format" -> c = functions.when(covered, functions.lit(ScanContext.COMPANION_FORMAT)).otherwise(c);
+        case "status" -> c = functions.when(covered, functions.lit(ScanStatus.COMPLETE.name())).otherwise(c);
+        case "statusReason" -> c = functions.when(covered, functions.lit("")).otherwise(c);
+        case "verdict" -> c = functions.when(covered, functions.col("companionVerdict")).otherwise(c);
+        default -> {
+          // unchanged
+        }
+      }
+      columns.add(c.as(f.name()));
+    }
+    return joined.select(columns.toArray(new Column[0]));
   }
 }

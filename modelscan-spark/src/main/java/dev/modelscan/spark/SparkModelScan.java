@@ -5,6 +5,8 @@ import dev.modelscan.api.Finding;
 import dev.modelscan.api.Location;
 import dev.modelscan.api.ScanStatus;
 import dev.modelscan.api.StandardRules;
+import dev.modelscan.api.spi.SiblingFiles;
+import dev.modelscan.core.InputScan;
 import dev.modelscan.core.ModelScan;
 import java.io.IOException;
 import java.io.Serializable;
@@ -14,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
@@ -178,7 +181,7 @@ public final class SparkModelScan implements Serializable {
             .repartition(partitions)
             .mapPartitions(scanPartition, Encoders.row(ScanRows.COMBINED_SCHEMA))
             .persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> fileTable = combined.drop("findings").sort("path");
+    Dataset<Row> fileTable = ScanRows.coverCompanions(combined).sort("path");
     Dataset<Row> findingTable =
         combined
             .select(functions.explode(functions.col("findings")).as("f"))
@@ -224,13 +227,14 @@ public final class SparkModelScan implements Serializable {
           ENGINES.computeIfAbsent(
               config,
               c -> ModelScan.builder().settings(c.toSettings()).reportPolicy(c.reportPolicy()).build());
-      FileResult r = scanOne(engine, path, hadoop);
+      InputScan scan = scanOne(engine, path, hadoop);
+      FileResult r = scan.result();
       // Taken by the engine from the bytes it scanned (no second read of the file); empty when not read to its end.
       String sha = r.sha256().isEmpty() ? null : r.sha256();
       filesDone.add(1);
       bytesDone.add(Math.max(0, r.size()));
       findingsFound.add(r.findings().size());
-      return ScanRows.combined(path, sha, r, engine.reportPolicy().severityThreshold());
+      return ScanRows.combined(path, sha, scan, engine.reportPolicy().severityThreshold());
     }
   }
 
@@ -238,7 +242,7 @@ public final class SparkModelScan implements Serializable {
    * Scans one file; whatever goes wrong becomes the file's status, never an exception that would fail the task
    * (and, after retries, the job and every other file's result).
    */
-  static FileResult scanOne(ModelScan engine, String path, Configuration hadoop) {
+  static InputScan scanOne(ModelScan engine, String path, Configuration hadoop) {
     long size = -1;
     try {
       Path p = new Path(path);
@@ -246,21 +250,29 @@ public final class SparkModelScan implements Serializable {
       FileStatus st = fs.getFileStatus(p);
       size = st.getLen();
       if (!st.isFile()) {
-        return new FileResult(
-            path, -1, "unknown", ScanStatus.SKIPPED, "not a regular file, not opened", List.of(), List.of());
+        return plain(new FileResult(
+            path, -1, "unknown", ScanStatus.SKIPPED, "not a regular file, not opened", List.of(), List.of()));
       }
+      // The folder around the file, so that an index finds its shards and an ONNX graph its external data where
+      // they are, as the CLI does on a local disk.
+      Optional<SiblingFiles> siblings = Optional.ofNullable(HadoopSiblingFiles.of(fs, p));
       try (FSDataInputStream in = fs.open(p);
           HadoopByteSource source = HadoopByteSource.of(in, size)) {
-        return engine.scanSource(source, path);
+        return engine.scanSource(source, path, siblings);
       }
     } catch (OutOfMemoryError | StackOverflowError e) {
-      return failed(path, size, "the scan ran out of resources: " + e);
+      return plain(failed(path, size, "the scan ran out of resources: " + e));
     } catch (IOException | RuntimeException | LinkageError e) {
-      return failed(path, size, "could not read or scan the file: " + e);
+      return plain(failed(path, size, "could not read or scan the file: " + e));
     } catch (Error e) {
       // InternalError from a mapped or native read, and the like: this file's scan broke, the others go on.
-      return failed(path, size, "the scan broke down: " + e);
+      return plain(failed(path, size, "the scan broke down: " + e));
     }
+  }
+
+  /** A result that declares no companion and is nobody's. */
+  private static InputScan plain(FileResult r) {
+    return new InputScan(r, "", List.of(), false);
   }
 
   /**

@@ -51,8 +51,8 @@ public class ForwardingScanContext implements ScanContext {
   }
 
   @Override
-  public java.util.Optional<java.nio.file.Path> linkBoundary() {
-    return d.linkBoundary();
+  public java.util.Optional<dev.modelscan.api.spi.SiblingFiles> siblings() {
+    return d.siblings();
   }
 
   @Override
@@ -61,7 +61,7 @@ public class ForwardingScanContext implements ScanContext {
   }
 
   @Override
-  public void declareCompanion(java.nio.file.Path file) {
+  public void declareCompanion(dev.modelscan.api.spi.SiblingFile file) {
     d.declareCompanion(file);
   }
 

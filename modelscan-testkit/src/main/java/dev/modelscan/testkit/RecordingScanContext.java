@@ -85,7 +85,8 @@ public final class RecordingScanContext implements ScanContext {
   private final List<String> partialReasons = new ArrayList<>();
   private final List<Member> members = new ArrayList<>();
   private final java.util.Set<String> embedded = new java.util.TreeSet<>();
-  private final List<java.nio.file.Path> companions = new ArrayList<>();
+  private final List<dev.modelscan.api.spi.SiblingFile> companions = new ArrayList<>();
+  private dev.modelscan.api.spi.SiblingFiles siblings;
 
   /**
    * Creates a context.
@@ -167,7 +168,9 @@ public final class RecordingScanContext implements ScanContext {
     RecordingScanContext ctx =
         new RecordingScanContext(
             ByteSource.wrap(content), name, recognition.format(), settings, scanner.descriptor().name());
-    ctx.inputFile = file;
+    if (file != null) {
+      ctx.withInputFile(file);
+    }
     try {
       scanner.scan(ctx);
     } catch (ScanLimitExceededException e) {
@@ -205,7 +208,7 @@ public final class RecordingScanContext implements ScanContext {
   }
 
   @Override
-  public void declareCompanion(java.nio.file.Path file) {
+  public void declareCompanion(dev.modelscan.api.spi.SiblingFile file) {
     companions.add(Objects.requireNonNull(file, "file"));
   }
 
@@ -214,8 +217,18 @@ public final class RecordingScanContext implements ScanContext {
    *
    * @return a copy
    */
-  public List<java.nio.file.Path> companions() {
+  public List<dev.modelscan.api.spi.SiblingFile> companions() {
     return List.copyOf(companions);
+  }
+
+  /**
+   * Where the declared neighbouring files are ({@link dev.modelscan.api.spi.SiblingFile#location()}: real paths for
+   * a context {@link #withInputFile made from a local file}), in order.
+   *
+   * @return a copy
+   */
+  public List<String> companionLocations() {
+    return companions.stream().map(dev.modelscan.api.spi.SiblingFile::location).toList();
   }
 
   /**
@@ -243,19 +256,41 @@ public final class RecordingScanContext implements ScanContext {
   }
 
   @Override
+  public java.util.Optional<dev.modelscan.api.spi.SiblingFiles> siblings() {
+    return java.util.Optional.ofNullable(siblings);
+  }
+
+  /**
+   * Makes {@link #siblings()} present with the given view, as for an input file scanned from a folder that is not on
+   * the local disk (a Hadoop file system). Call before the scan.
+   *
+   * @param view the folder around the content
+   * @return this context
+   */
+  public RecordingScanContext withSiblings(dev.modelscan.api.spi.SiblingFiles view) {
+    this.siblings = Objects.requireNonNull(view, "view");
+    return this;
+  }
+
+  @Override
   public int depth() {
     return depth;
   }
 
   /**
-   * Makes {@link #inputFile()} present, as for an input file the engine scans from a path (for scanners that look at
-   * sibling files). Call before the scan.
+   * Makes {@link #inputFile()} present, and {@link #siblings()} the local view of the file's folder (links may resolve
+   * inside that folder), as for an input file the engine scans from a path (for scanners that look at sibling files).
+   * Call before the scan.
    *
    * @param file the file the content was read from
    * @return this context
    */
   public RecordingScanContext withInputFile(java.nio.file.Path file) {
     this.inputFile = Objects.requireNonNull(file, "file");
+    java.nio.file.Path abs = file.toAbsolutePath().normalize();
+    if (abs.getParent() != null) {
+      this.siblings = dev.modelscan.api.spi.SiblingFiles.local(abs, abs.getParent());
+    }
     return this;
   }
 

@@ -12,11 +12,10 @@ import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.api.spi.SiblingFile;
+import dev.modelscan.api.spi.SiblingFiles;
 import dev.modelscan.protobuf.ProtoReader;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -462,47 +461,48 @@ public final class OnnxScanner implements ModelScanner {
      * (CVE-2026-27489), and offset and length must lie inside the file they name.
      */
     private void onDisk(String location, long offset, String tensor, long dataOffset, long dataLength) {
-      Path file = ctx.inputFile().orElse(null);
-      if (file == null || file.toAbsolutePath().getParent() == null) {
+      SiblingFiles siblings = ctx.siblings().orElse(null);
+      if (siblings == null) {
         return;
       }
       try {
-        Path dir = file.toAbsolutePath().getParent();
-        Path target = dir.resolve(location.replace('\\', '/')).normalize();
-        if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-          return;
+        // Looked up as the loader joins it to the model's folder; the view refuses what leaves the model.
+        SiblingFile data = siblings.find(location.replace('\\', '/'));
+        switch (data.kind()) {
+          case MISSING, OUTSIDE -> {
+            // missing: the loader fails; outside: already reported from the name itself
+            return;
+          }
+          case LINKED_OUTSIDE -> {
+            report(EXTERNAL_DATA_TRAVERSAL, offset, location, "tensor " + tensor + " reads its data from "
+                + q(location) + ", which is a symbolic link out of the model directory (to " + data.location() + ")");
+            return;
+          }
+          case DIRECTORY -> {
+            report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads its data from "
+                + q(location) + ", which is a directory: loading the model fails");
+            return;
+          }
+          case SPECIAL -> {
+            // Never opened here: opening a FIFO blocks until a writer comes. The loader opens it and blocks, or reads
+            // whatever a device gives into the tensor.
+            report(EXTERNAL_DATA_DEVICE, offset, location, "tensor " + tensor + " reads its data from "
+                + q(location) + ", which is a FIFO, socket or device inside the model directory, not a file: loading"
+                + " the model blocks on it or reads whatever it gives into the tensor");
+            return;
+          }
+          default -> {
+            // a regular file inside the model: its range is checked below
+          }
         }
-        // In a Hugging Face cache the boundary is the repository folder: snapshot files are links into its blobs/.
-        Path realDir = ctx.linkBoundary().orElse(dir).toRealPath();
-        Path real = target.toRealPath();
-        if (!real.startsWith(realDir)) {
-          report(EXTERNAL_DATA_TRAVERSAL, offset, location, "tensor " + tensor + " reads its data from " + q(location)
-              + ", which is a symbolic link out of the model directory (to " + real + ")");
-          return;
-        }
-        java.nio.file.attribute.BasicFileAttributes attrs =
-            Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
-        if (attrs.isDirectory()) {
-          report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads its data from " + q(location)
-              + ", which is a directory: loading the model fails");
-          return;
-        }
-        if (!attrs.isRegularFile()) {
-          // Never opened here: opening a FIFO blocks until a writer comes. The loader opens it and blocks, or reads
-          // whatever a device gives into the tensor.
-          report(EXTERNAL_DATA_DEVICE, offset, location, "tensor " + tensor + " reads its data from " + q(location)
-              + ", which is a FIFO, socket or device inside the model directory, not a file: loading the model blocks"
-              + " on it or reads whatever it gives into the tensor");
-          return;
-        }
-        long size = attrs.size();
+        long size = data.size();
         if (dataOffset > size || (dataLength >= 0 && dataLength > size - dataOffset)) {
           report(EXTERNAL_DATA_MALFORMED, offset, location, "tensor " + tensor + " reads bytes " + dataOffset
               + (dataLength >= 0 ? "+" + dataLength : "") + " of " + q(location) + ", which has " + size
               + " bytes");
         } else {
           // Raw tensor bytes inside the model directory, in range: a directory scan need not call them skipped.
-          ctx.declareCompanion(real);
+          ctx.declareCompanion(data);
         }
       } catch (IOException | RuntimeException e) {
         // An unreadable neighbour is not a finding about this file, but the check did not happen.

@@ -39,7 +39,7 @@ class ExternalDataOnDiskTest {
     RecordingScanContext rec = scanFrom(model);
     assertThat(rec.findings()).isEmpty();
     // checked data of the model: a directory scan may call it complete instead of skipped
-    assertThat(rec.companions()).containsExactly(tmp.resolve("weights.bin").toRealPath());
+    assertThat(rec.companionLocations()).containsExactly(tmp.resolve("weights.bin").toRealPath().toString());
   }
 
   @Test

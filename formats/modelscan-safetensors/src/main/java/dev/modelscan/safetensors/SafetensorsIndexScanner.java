@@ -18,12 +18,11 @@ import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.api.spi.SiblingFile;
+import dev.modelscan.api.spi.SiblingFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -43,8 +42,9 @@ import java.util.Set;
  * by name or by content, missing shards, and disagreements between the index and the shards' own headers (a tensor
  * the shard lacks, a tensor the index does not list or maps elsewhere, a wrong {@code total_size}).
  *
- * <p>Shards are found through {@link ScanContext#inputFile()}, which exists only for an index scanned from disk at
- * depth 0; otherwise the shard checks are skipped and the result is partial. Names are never followed outside the
+ * <p>Shards are found through {@link ScanContext#siblings()}, which exists only for an index scanned from a folder (a
+ * local one or one on a Hadoop file system) at depth 0; otherwise the shard checks are skipped and the result is
+ * partial. Names are never followed outside the
  * index's directory. Only shard headers are read, each under the same bounds as {@link SafetensorsScanner}; their
  * findings belong to the shards' own scans, this scanner reports only whether the index and the shards agree.
  *
@@ -338,8 +338,8 @@ public final class SafetensorsIndexScanner implements ModelScanner {
       }
       safeNames.put(shard, tensors);
     }
-    Optional<Path> input = ctx.inputFile();
-    if (input.isEmpty()) {
+    Optional<SiblingFiles> siblings = ctx.siblings();
+    if (siblings.isEmpty()) {
       if (!safeNames.isEmpty()) {
         out.incomplete(
             "the shards named by the index were not checked against it: the index was not scanned as a file on"
@@ -347,22 +347,20 @@ public final class SafetensorsIndexScanner implements ModelScanner {
       }
       return;
     }
-    Path dir = input.get().toAbsolutePath().normalize().getParent();
-    // In a Hugging Face cache the boundary is the repository folder: snapshot files are links into its blobs/.
-    Path realDir = ctx.linkBoundary().orElse(dir).toRealPath();
     long totalBytes = 0;
     boolean allShardsRead = true;
     for (Map.Entry<String, String> e : safeNames.entrySet()) {
       ctx.checkDeadline();
       String shard = e.getKey();
-      Path path = dir.resolve(shard).normalize();
-      if (!path.startsWith(dir)) {
+      // The view joins the name to the index's folder as a loader does, and refuses what leaves the model.
+      SiblingFile file = siblings.get().find(shard);
+      if (file.kind() == SiblingFile.Kind.OUTSIDE) {
         // escape() already refused every name that could get here; kept so that no path outside is ever opened.
         out.problem(SafetensorsRules.INDEX_PATH_TRAVERSAL, -1, HeaderReader.show(shard) + " resolves outside");
         allShardsRead = false;
         continue;
       }
-      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      if (file.kind() == SiblingFile.Kind.MISSING) {
         out.problem(
             SafetensorsRules.INDEX_MISMATCH,
             -1,
@@ -375,8 +373,7 @@ public final class SafetensorsIndexScanner implements ModelScanner {
         allShardsRead = false;
         continue;
       }
-      Path real = path.toRealPath();
-      if (!real.startsWith(realDir)) {
+      if (file.kind() == SiblingFile.Kind.LINKED_OUTSIDE) {
         out.problem(
             SafetensorsRules.INDEX_PATH_TRAVERSAL,
             -1,
@@ -386,8 +383,8 @@ public final class SafetensorsIndexScanner implements ModelScanner {
         allShardsRead = false;
         continue;
       }
-      String special = notAFile(real);
-      if (special != null) {
+      if (!file.isFile()) {
+        String special = file.description();
         // Never opened: opening a FIFO blocks until a writer comes, a device never ends. A loader opens it all the
         // same, and hangs, reads the device into tensors, or fails: the checkpoint is not what the index promises.
         out.problem(
@@ -410,7 +407,7 @@ public final class SafetensorsIndexScanner implements ModelScanner {
         allShardsRead = false;
         continue;
       }
-      long bytes = compare(ctx, index, shard, shards.get(shard), real, out);
+      long bytes = compare(ctx, index, shard, shards.get(shard), siblings.get(), file, out);
       if (bytes < 0) {
         allShardsRead = false;
       } else {
@@ -431,9 +428,16 @@ public final class SafetensorsIndexScanner implements ModelScanner {
   }
 
   /** Compares one SafeTensors shard with the index; returns its tensors' total byte size, or -1 when unreadable. */
-  private long compare(ScanContext ctx, Index index, String shard, List<String> mapped, Path file, Outcome out)
+  private long compare(
+      ScanContext ctx,
+      Index index,
+      String shard,
+      List<String> mapped,
+      SiblingFiles siblings,
+      SiblingFile file,
+      Outcome out)
       throws IOException {
-    try (ByteSource source = ByteSource.open(file)) {
+    try (ByteSource source = siblings.open(file)) {
       int headLength = (int) Math.min(source.size(), ContentHead.HEAD_SIZE);
       ContentHead head = ContentHead.of(source.readBytes(0, headLength), new byte[0], source.size(), shard);
       // No bytes of a shard go into a message, only its name and size: a shard can be a hard link to any file the
@@ -513,35 +517,7 @@ public final class SafetensorsIndexScanner implements ModelScanner {
     }
   }
 
-  /**
-   * What a shard that is not a regular file is ("a directory", "a FIFO", ...), or null for a regular file. Read from
-   * the attributes, never by opening it.
-   */
-  static String notAFile(Path real) throws IOException {
-    java.nio.file.attribute.BasicFileAttributes a =
-        Files.readAttributes(real, java.nio.file.attribute.BasicFileAttributes.class);
-    if (a.isRegularFile()) {
-      return null;
-    }
-    if (a.isDirectory()) {
-      return "a directory";
-    }
-    try {
-      int type = (Integer) Files.getAttribute(real, "unix:mode") & 0170000;
-      if (type == 0010000) {
-        return "a FIFO (named pipe)";
-      }
-      if (type == 0020000 || type == 0060000) {
-        return "a device";
-      }
-      if (type == 0140000) {
-        return "a socket";
-      }
-    } catch (IOException | RuntimeException e) {
-      // no "unix" view on this platform: the generic description below
-    }
-    return "a pipe, socket or device";
-  }
+
 
   private static String describeTensors(List<String> tensors) {
     String first = HeaderReader.show(tensors.get(0));

@@ -13,12 +13,10 @@ import dev.modelscan.api.spi.ModelScanner;
 import dev.modelscan.api.spi.Recognition;
 import dev.modelscan.api.spi.ScanContext;
 import dev.modelscan.api.spi.ScannerDescriptor;
+import dev.modelscan.api.spi.SiblingFile;
+import dev.modelscan.api.spi.SiblingFiles;
 import dev.modelscan.protobuf.ProtoReader;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -127,28 +125,20 @@ public final class SavedModelScanner implements ModelScanner {
    * may have members, so a directory of a million names costs nothing (the rest stay skipped).
    */
   private static void declareVariables(ScanContext ctx) {
-    Path file = ctx.inputFile().map(Path::toAbsolutePath).orElse(null);
-    if (file == null || file.getParent() == null || !file.getFileName().toString().equals("saved_model.pb")) {
+    SiblingFiles siblings = ctx.siblings().orElse(null);
+    if (siblings == null || !siblings.inputName().equals("saved_model.pb")) {
       return;
     }
-    Path dir = file.getParent();
-    int left = ctx.limits().maxArchiveMembers();
-    Path fingerprint = dir.resolve("fingerprint.pb");
-    if (Files.isRegularFile(fingerprint, LinkOption.NOFOLLOW_LINKS)) {
-      ctx.declareCompanion(fingerprint);
-      left--;
-    }
-    Path variables = dir.resolve("variables");
-    if (!Files.isDirectory(variables, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(variables, "variables.{index,data-*-of-*}")) {
-      for (Path p : files) {
-        if (left-- <= 0) {
-          break;
-        }
-        if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-          ctx.declareCompanion(p);
+    try {
+      int left = ctx.limits().maxArchiveMembers();
+      SiblingFile fingerprint = siblings.find("fingerprint.pb");
+      if (fingerprint.isFile() && !fingerprint.link()) {
+        ctx.declareCompanion(fingerprint);
+        left--;
+      }
+      for (SiblingFile f : siblings.list("variables", "variables.{index,data-*-of-*}", Math.max(0, left))) {
+        if (f.isFile() && !f.link()) {
+          ctx.declareCompanion(f);
         }
       }
     } catch (IOException | RuntimeException e) {

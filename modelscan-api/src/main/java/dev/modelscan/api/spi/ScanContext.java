@@ -70,10 +70,10 @@ public interface ScanContext {
   Location location();
 
   /**
-   * The file on disk that this content is, for scanners that must look at its neighbours (a sharded checkpoint's
-   * index names sibling files). Present only for an input file scanned from a path (depth 0), never for nested
-   * content, byte arrays or streams. Scanners must not follow or open anything else the content names without
-   * bounding it to this file's directory.
+   * The file on the local disk that this content is, for scanners that read a local file faster than through {@link
+   * #source()} (memory-mapping it). Present only for an input file scanned from a local path (depth 0), never for
+   * nested content, byte arrays, streams or files read from a remote file system. To look at the files beside it, use
+   * {@link #siblings()}, which works for remote files too and keeps lookups inside the model.
    *
    * @return the file, or empty
    */
@@ -82,34 +82,32 @@ public interface ScanContext {
   }
 
   /**
-   * Declares that {@code file}, a neighbour of {@link #inputFile()}, is data of this model that this scan has checked
-   * as such: an ONNX tensor's external data file whose location and byte range were verified, a SavedModel's variable
-   * files. When a scan of several paths meets that file as an input of its own and no scanner recognises its content,
-   * it is reported as complete with format {@value #COMPANION_FORMAT} instead of skipped, so that a model directory
-   * does not come out incomplete for its raw tensor bytes. Content that some scanner does recognise is scanned as that
-   * format as always: a declaration never hides anything. Only meaningful at depth 0 with an input file; ignored
-   * otherwise and by contexts that have no such scan.
+   * The folder around the input file, for scanners whose model is several files (a sharded checkpoint's index names
+   * its shards, ONNX external data, SavedModel variables). Present only for an input file scanned from a folder, local
+   * or on a Hadoop file system (depth 0), never for nested content, byte arrays or streams. Every lookup through it
+   * stays inside the model.
    *
-   * @param file the neighbouring file, as resolved (and checked to stay inside the model's directory) by the scanner
+   * @return the folder's view, or empty
    * @since 0.1
    */
-  default void declareCompanion(Path file) {}
+  default Optional<SiblingFiles> siblings() {
+    return Optional.empty();
+  }
 
   /**
-   * The folder that the input file's neighbours may resolve into through symbolic links, for scanners that check that
-   * a file the content names (ONNX external data, SafeTensors shards) does not escape the model through a link. It is
-   * the input file's own directory, except for a file of a Hugging Face cache snapshot ({@code
-   * models--org--name/snapshots/<commit>/...}): every file there is a link into the repository's {@code blobs/}
-   * folder, as {@code huggingface_hub} writes the cache, so the boundary is the repository folder ({@code
-   * models--org--name}). Present exactly when {@link #inputFile()} is. Compare real paths against the boundary's real
-   * path; the lexical check against the input file's own directory stays as it is.
+   * Declares that {@code file}, found through {@link #siblings()}, is data of this model that this scan has checked as
+   * such: an ONNX tensor's external data file whose location and byte range were verified, a SavedModel's variable
+   * files. The declaration is part of this scan's result. When a scan of several paths meets that file as an input of
+   * its own and no scanner recognises its content, it is reported as complete with format {@value #COMPANION_FORMAT}
+   * instead of skipped, so that a model directory does not come out incomplete for its raw tensor bytes. Content that
+   * some scanner does recognise is scanned as that format as always: a declaration never hides anything. Only
+   * meaningful at depth 0 with {@link #siblings()} present and for a {@link SiblingFile.Kind#FILE}; ignored otherwise
+   * and by contexts that have no such scan.
    *
-   * @return the boundary, or empty
+   * @param file the neighbouring file, as {@link SiblingFiles#find} or {@link SiblingFiles#list} gave it
    * @since 0.1
    */
-  default Optional<Path> linkBoundary() {
-    return inputFile().map(f -> f.toAbsolutePath().normalize().getParent());
-  }
+  default void declareCompanion(SiblingFile file) {}
 
   /** The format reported for a declared companion file that no scanner recognises; see {@link #declareCompanion}. */
   String COMPANION_FORMAT = "model-data";

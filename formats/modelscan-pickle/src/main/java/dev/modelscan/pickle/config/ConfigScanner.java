@@ -594,17 +594,19 @@ public final class ConfigScanner implements ModelScanner {
      * not a file on disk (bytes, a stream, an archive member): then nothing is known about its neighbours.
      */
     private List<String> missingModules() {
-      java.util.Optional<java.nio.file.Path> file = ctx.inputFile();
-      if (file.isEmpty() || file.get().getParent() == null) {
+      java.util.Optional<dev.modelscan.api.spi.SiblingFiles> siblings = ctx.siblings();
+      if (siblings.isEmpty()) {
         return null;
       }
-      java.nio.file.Path dir = file.get().getParent();
       List<String> missing = new ArrayList<>();
       for (String module : localModules) {
         // A dotted module name is a relative path of identifiers: it cannot leave the directory.
-        java.nio.file.Path py = dir.resolve(module.replace('.', '/') + ".py");
-        if (!java.nio.file.Files.isRegularFile(py)) {
-          missing.add(printable(module));
+        try {
+          if (!siblings.get().find(module.replace('.', '/') + ".py").isFile()) {
+            missing.add(printable(module));
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          missing.add(printable(module)); // a link that leads nowhere: transformers cannot import it either
         }
       }
       return missing;
