@@ -30,6 +30,10 @@ final class ZipWalkState {
     this.budget = new ArchiveSupport.MemberBudget(ctx, "zip archive");
   }
 
+  /**
+   * Reports bytes that belong to no member and hands them over for dispatch by content: a payload placed where the
+   * directory does not point is still read by loaders that find it by position.
+   */
   void hidden(long from, long length, String where) {
     ctx.report(
         ctx.finding(ArchiveRules.HIDDEN_DATA)
@@ -47,10 +51,12 @@ final class ZipWalkState {
     ctx.scanMember("[hidden-data@" + from + "]", src.slice(from, length), MemberKind.CONTENT);
   }
 
+  /** Reports a structural problem of the archive; {@code message} has no final period. */
   void structure(long offset, String message) {
     ctx.report(ctx.finding(ArchiveRules.STRUCTURE).offset(Math.max(-1, offset)).message(message + ".").build());
   }
 
+  /** The little-endian 32-bit value at {@code pos}, bounds-checked: a signature probe. */
   long u32At(long pos) throws IOException {
     return window.u32(pos);
   }
