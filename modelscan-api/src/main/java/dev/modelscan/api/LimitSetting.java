@@ -5,8 +5,9 @@ package dev.modelscan.api;
  * constants of {@link LimitType}; a scanner module whose own settings hold limits (reached through {@link
  * ScanSettings#extension(Class)}) names them with its own implementation, usually an enum.
  *
- * <p>A {@link ScanLimitExceededException} quotes {@link #settingName()}, so every limit message tells the user what
- * to change. Implementations are immutable.
+ * <p>A {@link ScanLimitExceededException} quotes {@link #settingName()} and {@link #optionName()}, so every limit
+ * message tells the user what to change, whether they call the builder or run the command line. Implementations are
+ * immutable.
  *
  * @since 0.2
  */
@@ -19,4 +20,24 @@ public interface LimitSetting {
    * @return the name in camel case, never empty
    */
   String settingName();
+
+  /**
+   * The command-line option, configuration-file key (without the dashes) and Maven plugin parameter that change this
+   * limit, derived from {@link #settingName()}.
+   *
+   * @return for example {@code --max-nesting-depth} for {@code maxNestingDepth}
+   */
+  default String optionName() {
+    String name = settingName();
+    StringBuilder sb = new StringBuilder(name.length() + 6).append("--");
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (Character.isUpperCase(c)) {
+        sb.append('-').append(Character.toLowerCase(c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
 }

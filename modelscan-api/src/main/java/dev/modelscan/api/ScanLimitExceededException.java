@@ -24,7 +24,8 @@ public class ScanLimitExceededException extends ModelScanException {
   private final long requested;
 
   /**
-   * Creates the exception with a message that quotes the limit's setting name.
+   * Creates the exception with a message that quotes the limit's setting name and command-line option, for example
+   * {@code "zip member a.pkl needs 70000; maxMemberBytes (--max-member-bytes) is 65536"}.
    *
    * @param limitType the limit that was hit: a {@link LimitType} or a scanner's own {@link LimitSetting}
    * @param limit its configured value
@@ -37,7 +38,9 @@ public class ScanLimitExceededException extends ModelScanException {
             + (requested >= 0 ? " needs " + requested : " exceeds the limit")
             + "; "
             + Objects.requireNonNull(limitType, "limitType").settingName()
-            + " is "
+            + " ("
+            + limitType.optionName()
+            + ") is "
             + limit);
     this.limitType = limitType;
     this.limit = limit;

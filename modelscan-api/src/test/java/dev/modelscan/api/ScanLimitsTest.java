@@ -60,7 +60,7 @@ class ScanLimitsTest {
   void exceededExceptionQuotesTheSettingToChange() {
     ScanLimitExceededException e =
         new ScanLimitExceededException(LimitType.ARCHIVE_MEMBERS, 10, 11, "zip model.zip");
-    assertThat(e.getMessage()).isEqualTo("zip model.zip needs 11; maxArchiveMembers is 10");
+    assertThat(e.getMessage()).isEqualTo("zip model.zip needs 11; maxArchiveMembers (--max-archive-members) is 10");
     assertThat(e.limitType()).isEqualTo(LimitType.ARCHIVE_MEMBERS);
     assertThat(e.limit()).isEqualTo(10);
     assertThat(e.requested()).isEqualTo(11);
@@ -73,7 +73,7 @@ class ScanLimitsTest {
     ScanLimitExceededException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             ScanLimitExceededException.class, () -> l.check(LimitType.STRING_BYTES, 11, "a string at 4"));
-    assertThat(e.getMessage()).isEqualTo("a string at 4 needs 11; maxStringBytes is 10");
+    assertThat(e.getMessage()).isEqualTo("a string at 4 needs 11; maxStringBytes (--max-string-bytes) is 10");
     assertThat(e.limitType()).isEqualTo(LimitType.STRING_BYTES);
     assertThat(l.exceeded(LimitType.SCAN_TIMEOUT, -1, "scan of f").getMessage())
         .isEqualTo("scan of f exceeds the limit; scanTimeout is 2000");

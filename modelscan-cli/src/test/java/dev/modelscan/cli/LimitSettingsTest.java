@@ -77,6 +77,9 @@ class LimitSettingsTest {
           .isTrue();
 
       String flag = "--" + kebab(setting);
+      // The message names the flag too, so a command-line user reads what to pass, not a Java method.
+      assertThat(limit.optionName()).isEqualTo(flag);
+      assertThat(message).as(setting).contains("(" + flag + ")");
       ScanCommand command = new ScanCommand();
       CommandLine cl = new CommandLine(command);
       assertThat(cl.getCommandSpec().findOption(flag)).as("a CLI flag %s for %s", flag, setting).isNotNull();

@@ -810,7 +810,8 @@ public final class ModelScan {
 
   private FileResult tooLarge(String display, long size) {
     String reason =
-        "the file is larger than " + LimitType.FILE_SIZE.settingName() + " (" + settings.maxFileSize() + " bytes)";
+        "the file is larger than " + LimitType.FILE_SIZE.settingName() + " (" + LimitType.FILE_SIZE.optionName() + ", "
+            + settings.maxFileSize() + " bytes)";
     Finding f =
         Finding.builder(StandardRules.LIMIT_REACHED)
             .location(new Location(display, "", -1))

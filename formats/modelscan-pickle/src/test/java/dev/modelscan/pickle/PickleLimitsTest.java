@@ -68,7 +68,7 @@ class PickleLimitsTest {
     // raising the named setting lifts the bound.
     int tenImports = 10 * PickleSettings.MEMO_BYTES_PER_IMPORT;
     RecordingScanContext ctx = Fixtures.pickleBytes(b, pickle(PickleSettings.builder().maxPickleMemoSize(tenImports)));
-    assertLimit(ctx, "maxPickleMemoSize is " + tenImports);
+    assertLimit(ctx, "maxPickleMemoSize (--max-pickle-memo-size) is " + tenImports);
     assertThat(ctx.findings()).anySatisfy(f -> assertThat(f.message()).contains("distinct imports"));
     assertThat(Fixtures.operators(ctx)).contains("os.system");
     RecordingScanContext raised =

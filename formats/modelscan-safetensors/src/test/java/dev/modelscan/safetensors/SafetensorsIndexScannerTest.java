@@ -211,7 +211,7 @@ class SafetensorsIndexScannerTest {
 
     assertThatThrownBy(() -> scanner.scan(ctx))
         .isInstanceOf(ScanLimitExceededException.class)
-        .hasMessageContaining("maxHeaderBytes is 10");
+        .hasMessageContaining("maxHeaderBytes (--max-header-bytes) is 10");
   }
 
   @Test

@@ -243,7 +243,7 @@ class SafetensorsScannerTest {
     scanner.scan(ctx);
 
     assertThat(ruleIds(ctx)).containsExactly(StandardRules.LIMIT_REACHED.id());
-    assertThat(messages(ctx)).contains("maxHeaderBytes is 16");
+    assertThat(messages(ctx)).contains("maxHeaderBytes (--max-header-bytes) is 16");
     assertThat(source.bytesRead()).isEqualTo(8);
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
   }
@@ -315,7 +315,7 @@ class SafetensorsScannerTest {
             scanner, Fixtures.bytes("valid_many_dtypes.safetensors"), "m.safetensors", settings);
 
     assertThat(ruleIds(ctx)).containsExactly(StandardRules.LIMIT_REACHED.id());
-    assertThat(messages(ctx)).contains("maxStringBytes is 8");
+    assertThat(messages(ctx)).contains("maxStringBytes (--max-string-bytes) is 8");
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
   }
 
@@ -324,7 +324,7 @@ class SafetensorsScannerTest {
     RecordingScanContext ctx = scan("bad_deep_nesting.safetensors");
 
     assertThat(ruleIds(ctx)).contains(StandardRules.LIMIT_REACHED.id());
-    assertThat(messages(ctx)).contains("maxJsonDepth is 256");
+    assertThat(messages(ctx)).contains("maxJsonDepth (--max-json-depth) is 256");
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
   }
 

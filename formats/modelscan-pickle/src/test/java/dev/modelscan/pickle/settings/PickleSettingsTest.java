@@ -65,10 +65,10 @@ class PickleSettingsTest {
     ScanLimitExceededException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             ScanLimitExceededException.class, () -> p.check(PickleLimit.STACK_SIZE, 11, "pickle stack"));
-    assertThat(e.getMessage()).isEqualTo("pickle stack needs 11; maxPickleStackSize is 10");
+    assertThat(e.getMessage()).isEqualTo("pickle stack needs 11; maxPickleStackSize (--max-pickle-stack-size) is 10");
     assertThat(e.limitType()).isEqualTo(PickleLimit.STACK_SIZE);
     assertThat(p.exceeded(PickleLimit.OPCODES, -1, "pickle opcodes").getMessage())
-        .isEqualTo("pickle opcodes exceeds the limit; maxPickleOpcodes is 200000000");
+        .isEqualTo("pickle opcodes exceeds the limit; maxPickleOpcodes (--max-pickle-opcodes) is 200000000");
   }
 
   @Test
