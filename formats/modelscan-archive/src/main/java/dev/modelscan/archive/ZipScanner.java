@@ -22,8 +22,6 @@ import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,23 +85,13 @@ public final class ZipScanner implements ModelScanner {
           // no scanner: a .bin can be anything, so its content can never disagree with it.
           List.of("zip", "pt", "pth", "pkl", "ckpt", "npz", "keras", "mar"));
 
-  private static final int LFH = 0x04034b50;
   static final int CEN = 0x02014b50;
   private static final int EOCD = 0x06054b50;
   static final int ZIP64_EOCD = 0x06064b50;
   static final int ZIP64_LOCATOR = 0x07064b50;
-  private static final int DATA_DESCRIPTOR = 0x08074b50;
   private static final int EOCD_SIZE = 22;
   private static final int MAX_COMMENT = 0xFFFF;
   private static final long U32_MAX = 0xFFFF_FFFFL;
-
-  /** Flag bits compared between local header and directory: encryption, descriptor, patch, strong enc., UTF-8. */
-  private static final int COMPARED_FLAGS = 0x0001 | 0x0008 | 0x0020 | 0x0040 | 0x0800 | 0x2000;
-
-  /** Gaps of at most this many zero bytes are alignment padding, not hidden data. */
-  private static final int PADDING_TOLERANCE = 64;
-
-  private static final int MAX_OVERLAP_REPORTS = 10;
 
   /**
    * Stored members handed over as content are CRC-checked up to this size. The check costs a second full read; the
@@ -202,423 +190,84 @@ public final class ZipScanner implements ModelScanner {
     }
   }
 
-  /** The state of one scan. */
+  /**
+   * One scan's walk: where the directory is, then the directory, the local headers, the members and the bytes around
+   * them, in that order. The parts share their state through {@link ZipWalkState}.
+   */
   private static final class Walk {
-    private final ScanContext ctx;
-    private final ByteSource src;
-    private final Window window;
-    private final long size;
-    private final ArchiveSupport.MemberBudget budget;
-    private final List<ZipRecord> records = new ArrayList<>();
+    private final ZipWalkState s;
+    private final ZipCentralDirectory central;
+    private final ZipLocalHeaders local;
+    private final ZipGaps gaps;
     private ZipModelLayout model = ZipModelLayout.PLAIN;
     private final Map<String, ZipRecord> seenExact = new HashMap<>();
     private final Map<String, ZipRecord> seenFolded = new HashMap<>();
 
     Walk(ScanContext ctx) {
-      this.ctx = ctx;
-      this.src = ctx.source();
-      this.window = new Window(src);
-      this.size = src.size();
-      this.budget = new ArchiveSupport.MemberBudget(ctx, "zip archive");
+      this.s = new ZipWalkState(ctx);
+      this.central = new ZipCentralDirectory(s);
+      this.local = new ZipLocalHeaders(s);
+      this.gaps = new ZipGaps(s, local, this::dispatchFrom);
     }
 
     void run() throws IOException {
-      int tailLength = (int) Math.min(size, EOCD_SIZE + MAX_COMMENT);
-      byte[] tail = window.read(size - tailLength, tailLength);
-      int eocdIndex = findEndRecord(ByteBuffer.wrap(tail), size - tailLength);
+      int tailLength = (int) Math.min(s.size, EOCD_SIZE + MAX_COMMENT);
+      byte[] tail = s.window.read(s.size - tailLength, tailLength);
+      int eocdIndex = findEndRecord(ByteBuffer.wrap(tail), s.size - tailLength);
       if (eocdIndex < 0) {
-        structure(0, "no end-of-central-directory record: the archive was read through its local headers only");
+        s.structure(0, "no end-of-central-directory record: the archive was read through its local headers only");
         walkWithoutDirectory();
         return;
       }
-      long eocdPos = size - tailLength + eocdIndex;
-      ZipLayout layout = ZipLayout.read(window, tail, eocdIndex, eocdPos, this::structure);
+      long eocdPos = s.size - tailLength + eocdIndex;
+      ZipLayout layout = ZipLayout.read(s.window, tail, eocdIndex, eocdPos, s::structure);
       if (layout == null) {
         walkWithoutDirectory();
         return;
       }
       long zipEnd = eocdPos + EOCD_SIZE + Bytes.u16(tail, eocdIndex + 20);
-      if (layout.shift > 0 && TarScanner.memberEncloses(ctx, src, layout.shift, zipEnd)) {
+      if (layout.shift > 0 && TarScanner.memberEncloses(s.ctx, s.src, layout.shift, zipEnd)) {
         // The whole zip is the data of one member of a tar that starts this content (a NeMo checkpoint's
         // model_weights.ckpt): the tar reading scans it as that member. Its own structure is not a polyglot of the
         // container, and the tar headers before it are not prepended data.
         return;
       }
-      boolean complete = readCentral(layout);
-      resolveLocalHeaders(layout.shift);
+      boolean complete = central.readCentral(layout);
+      local.resolveLocalHeaders(layout.shift);
       classify();
-      handlePrefix(layout);
+      gaps.handlePrefix(layout);
       dispatchAll();
       if (complete) {
-        findOverlapsAndGaps(layout);
+        gaps.findOverlapsAndGaps(layout);
       }
       long end = eocdPos + EOCD_SIZE + Bytes.u16(tail, eocdIndex + 20);
-      if (end < size) {
-        hidden(end, size - end, "after the end of the archive");
+      if (end < s.size) {
+        s.hidden(end, s.size - end, "after the end of the archive");
       }
     }
 
     /** Without a usable directory: whatever precedes the first local header, then the local headers in order. */
     private void walkWithoutDirectory() throws IOException {
-      long first = firstLocalHeader();
+      long first = local.firstLocalHeader();
       if (first < 0) {
-        ctx.markPartial("no zip local header found");
+        s.ctx.markPartial("no zip local header found");
         return;
       }
       if (first > 0) {
-        prefix(first);
+        gaps.prefix(first);
       }
-      walkLocal(first, size, false);
+      local.walkLocal(first, s.size, false);
       classify();
       dispatchAll();
-    }
-
-    /** The offset of the first local header signature, or -1. */
-    private long firstLocalHeader() throws IOException {
-      byte[] buf = new byte[64 * 1024];
-      long pos = 0;
-      while (pos < size) {
-        ctx.checkDeadline();
-        int n = (int) Math.min(buf.length, size - pos);
-        src.readFully(pos, buf, 0, n);
-        for (int i = 0; i + 4 <= n; i++) {
-          if (Bytes.u32(buf, i) == LFH) {
-            return pos + i;
-          }
-        }
-        if (pos + n >= size) {
-          break;
-        }
-        pos += n - 3;
-      }
-      return -1;
-    }
-
-    // ---- layout -------------------------------------------------------------------------------------------------
-
-    // ---- central directory --------------------------------------------------------------------------------------
-
-    /** Reads every directory entry in order; returns false when the walk stopped early. */
-    private boolean readCentral(ZipLayout l) throws IOException {
-      long pos = l.cdStart;
-      long end = Math.min(size, l.cdAreaEnd);
-      long count = 0;
-      while (pos + 46 <= end && u32At(pos) == CEN) {
-        if (!budget.take(pos)) {
-          return false;
-        }
-        byte[] h = window.read(pos, 46);
-        int nameLength = Bytes.u16(h, 28);
-        int extraLength = Bytes.u16(h, 30);
-        int commentLength = Bytes.u16(h, 32);
-        long varEnd = pos + 46 + nameLength + extraLength + commentLength;
-        if (varEnd > end) {
-          structure(pos, "central directory entry " + count + " runs past the directory");
-          ctx.markPartial("the central directory is truncated after " + count + " entries");
-          return false;
-        }
-        ZipRecord r = new ZipRecord(true);
-        r.centralOffset = pos;
-        r.versionMadeBy = Bytes.u16(h, 4);
-        r.flags = Bytes.u16(h, 8);
-        r.method = Bytes.u16(h, 10);
-        r.crc = Bytes.u32(h, 16);
-        r.compressedSize = Bytes.u32(h, 20);
-        r.size = Bytes.u32(h, 24);
-        r.externalAttributes = Bytes.u32(h, 38);
-        r.localHeaderOffset = Bytes.u32(h, 42);
-        r.rawName = window.read(pos + 46, nameLength);
-        r.name = decodeName(r.rawName, r.flags);
-        byte[] extra = window.read(pos + 46 + nameLength, extraLength);
-        ZipExtraFields.applyZip64(extra, r, true);
-        checkUnicodePath(extra, r, pos);
-        r.localHeaderOffset += l.shift;
-        records.add(r);
-        count++;
-        pos = varEnd;
-      }
-      if (count != l.entries) {
-        structure(
-            l.cdStart,
-            "the end record announces " + l.entries + " entries but the central directory holds " + count);
-      }
-      if (pos != l.cdStart + l.cdSize && count > 0) {
-        structure(pos, "the central directory entries end at " + pos + ", not where its size says");
-      }
-      return true;
-    }
-
-    /**
-     * Info-ZIP's Unicode Path extra field (0x7075) gives a second name that 7-Zip and unzip use instead of the
-     * header's, while Python's zipfile and PyTorch ignore it: a name differential like a local/central mismatch.
-     */
-    private void checkUnicodePath(byte[] extra, ZipRecord r, long offset) {
-      String unicode = ZipExtraFields.unicodePath(extra);
-      if (unicode != null && !unicode.equals(r.name)) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
-                .offset(offset)
-                .message(
-                    "Member '"
-                        + ArchiveSupport.printable(r.name)
-                        + "' carries a Unicode Path field naming '"
-                        + ArchiveSupport.printable(unicode)
-                        + "': 7-Zip and unzip extract it under that name, Python and PyTorch under the other.")
-                .build());
-        ArchiveSupport.checkTraversal(ctx, unicode, offset);
-      }
-    }
-
-    // ---- local headers ------------------------------------------------------------------------------------------
-
-    private void resolveLocalHeaders(long shift) throws IOException {
-      for (ZipRecord r : records) {
-        ctx.checkDeadline();
-        long lho = r.localHeaderOffset;
-        if (lho < 0 || lho + 30 > size || u32At(lho) != LFH) {
-          structure(
-              r.centralOffset,
-              "member '" + r.name + "' has no local header at offset " + lho + "; loaders cannot read it");
-          ctx.markPartial("member '" + r.name + "' could not be located");
-          continue;
-        }
-        byte[] h = window.read(lho, 30);
-        int nameLength = Bytes.u16(h, 26);
-        int extraLength = Bytes.u16(h, 28);
-        if (lho + 30 + nameLength + extraLength > size) {
-          structure(lho, "local header of '" + r.name + "' runs past the end of the content");
-          ctx.markPartial("member '" + r.name + "' is truncated");
-          continue;
-        }
-        ZipRecord local = localHeader(lho, h, nameLength, extraLength);
-        r.dataStart = local.dataStart;
-        compare(r, local);
-        long dataEnd = r.dataStart + r.compressedSize;
-        if (dataEnd > size || dataEnd < 0) {
-          structure(lho, "member '" + r.name + "' claims " + r.compressedSize + " bytes, past the end of the content");
-          ctx.markPartial("member '" + r.name + "' is truncated");
-          r.rangeEnd = size;
-          continue;
-        }
-        r.rangeEnd = dataEnd + descriptorLength(r, (local.flags & 0x0008) != 0, dataEnd);
-      }
-    }
-
-    private void compare(ZipRecord central, ZipRecord local) {
-      List<String> diffs = new ArrayList<>();
-      if (!java.util.Arrays.equals(central.rawName, local.rawName)) {
-        diffs.add("name '" + ArchiveSupport.printable(local.name) + "' in the local header");
-        // Streaming extractors write the member under its local name.
-        ArchiveSupport.checkTraversal(ctx, local.name, central.localHeaderOffset);
-      }
-      if (central.method != local.method) {
-        diffs.add("method " + local.method + " locally vs " + central.method + " in the directory");
-      }
-      int flagDiff = (central.flags ^ local.flags) & COMPARED_FLAGS;
-      if (flagDiff != 0) {
-        diffs.add(
-            String.format(
-                Locale.ROOT, "flags 0x%04x locally vs 0x%04x in the directory", local.flags, central.flags));
-        if ((local.flags & 0x0041) != 0 && !central.encrypted()) {
-          ArchiveSupport.reportEncrypted(ctx, central.name, central.localHeaderOffset, "local header only");
-        }
-      }
-      if ((local.flags & 0x0008) == 0) {
-        if (local.crc != central.crc) {
-          diffs.add(String.format(Locale.ROOT, "CRC %08x locally vs %08x", local.crc, central.crc));
-        }
-        if (local.compressedSize != central.compressedSize || local.size != central.size) {
-          diffs.add(
-              "sizes "
-                  + local.compressedSize
-                  + "/"
-                  + local.size
-                  + " locally vs "
-                  + central.compressedSize
-                  + "/"
-                  + central.size);
-        }
-      }
-      if (!diffs.isEmpty()) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
-                .offset(central.localHeaderOffset)
-                .message(
-                    "Member '"
-                        + ArchiveSupport.printable(central.name)
-                        + "': local header and central directory disagree: "
-                        + String.join("; ", diffs)
-                        + ". It was scanned as the central directory describes it.")
-                .build());
-      }
-    }
-
-    /**
-     * The record a local file header at {@code offset} describes ({@code h} holds its 30 fixed bytes): what a
-     * streaming reader, which never sees the central directory, would take the member to be.
-     */
-    private ZipRecord localHeader(long offset, byte[] h, int nameLength, int extraLength) throws IOException {
-      ZipRecord local = new ZipRecord(false);
-      local.localHeaderOffset = offset;
-      local.flags = Bytes.u16(h, 6);
-      local.method = Bytes.u16(h, 8);
-      local.crc = Bytes.u32(h, 14);
-      local.compressedSize = Bytes.u32(h, 18);
-      local.size = Bytes.u32(h, 22);
-      local.rawName = window.read(offset + 30, nameLength);
-      local.name = decodeName(local.rawName, local.flags);
-      ZipExtraFields.applyZip64(window.read(offset + 30 + nameLength, extraLength), local, false);
-      local.dataStart = offset + 30 + nameLength + extraLength;
-      return local;
-    }
-
-    /** The length of the data descriptor after a member, checked against the directory's values. */
-    private long descriptorLength(ZipRecord r, boolean hasDescriptor, long dataEnd) throws IOException {
-      if (!hasDescriptor || dataEnd < 0 || dataEnd >= size) {
-        return 0; // no descriptor can follow data that already runs to or past the end
-      }
-      int avail = (int) Math.min(24, size - dataEnd);
-      byte[] d = window.read(dataEnd, avail);
-      int base = avail >= 4 && Bytes.u32(d, 0) == DATA_DESCRIPTOR ? 4 : 0;
-      if (base + 12 <= avail && Bytes.u32(d, base + 4) == r.compressedSize && Bytes.u32(d, base + 8) == r.size) {
-        checkDescriptorCrc(r, Bytes.u32(d, base));
-        return base + 12;
-      }
-      if (base + 20 <= avail && Bytes.u64(d, base + 4) == r.compressedSize && Bytes.u64(d, base + 12) == r.size) {
-        checkDescriptorCrc(r, Bytes.u32(d, base));
-        return base + 20;
-      }
-      if (base + 12 <= avail) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
-                .offset(dataEnd)
-                .message(
-                    "Member '"
-                        + ArchiveSupport.printable(r.name)
-                        + "': its data descriptor does not repeat the directory's sizes; streaming readers see"
-                        + " another member length.")
-                .build());
-      }
-      return Math.min(base + 12, avail);
-    }
-
-    private void checkDescriptorCrc(ZipRecord r, long crc) {
-      if (crc != r.crc) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
-                .offset(r.dataEnd())
-                .message(
-                    String.format(
-                        Locale.ROOT,
-                        "Member '%s': data descriptor CRC %08x differs from the directory's %08x.",
-                        ArchiveSupport.printable(r.name),
-                        crc,
-                        r.crc))
-                .build());
-      }
-    }
-
-    /**
-     * Walks local headers forwards from {@code start} to {@code end}, as a streaming reader does, adding what it
-     * finds to {@link #records}.
-     *
-     * @param hidden whether these headers sit where the central directory does not look (reported as such)
-     * @return where the walk stopped
-     */
-    private long walkLocal(long start, long end, boolean hidden) throws IOException {
-      long pos = start;
-      while (pos + 30 <= end && u32At(pos) == LFH) {
-        if (!budget.take(pos)) {
-          return end;
-        }
-        byte[] h = window.read(pos, 30);
-        int nameLength = Bytes.u16(h, 26);
-        int extraLength = Bytes.u16(h, 28);
-        if (pos + 30 + nameLength + extraLength > end) {
-          break;
-        }
-        ZipRecord r = localHeader(pos, h, nameLength, extraLength);
-        r.versionMadeBy = 0;
-        if ((r.flags & 0x0008) != 0 && r.compressedSize == 0) {
-          if (!findDescriptor(r, end)) {
-            structure(pos, "member '" + r.name + "' has no central directory entry and no findable data descriptor");
-            ctx.markPartial("the local-header walk stopped at member '" + r.name + "'");
-            return pos;
-          }
-        } else {
-          r.rangeEnd = r.dataEnd() + ((r.flags & 0x0008) != 0 ? descriptorLength(r, true, r.dataEnd()) : 0);
-        }
-        if (r.dataEnd() > end) {
-          structure(pos, "member '" + r.name + "' runs past the end of the content");
-          ctx.markPartial("member '" + r.name + "' is truncated");
-          return end;
-        }
-        if (hidden) {
-          ctx.report(
-              ctx.finding(ArchiveRules.ZIP_LOCAL_ONLY_MEMBER)
-                  .offset(pos)
-                  .message(
-                      "Member '"
-                          + ArchiveSupport.printable(r.name)
-                          + "' has a local header but no central directory entry: streaming readers extract it,"
-                          + " others do not see it. It was scanned.")
-                  .build());
-        }
-        records.add(r);
-        pos = r.rangeEnd;
-      }
-      if (!hidden && pos < end && records.isEmpty()) {
-        ctx.markPartial("no readable zip member found");
-      } else if (!hidden && pos < end) {
-        hidden(pos, end - pos, "after the last local header");
-      }
-      return pos;
-    }
-
-    /** Finds the data descriptor that ends a member of unknown size: one whose compressed size is its distance. */
-    private boolean findDescriptor(ZipRecord r, long end) throws IOException {
-      byte[] buf = new byte[64 * 1024 + 24];
-      long pos = r.dataStart;
-      while (pos < end) {
-        ctx.checkDeadline();
-        int n = (int) Math.min(buf.length, end - pos);
-        src.readFully(pos, buf, 0, n);
-        for (int i = 0; i + 16 <= n; i++) {
-          if (Bytes.u32(buf, i) != DATA_DESCRIPTOR) {
-            continue;
-          }
-          long at = pos + i;
-          long distance = at - r.dataStart;
-          if (Bytes.u32(buf, i + 8) == distance) {
-            r.crc = Bytes.u32(buf, i + 4);
-            r.compressedSize = distance;
-            r.size = Bytes.u32(buf, i + 12);
-            r.rangeEnd = at + 16;
-            return true;
-          }
-          if (i + 24 <= n && Bytes.u64(buf, i + 8) == distance) {
-            r.crc = Bytes.u32(buf, i + 4);
-            r.compressedSize = distance;
-            r.size = ZipExtraFields.nonNegative(Bytes.u64(buf, i + 16));
-            r.rangeEnd = at + 24;
-            return true;
-          }
-        }
-        if (n < buf.length) {
-          break;
-        }
-        pos += n - 24;
-      }
-      return false;
     }
 
     // ---- format -------------------------------------------------------------------------------------------------
 
     /** Refines the format from the member names, the way the loaders decide (see {@link ZipModelLayout}). */
     private void classify() {
-      model = ZipModelLayout.of(records);
+      model = ZipModelLayout.of(s.records);
       if (!model.format().equals("zip")) {
-        ctx.refineFormat(model.format());
+        s.ctx.refineFormat(model.format());
       }
     }
 
@@ -629,9 +278,9 @@ public final class ZipScanner implements ModelScanner {
     }
 
     private void dispatchFrom(int first) throws IOException {
-      for (int i = first; i < records.size(); i++) {
-        ZipRecord r = records.get(i);
-        ctx.checkDeadline();
+      for (int i = first; i < s.records.size(); i++) {
+        ZipRecord r = s.records.get(i);
+        s.ctx.checkDeadline();
         checkName(r, seenExact, seenFolded);
         if (r.dataStart < 0 || r.rangeEnd < 0) {
           continue;
@@ -641,7 +290,7 @@ public final class ZipScanner implements ModelScanner {
         }
         if (r.encrypted()) {
           ArchiveSupport.reportEncrypted(
-              ctx,
+              s.ctx,
               r.name,
               r.localHeaderOffset,
               (r.flags & 0x0040) != 0 ? "strong encryption flag" : "encryption flag in the central directory");
@@ -652,13 +301,13 @@ public final class ZipScanner implements ModelScanner {
 
     private void checkName(ZipRecord r, Map<String, ZipRecord> exact, Map<String, ZipRecord> folded) {
       long off = r.fromCentral ? r.centralOffset : r.localHeaderOffset;
-      ArchiveSupport.checkTraversal(ctx, r.name, off);
+      ArchiveSupport.checkTraversal(s.ctx, r.name, off);
       int type = r.unixFileType();
       if (type == 0xA000) {
-        ArchiveSupport.reportLink(ctx, off, r.name, linkTarget(r), true);
+        ArchiveSupport.reportLink(s.ctx, off, r.name, linkTarget(r), true);
       } else if (type != 0 && type != 0x8000 && type != 0x4000) {
-        ctx.report(
-            ctx.finding(ArchiveRules.SPECIAL_FILE_MEMBER)
+        s.ctx.report(
+            s.ctx.finding(ArchiveRules.SPECIAL_FILE_MEMBER)
                 .offset(off)
                 .message(
                     String.format(
@@ -673,8 +322,8 @@ public final class ZipScanner implements ModelScanner {
       ZipRecord foldedBefore = folded.putIfAbsent(fold, r);
       if (before != null || foldedBefore != null) {
         ZipRecord other = before != null ? before : foldedBefore;
-        ctx.report(
-            ctx.finding(ArchiveRules.DUPLICATE_NAME)
+        s.ctx.report(
+            s.ctx.finding(ArchiveRules.DUPLICATE_NAME)
                 .offset(off)
                 .message(
                     "Member '"
@@ -690,28 +339,28 @@ public final class ZipScanner implements ModelScanner {
 
     /** A stored symlink's data is its target; read it when it is small. */
     private String linkTarget(ZipRecord r) {
-      if (r.method != 0 || r.dataStart < 0 || r.compressedSize > 1024 || r.dataEnd() > size) {
+      if (r.method != 0 || r.dataStart < 0 || r.compressedSize > 1024 || r.dataEnd() > s.size) {
         return null;
       }
       try {
-        return decodeName(window.read(r.dataStart, (int) r.compressedSize), r.flags);
+        return decodeName(s.window.read(r.dataStart, (int) r.compressedSize), r.flags);
       } catch (IOException e) {
         return null;
       }
     }
 
     private void dispatch(ZipRecord r) throws IOException {
-      long available = Math.min(r.compressedSize, size - r.dataStart);
+      long available = Math.min(r.compressedSize, s.size - r.dataStart);
       if (r.method == 0) {
-        ByteSource slice = src.slice(r.dataStart, available);
-        byte[] head = window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
+        ByteSource slice = s.src.slice(r.dataStart, available);
+        byte[] head = s.window.read(r.dataStart, (int) Math.min(available, ArchiveSupport.PEEK_BYTES));
         MemberKind kind = model.kindOf(r, head);
         checkTorchScriptAwareName(r, head);
         // An encrypted member's data starts with the encryption header (12 bytes for PKWARE encryption, salt and
         // verifier for AES), so its compressed size exceeds its size by design: not a length disagreement.
         if (r.compressedSize != r.size && !r.encrypted()) {
-          ctx.report(
-              ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+          s.ctx.report(
+              s.ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
                   .offset(r.localHeaderOffset)
                   .message(
                       "Stored member '"
@@ -723,7 +372,7 @@ public final class ZipScanner implements ModelScanner {
                           + "; readers disagree on its length.")
                   .build());
         }
-        MemberResult result = ctx.scanMember(r.name, slice, kind);
+        MemberResult result = s.ctx.scanMember(r.name, slice, kind);
         afterEncrypted(r, result);
         if (kind == MemberKind.CONTENT && available == r.compressedSize && available <= STORED_CRC_LIMIT) {
           checkCrc(r, crcOf(slice), available);
@@ -733,13 +382,13 @@ public final class ZipScanner implements ModelScanner {
       if (r.method == 99 && r.encrypted()) {
         // WinZip AES: method 99 is the encryption wrapper (the real method is in the 0x9901 extra field), reported
         // once as encryption, not again as an unknown compression method.
-        ctx.markPartial("member '" + r.name + "' is AES-encrypted; its content cannot be read without the password");
+        s.ctx.markPartial("member '" + r.name + "' is AES-encrypted; its content cannot be read without the password");
         return;
       }
       GuardedInputStream.Opener opener = decoder(r, available);
       if (opener == null) {
-        ctx.report(
-            ctx.finding(ArchiveRules.UNSUPPORTED_METHOD)
+        s.ctx.report(
+            s.ctx.finding(ArchiveRules.UNSUPPORTED_METHOD)
                 .offset(r.localHeaderOffset)
                 .message(
                     "Member '"
@@ -748,7 +397,7 @@ public final class ZipScanner implements ModelScanner {
                         + r.method
                         + ", which is not decoded; it was not scanned.")
                 .build());
-        ctx.markPartial("member '" + r.name + "' uses unsupported compression method " + r.method);
+        s.ctx.markPartial("member '" + r.name + "' uses unsupported compression method " + r.method);
         return;
       }
       CRC32 crc = new CRC32();
@@ -757,7 +406,7 @@ public final class ZipScanner implements ModelScanner {
         BufferedInputStream in = new BufferedInputStream(guard, ArchiveSupport.PEEK_BYTES * 2);
         byte[] head = ArchiveSupport.isScriptName(r.name) ? ArchiveSupport.peek(in, ArchiveSupport.PEEK_BYTES) : null;
         checkTorchScriptAwareName(r, head);
-        MemberResult result = ctx.scanMember(r.name, in, r.compressedSize, MemberKind.CONTENT);
+        MemberResult result = s.ctx.scanMember(r.name, in, r.compressedSize, MemberKind.CONTENT);
         afterEncrypted(r, result);
       } finally {
         guard.release();
@@ -765,11 +414,11 @@ public final class ZipScanner implements ModelScanner {
       if (r.encrypted() && guard.failure() != null && !isMemoryLimit(guard.failure())) {
         // PKWARE-encrypted data is ciphertext to the decoder: failing on it is what encryption means, not corruption
         // (the encryption itself was reported once by dispatchFrom).
-        ctx.markPartial(
+        s.ctx.markPartial(
             "member '" + r.name + "' is encrypted: it could not be decompressed without the password");
         return;
       }
-      if (!guard.reportFailure(ctx, "member '" + r.name + "'", r.localHeaderOffset) && guard.reachedEnd()) {
+      if (!guard.reportFailure(s.ctx, "member '" + r.name + "'", r.localHeaderOffset) && guard.reachedEnd()) {
         checkCrc(r, crc.getValue(), guard.count());
       }
     }
@@ -784,18 +433,18 @@ public final class ZipScanner implements ModelScanner {
       if (model.isTorchScriptCode(r.name)) {
         return;
       }
-      ArchiveSupport.checkScriptName(ctx, r.name, head, r.localHeaderOffset);
+      ArchiveSupport.checkScriptName(s.ctx, r.name, head, r.localHeaderOffset);
     }
 
     /** A member marked encrypted whose bytes nobody recognised was not seen: partial. */
     private void afterEncrypted(ZipRecord r, MemberResult result) {
       if (r.encrypted() && (result.status() != ScanStatus.COMPLETE || result.format().isEmpty())) {
-        ctx.markPartial("member '" + r.name + "' is encrypted and its bytes were not recognised");
+        s.ctx.markPartial("member '" + r.name + "' is encrypted and its bytes were not recognised");
       }
     }
 
     private GuardedInputStream.Opener decoder(ZipRecord r, long available) {
-      ByteSource data = src.slice(r.dataStart, available);
+      ByteSource data = s.src.slice(r.dataStart, available);
       switch (r.method) {
         case 8:
           return () -> inflating(data);
@@ -809,7 +458,7 @@ public final class ZipScanner implements ModelScanner {
           return () ->
               new XZInputStream(
                   new BufferedInputStream(data.openStream(), 65536),
-                  ArchiveSupport.decoderMemoryLimitKiB(ctx.limits()));
+                  ArchiveSupport.decoderMemoryLimitKiB(s.ctx.limits()));
         default:
           return null;
       }
@@ -842,8 +491,8 @@ public final class ZipScanner implements ModelScanner {
       byte props = header[4];
       int dictSize = (int) Bytes.u32(header, 5);
       int needed = LZMAInputStream.getMemoryUsage(dictSize, props);
-      if (needed > ArchiveSupport.decoderMemoryLimitKiB(ctx.limits())) {
-        throw new org.tukaani.xz.MemoryLimitException(needed, ArchiveSupport.decoderMemoryLimitKiB(ctx.limits()));
+      if (needed > ArchiveSupport.decoderMemoryLimitKiB(s.ctx.limits())) {
+        throw new org.tukaani.xz.MemoryLimitException(needed, ArchiveSupport.decoderMemoryLimitKiB(s.ctx.limits()));
       }
       return new LZMAInputStream(in, -1, props, dictSize);
     }
@@ -855,7 +504,7 @@ public final class ZipScanner implements ModelScanner {
       long n = slice.size();
       while (pos < n) {
         if ((pos & ((1 << 24) - 1)) == 0) {
-          ctx.checkDeadline();
+          s.ctx.checkDeadline();
         }
         int k = slice.read(pos, buf, 0, (int) Math.min(buf.length, n - pos));
         if (k < 0) {
@@ -872,13 +521,13 @@ public final class ZipScanner implements ModelScanner {
         // The CRC covers the plaintext. Matching bytes mean the flag is a decoy over plaintext (scanned as such);
         // otherwise the bytes are ciphertext, which nothing could read: partial, not a bad CRC or a wrong size.
         if (actual != r.crc) {
-          ctx.markPartial("member '" + r.name + "' is encrypted: its bytes are ciphertext and were not analysed");
+          s.ctx.markPartial("member '" + r.name + "' is encrypted: its bytes are ciphertext and were not analysed");
         }
         return;
       }
       if (actual != r.crc) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_BAD_CRC)
+        s.ctx.report(
+            s.ctx.finding(ArchiveRules.ZIP_BAD_CRC)
                 .offset(r.localHeaderOffset)
                 .message(
                     String.format(
@@ -891,8 +540,8 @@ public final class ZipScanner implements ModelScanner {
                 .build());
       }
       if (length != r.size) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
+        s.ctx.report(
+            s.ctx.finding(ArchiveRules.ZIP_HEADER_MISMATCH)
                 .offset(r.localHeaderOffset)
                 .message(
                     "Member '"
@@ -904,157 +553,6 @@ public final class ZipScanner implements ModelScanner {
                         + "; loaders that trust the header allocate or truncate wrongly.")
                 .build());
       }
-    }
-
-    // ---- what lies around the members ---------------------------------------------------------------------------
-
-    private void handlePrefix(ZipLayout l) throws IOException {
-      long first = l.cdStart;
-      for (ZipRecord r : records) {
-        if (r.dataStart >= 0) {
-          first = Math.min(first, r.localHeaderOffset);
-        }
-      }
-      if (first > 0) {
-        prefix(first);
-      }
-    }
-
-    private void prefix(long first) {
-      ctx.report(
-          ctx.finding(ArchiveRules.ZIP_PREPENDED_DATA)
-              .offset(0)
-              .message(
-                  first
-                      + " bytes come before the zip archive. torch.load and numpy.load read those bytes instead of"
-                      + " the archive (a pickle there runs on load); they were scanned as '[prepended-data]'.")
-              .build());
-      ctx.scanMember("[prepended-data]", src.slice(0, first), MemberKind.CONTENT);
-    }
-
-    private void findOverlapsAndGaps(ZipLayout l) throws IOException {
-      List<ZipRecord> located = new ArrayList<>();
-      for (ZipRecord r : records) {
-        if (r.dataStart >= 0 && r.rangeEnd >= 0 && r.fromCentral) {
-          located.add(r);
-        }
-      }
-      located.sort(Comparator.comparingLong((ZipRecord r) -> r.localHeaderOffset).thenComparingLong(r -> r.rangeEnd));
-      int overlaps = 0;
-      long covered = -1;
-      ZipRecord coveredBy = null;
-      List<long[]> gaps = new ArrayList<>();
-      for (ZipRecord r : located) {
-        if (coveredBy != null && r.localHeaderOffset < covered) {
-          if (overlaps++ < MAX_OVERLAP_REPORTS) {
-            ctx.report(
-                ctx.finding(ArchiveRules.ZIP_OVERLAPPING_MEMBERS)
-                    .offset(r.localHeaderOffset)
-                    .message(
-                        "Member '"
-                            + ArchiveSupport.printable(r.name)
-                            + "' overlaps member '"
-                            + ArchiveSupport.printable(coveredBy.name)
-                            + "' (bytes "
-                            + r.localHeaderOffset
-                            + " to "
-                            + Math.min(covered, r.rangeEnd)
-                            + ").")
-                    .build());
-          }
-        } else if (coveredBy != null && r.localHeaderOffset > covered) {
-          gaps.add(new long[] {covered, r.localHeaderOffset});
-        }
-        if (r.rangeEnd > covered) {
-          covered = r.rangeEnd;
-          coveredBy = r;
-        }
-      }
-      if (overlaps > MAX_OVERLAP_REPORTS) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_OVERLAPPING_MEMBERS)
-                .offset(-1)
-                .message(overlaps + " overlapping members in all; only the first " + MAX_OVERLAP_REPORTS + " named.")
-                .build());
-      }
-      if (covered > l.cdStart && coveredBy != null) {
-        ctx.report(
-            ctx.finding(ArchiveRules.ZIP_OVERLAPPING_MEMBERS)
-                .offset(l.cdStart)
-                .message(
-                    "Member '"
-                        + ArchiveSupport.printable(coveredBy.name)
-                        + "' runs into the central directory.")
-                .build());
-      } else if (coveredBy != null && covered < l.cdStart) {
-        gaps.add(new long[] {covered, l.cdStart});
-      }
-      long cdEnd = l.cdStart + l.cdSize;
-      if (cdEnd < l.cdAreaEnd && !isZip64Records(cdEnd, l.cdAreaEnd)) {
-        gaps.add(new long[] {cdEnd, l.cdAreaEnd});
-      }
-      for (long[] g : gaps) {
-        ctx.checkDeadline();
-        gap(g[0], g[1]);
-      }
-    }
-
-    /** Between the directory and the end record only the ZIP64 record and locator belong. */
-    private boolean isZip64Records(long from, long to) throws IOException {
-      return to - from >= 4 && u32At(from) == ZIP64_EOCD;
-    }
-
-    private void gap(long from, long to) throws IOException {
-      long length = to - from;
-      if (length <= PADDING_TOLERANCE && allZero(window.read(from, (int) length))) {
-        return;
-      }
-      if (u32At(from) == LFH) {
-        int before = records.size();
-        long stop = walkLocal(from, to, true);
-        dispatchFrom(before);
-        if (stop < to) {
-          hidden(stop, to - stop, "between members");
-        }
-        return;
-      }
-      hidden(from, length, "between members or before the central directory");
-    }
-
-    private void hidden(long from, long length, String where) {
-      ctx.report(
-          ctx.finding(ArchiveRules.HIDDEN_DATA)
-              .offset(from)
-              .message(
-                  length
-                      + " bytes at offset "
-                      + from
-                      + " lie "
-                      + where
-                      + " and belong to no member; they were scanned as '[hidden-data@"
-                      + from
-                      + "]'.")
-              .build());
-      ctx.scanMember("[hidden-data@" + from + "]", src.slice(from, length), MemberKind.CONTENT);
-    }
-
-    // ---- small helpers ------------------------------------------------------------------------------------------
-
-    private void structure(long offset, String message) {
-      ctx.report(ctx.finding(ArchiveRules.STRUCTURE).offset(Math.max(-1, offset)).message(message + ".").build());
-    }
-
-    private long u32At(long pos) throws IOException {
-      return window.u32(pos);
-    }
-
-    private static boolean allZero(byte[] b) {
-      for (byte x : b) {
-        if (x != 0) {
-          return false;
-        }
-      }
-      return true;
     }
   }
 
