@@ -76,7 +76,7 @@ class ScanLimitsTest {
     assertThat(e.getMessage()).isEqualTo("a string at 4 needs 11; maxStringBytes (--max-string-bytes) is 10");
     assertThat(e.limitType()).isEqualTo(LimitType.STRING_BYTES);
     assertThat(l.exceeded(LimitType.SCAN_TIMEOUT, -1, "scan of f").getMessage())
-        .isEqualTo("scan of f exceeds the limit; scanTimeout is 2000");
+        .isEqualTo("scan of f exceeds the limit; scanTimeout (--scan-timeout) is 2000");
     // Every neutral limit but the file size (a setting of ScanSettings) has a value here.
     for (LimitType t : LimitType.values()) {
       if (t == LimitType.FILE_SIZE) {
