@@ -84,7 +84,9 @@ final class PluginScan {
       for (ReportFormat f : formats) {
         Path file = reportDirectory.resolve("modelscan." + f.fileExtension());
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-          f.writer(registry, false, true).write(report, out);
+          // SARIF URIs relative to the project, not to wherever Maven was started (a reactor root, `mvn -f`), so
+          // that code scanning places the findings on the module's files.
+          f.writer(registry, false, true, basedir).write(report, out);
         }
         written.add(file);
       }

@@ -136,7 +136,9 @@ class PluginScanTest {
         .contains("runs exec echo pwned")
         .contains("Reports: ")
         .contains("target/modelscan/modelscan.sarif");
-    assertThat(Files.readString(reports.resolve("modelscan.sarif"))).contains("evil.toy");
+    assertThat(Files.readString(reports.resolve("modelscan.sarif")))
+        .contains("\"uri\" : \"src/main/resources/models/evil.toy\"")
+        .contains("%SRCROOT%");
   }
 
   @Test

@@ -266,7 +266,10 @@ class Hdf5ScannerTest {
             .build();
     RecordingScanContext ctx = RecordingScanContext.scan(scanner, manyLayers(), "model.h5", s);
     assertThat(findings(ctx, StandardRules.LIMIT_REACHED.id())).singleElement()
-        .satisfies(f -> assertThat(f.message()).contains("HDF5 objects walked needs 10001", "maxHdf5Objects is 10000"));
+        .satisfies(
+            f ->
+                assertThat(f.message())
+                    .contains("HDF5 objects walked needs 10001", "maxHdf5Objects (--max-hdf5-objects) is 10000"));
     assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
   }
 

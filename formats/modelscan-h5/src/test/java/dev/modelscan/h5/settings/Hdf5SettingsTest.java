@@ -38,7 +38,7 @@ class Hdf5SettingsTest {
     ScanLimitExceededException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             ScanLimitExceededException.class, () -> s.check(Hdf5Limit.OBJECTS, 4, "HDF5 objects walked"));
-    assertThat(e.getMessage()).isEqualTo("HDF5 objects walked needs 4; maxHdf5Objects is 3");
+    assertThat(e.getMessage()).isEqualTo("HDF5 objects walked needs 4; maxHdf5Objects (--max-hdf5-objects) is 3");
     assertThat(e.limitType()).isEqualTo(Hdf5Limit.OBJECTS);
   }
 }
