@@ -20,12 +20,25 @@ final class ContentHash {
   private ContentHash() {}
 
   /**
-   * The hash of every byte of {@code source}.
+   * The hash of every byte of {@code source}, with no time bound.
    *
-   * @return lowercase hex, or empty when the source could not be read to its end (a read failed, or it ended early
-   *     because the file shrank): a hash of part of the content would name content that does not exist
+   * @return lowercase hex, or empty when the source could not be read to its end
    */
   static String sha256(ByteSource source) {
+    return sha256(source, () -> {});
+  }
+
+  /**
+   * The hash of every byte of {@code source}, within the file's scan deadline.
+   *
+   * @param deadline called before every chunk; throws when the file's time is up (the hash pass is part of the
+   *     file's scan, so a multi-gigabyte file on a slow disk cannot hold a worker past {@code --scan-timeout})
+   * @return lowercase hex, or empty when the source could not be read to its end: a read failed, it ended early
+   *     because the file shrank, a mapping of it was truncated under the read (InternalError), or the deadline
+   *     passed. A hash of part of the content would name content that does not exist, and an empty hash is never
+   *     matched by a baseline or a suppression, so the findings of such a file always count.
+   */
+  static String sha256(ByteSource source, Runnable deadline) {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");
@@ -37,6 +50,7 @@ final class ContentHash {
     long pos = 0;
     try {
       while (pos < size) {
+        deadline.run();
         int n = source.read(pos, buf, 0, (int) Math.min(buf.length, size - pos));
         if (n <= 0) {
           return "";
@@ -44,7 +58,7 @@ final class ContentHash {
         md.update(buf, 0, n);
         pos += n;
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | InternalError e) {
       return "";
     }
     return HexFormat.of().formatHex(md.digest());

@@ -76,7 +76,7 @@ final class ScanEngine implements Dispatcher {
     }
     FileResult r =
         new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members)
-            .withSha256(ContentHash.sha256(source));
+            .withSha256(ContentHash.sha256(source, () -> fs.checkDeadline(path)));
     // Only an unrecognised file can be another's companion: its location is looked up for those alone.
     String location = "";
     if (o.unrecognised() && siblings.isPresent()) {

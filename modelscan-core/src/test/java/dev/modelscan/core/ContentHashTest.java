@@ -83,4 +83,44 @@ class ContentHashTest {
         };
     assertThat(ContentHash.sha256(shrunk)).isEmpty();
   }
+
+  @Test
+  void theHashPassStopsAtTheDeadlineAndLeavesNoHash() {
+    byte[] big = new byte[ContentHash.CHUNK * 3];
+    int[] calls = {0};
+    String hash =
+        ContentHash.sha256(
+            ByteSource.wrap(big),
+            () -> {
+              if (++calls[0] == 2) {
+                throw new dev.modelscan.api.ScanLimitExceededException(
+                    dev.modelscan.api.LimitType.SCAN_TIMEOUT, 1, -1, "scan of big");
+              }
+            });
+    assertThat(hash).isEmpty();
+    assertThat(calls[0]).isEqualTo(2);
+  }
+
+  @Test
+  void aMappingTruncatedUnderTheHashLeavesNoHashAndDoesNotEscape() {
+    ByteSource truncated =
+        new ByteSource() {
+          @Override
+          public long size() {
+            return 10;
+          }
+
+          @Override
+          public int read(long position, byte[] buffer, int offset, int length) {
+            // What a read of a MappedByteBuffer throws when the file was truncated under the mapping.
+            throw new InternalError("a fault occurred in an unsafe memory access operation");
+          }
+
+          @Override
+          public ByteSource slice(long offset, long length) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    assertThat(ContentHash.sha256(truncated)).isEmpty();
+  }
 }
