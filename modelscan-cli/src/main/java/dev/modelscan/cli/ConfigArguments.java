@@ -33,7 +33,15 @@ final class ConfigArguments {
    * @param args the arguments, the file's flags inserted after {@code scan}
    * @param file the file read, or null
    */
-  record Expanded(String[] args, ConfigFile file) {}
+  /**
+   * The arguments with the file's options in front of the command line's, the file read, and whether it was found in
+   * the current folder rather than named with {@code --config}.
+   */
+  record Expanded(String[] args, ConfigFile file, boolean discovered) {
+    Expanded(String[] args, ConfigFile file) {
+      this(args, file, false);
+    }
+  }
 
   private ConfigArguments() {}
 
@@ -122,7 +130,7 @@ final class ConfigArguments {
     List<String> out = new ArrayList<>(List.of(args).subList(0, at));
     out.addAll(flags);
     out.addAll(List.of(args).subList(at, args.length));
-    return new Expanded(out.toArray(String[]::new), config);
+    return new Expanded(out.toArray(String[]::new), config, explicit == null);
   }
 
   private static List<String> flags(ConfigFile config, CommandSpec spec, ParseResult given) {

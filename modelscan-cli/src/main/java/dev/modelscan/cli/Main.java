@@ -52,6 +52,13 @@ public final class Main {
     cl.setErr(err);
     ScanCommand scan = cl.getSubcommands().get("scan").getCommand();
     scan.configOptions.loaded = expanded.file();
+    if (expanded.discovered()) {
+      // A folder being scanned can carry its own modelscan.toml (a raised threshold, suppressions, exclusions) when
+      // the scan runs from inside it: say that one was read, so that settings nobody passed never act unseen.
+      err.println(
+          "modelscan: options read from " + expanded.file().path().toAbsolutePath().normalize()
+              + " (found in the current folder; --no-config ignores it)");
+    }
     cl.setParameterExceptionHandler(
         (ex, a) ->
             UsageErrors.print(

@@ -180,6 +180,8 @@ class ConfigFileCliTest {
       assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
       assertThat(p.exitValue()).as(Files.readString(log)).isEqualTo(0);
       assertThat(Files.readString(dir.resolve("r.json"), StandardCharsets.UTF_8)).contains("TOY-EXEC");
+      // A file nobody named is announced: a scanned folder could carry one that raises the threshold.
+      assertThat(Files.readString(log)).contains("options read from", ConfigFile.FILE_NAME, "--no-config ignores it");
     } finally {
       Files.deleteIfExists(log);
     }
