@@ -112,7 +112,8 @@ final class DirectoryWalk {
         excluded.add(new ExcludedPath(e.toString(), "directory not walked: " + why));
         return;
       }
-      Object key = own.fileKey() != null ? own.fileKey() : realPath(e);
+      Object key =
+          own.fileKey() != null ? own.fileKey() : PathNames.realPathOr(e, e.toAbsolutePath().normalize().toString());
       walkedDirectories.putIfAbsent(key, e);
       stack.push(new Frame(e, relative, frame, key));
       return;
@@ -128,7 +129,8 @@ final class DirectoryWalk {
         excluded.add(new ExcludedPath(e.toString(), why));
         return;
       }
-      Object key = own.fileKey() != null ? own.fileKey() : realPath(e);
+      Object key =
+          own.fileKey() != null ? own.fileKey() : PathNames.realPathOr(e, e.toAbsolutePath().normalize().toString());
       found.add(new Found(e, e.toString(), own.size(), null, null, key, ""));
       return;
     }
@@ -194,14 +196,6 @@ final class DirectoryWalk {
     try {
       BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
       return a.fileKey() != null ? a.fileKey() : p.toRealPath().toString();
-    } catch (IOException | RuntimeException e) {
-      return p.toAbsolutePath().normalize().toString();
-    }
-  }
-
-  private static String realPath(Path p) {
-    try {
-      return p.toRealPath().toString();
     } catch (IOException | RuntimeException e) {
       return p.toAbsolutePath().normalize().toString();
     }

@@ -223,7 +223,7 @@ public final class ModelScan {
     FileResult r = scanOne(direct(file));
     HubCache.Place place = HubCache.of(absolute(file));
     String origin = place == null || place.blob() ? "" : place.origin();
-    String target = Files.isSymbolicLink(file) ? realPathText(file) : "";
+    String target = Files.isSymbolicLink(file) ? PathNames.realPathOr(file, "") : "";
     r = PathNames.withExactPaths(List.of(file), List.of(r)).get(0);
     if (target.isEmpty() && origin.isEmpty()) {
       return r;
@@ -472,7 +472,7 @@ public final class ModelScan {
         // Several names of one file (hard links, a path given twice): every other name says which file was read.
         for (Named n : g.reported.subList(1, g.reported.size())) {
           if (n.target.isEmpty()) {
-            n.target = realPathText(first.found.file());
+            n.target = PathNames.realPathOr(first.found.file(), "");
           }
         }
       }
@@ -490,21 +490,13 @@ public final class ModelScan {
       found.addAll(mine);
       excluded.addAll(walk.excluded());
     } else {
-      String target = Files.isSymbolicLink(p) ? realPathText(p) : "";
+      String target = Files.isSymbolicLink(p) ? PathNames.realPathOr(p, "") : "";
       found.add(new DirectoryWalk.Found(p, p.toString(), sizeOf(p), null, null, DirectoryWalk.keyOf(p), target));
     }
   }
 
   private static Path absolute(Path p) {
     return p.toAbsolutePath().normalize();
-  }
-
-  private static String realPathText(Path p) {
-    try {
-      return p.toRealPath().toString();
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
   }
 
   private static long sizeOf(Path p) {

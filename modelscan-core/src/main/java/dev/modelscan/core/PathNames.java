@@ -2,6 +2,7 @@ package dev.modelscan.core;
 
 import dev.modelscan.api.FileResult;
 import dev.modelscan.api.io.Utf8;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,6 +20,18 @@ final class PathNames {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   private PathNames() {}
+
+  /**
+   * The real path of {@code p} (links resolved), or {@code fallback} when it cannot be resolved (a broken link, a
+   * file removed meanwhile): the walk wants an identity it can compare, reports want an empty {@code target}.
+   */
+  static String realPathOr(Path p, String fallback) {
+    try {
+      return p.toRealPath().toString();
+    } catch (IOException | RuntimeException e) {
+      return fallback;
+    }
+  }
 
   /**
    * Adds {@link FileResult#exactPath()} to the results whose display path is not exact. {@code files.get(i)} is the
