@@ -82,9 +82,22 @@ final class ConfigArguments {
    *     names the file and the key
    */
   static Expanded expand(String[] args) {
+    return expand(new CommandLine(new RootCommand()), args);
+  }
+
+  /**
+   * As {@link #expand(String[])}, parsing with the run's own command line: building picocli's model of the commands
+   * is a large part of the start-up of a one-file scan, so it is built once per run, not once per look at the
+   * arguments. The parse leaves no state behind that matters: picocli resets every option before the next parse.
+   *
+   * @param cl the run's command line, not yet executed
+   * @param args the command line's arguments
+   * @return as {@link #expand(String[])}
+   */
+  static Expanded expand(CommandLine cl, String[] args) {
     ParseResult root;
     try {
-      root = new CommandLine(new RootCommand()).parseArgs(args);
+      root = cl.parseArgs(args);
     } catch (CommandLine.ParameterException e) {
       return new Expanded(args, null);
     }

@@ -41,13 +41,13 @@ public final class Main {
    *     failed, the process out of memory, or the report not written), 3 no model content found, 4 usage error
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new RootCommand());
     ConfigArguments.Expanded expanded;
     try {
-      expanded = ConfigArguments.expand(args);
+      expanded = ConfigArguments.expand(cl, args);
     } catch (IllegalArgumentException e) {
       return UsageErrors.print(err, "modelscan scan", e.getMessage());
     }
-    CommandLine cl = new CommandLine(new RootCommand());
     cl.setOut(out);
     cl.setErr(err);
     ScanCommand scan = cl.getSubcommands().get("scan").getCommand();
