@@ -1011,6 +1011,28 @@ final class PickleMachine {
               memoStores++;
               ran++;
               p++;
+              // And the int after it, as a dict of str keys has (the cases above, with the same bounds: the opcode
+              // starts below stop, so its argument is buffered, a slot is free and the budget has room for it).
+              if (p < stop) {
+                int next = b[p];
+                if (next == 'K') {
+                  sts[t] = bb + p;
+                  st[t++] = Sym.smallInt(b[p + 1] & 0xFF);
+                  p += 2;
+                  ran++;
+                } else if (next == 'M' || next == 'J') {
+                  int v = next == 'M' ? (b[p + 1] & 0xFF) | (b[p + 2] & 0xFF) << 8 : s32At(b, p + 1);
+                  sts[t] = bb + p;
+                  if (v >= -128 && v < SMALL_INT_END) {
+                    st[t++] = Sym.smallInt(v);
+                  } else {
+                    auxOffset[t] = v;
+                    st[t++] = Sym.PENDING_INT;
+                  }
+                  p += next == 'M' ? 3 : 5;
+                  ran++;
+                }
+              }
             }
           }
           break;
