@@ -205,7 +205,7 @@ final class ScanArgumentParser {
           }
         }
       }
-    } catch (IllegalArgumentException e) { // InvalidPathException too {
+    } catch (IllegalArgumentException e) { // a path picocli would refuse (InvalidPathException), a bad format
       return null;
     }
     return line;
