@@ -3,6 +3,7 @@
 #
 #   tests/modelscan-bench/scripts/startup.sh            # 15 rounds; RUNS=30 for more
 #   VARIANTS=explore tests/modelscan-bench/scripts/startup.sh   # also the JVM option variants tried for the launcher
+#   JAVA25=/usr/lib/jvm/temurin-25-jdk-amd64 tests/modelscan-bench/scripts/startup.sh  # also the launcher on JDK 25
 #
 # Inputs: ONE small file (a 3.7 KB pickle) and a folder of 313 small files (1.7 MB: pickles, PyTorch zips,
 # SafeTensors, JSON, gzip, unknown), both written by the bench module's Generate (fixed seed). Every round runs every
@@ -14,11 +15,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 runs=${RUNS:-15}
 jar="$root/modelscan-cli/target/modelscan-cli.jar"
-jsa="$root/modelscan-cli/target/modelscan-cli.jsa"
 bench="$root/tests/modelscan-bench/target/benchmarks.jar"
 peers=${PICKLESCAN_PATH:-/work/shared/peers}
 
 "$root/bin/modelscan" --version >/dev/null # builds the CLI and its archive when missing or stale
+# The class-data-sharing archive the launcher made for the java on PATH (named after its version).
+jsa=$(ls "$root"/modelscan-cli/target/modelscan-cli-java*.jsa 2>/dev/null | head -n 1)
 if [ ! -f "$bench" ]; then
   mvn -o -q -B -f "$root/pom.xml" -Pbench -pl tests/modelscan-bench -am package -DskipTests
 fi
@@ -41,6 +43,11 @@ variants=(
   "picklescan (python3 on PATH)|env PYTHONPATH=$peers $py -m picklescan -p INPUT"
   "picklescan (interpreter direct)|env PYTHONPATH=$peers $pydirect -m picklescan -p INPUT"
 )
+# JAVA25=/path/to/jdk-25: also the launcher on that JDK, which then uses an AOT cache instead of a CDS archive.
+if [ -n "${JAVA25:-}" ]; then
+  JAVA_HOME="$JAVA25" "$root/bin/modelscan" --version >/dev/null # makes its AOT cache
+  variants+=("bin/modelscan, JAVA_HOME=JDK $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$JAVA25/release") (AOT cache)|env JAVA_HOME=$JAVA25 $root/bin/modelscan scan INPUT")
+fi
 if [ "${VARIANTS:-}" = explore ]; then
   variants+=(
     "AppCDS|java $quiet -XX:SharedArchiveFile=$jsa -jar $jar scan INPUT"

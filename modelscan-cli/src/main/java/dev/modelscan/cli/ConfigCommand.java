@@ -61,7 +61,7 @@ final class ConfigCommand implements Callable<Integer> {
         throw new CommandLine.ParameterException(cl, file + " already exists; not overwritten");
       } catch (IOException e) {
         cl.getErr().println("modelscan: " + file + " could not be written: " + e);
-        return ScanCommand.EXIT_SCAN_ERROR;
+        return ScanRun.EXIT_SCAN_ERROR;
       }
       cl.getOut().println("Wrote " + file + ". Uncomment the options to change; flags on the command line override"
           + " them.");
@@ -82,7 +82,8 @@ final class ConfigCommand implements Callable<Integer> {
         .append("# Flags on the command line override these values; a repeated flag (--allow-global) replaces the\n")
         .append("# whole list given here. Relative paths are relative to this file's folder.\n");
     for (OptionSpec o : scan.options()) {
-      String key = ConfigArguments.key(o);
+      String key = ScanFlags.find(o.longestName()).filter(ScanFlags.Flag::configurable).map(ScanFlags.Flag::key)
+          .orElse(null);
       if (key == null) {
         continue;
       }

@@ -1,7 +1,6 @@
 package dev.modelscan.cli;
 
 import java.io.PrintWriter;
-import picocli.CommandLine;
 
 /**
  * Entry point of the {@code modelscan} command.
@@ -41,46 +40,66 @@ public final class Main {
    *     failed, the process out of memory, or the report not written), 3 no model content found, 4 usage error
    */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cl = new CommandLine(new RootCommand());
-    ConfigArguments.Expanded expanded;
-    try {
-      expanded = ConfigArguments.expand(cl, args);
-    } catch (IllegalArgumentException e) {
-      return UsageErrors.print(err, "modelscan scan", e.getMessage());
-    }
-    cl.setOut(out);
-    cl.setErr(err);
-    ScanCommand scan = cl.getSubcommands().get("scan").getCommand();
-    scan.configOptions.loaded = expanded.file();
-    if (expanded.discovered()) {
-      // A folder being scanned can carry its own modelscan.toml (a raised threshold, suppressions, exclusions) when
-      // the scan runs from inside it: say that one was read, so that settings nobody passed never act unseen.
-      err.println(
-          "modelscan: options read from " + expanded.file().path().toAbsolutePath().normalize()
-              + " (found in the current folder; --no-config ignores it)");
-    }
-    cl.setParameterExceptionHandler(
-        (ex, a) ->
-            UsageErrors.print(
-                ex.getCommandLine().getErr(), ex.getCommandLine().getCommandSpec().qualifiedName(), ex.getMessage()));
-    cl.setExecutionExceptionHandler(
-        (ex, c, parsed) -> {
-          c.getErr().println("modelscan: " + ex);
-          return ScanCommand.EXIT_SCAN_ERROR;
-        });
-    try {
-      return cl.execute(expanded.args());
-    } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
-      // picocli hands errors through. Left alone, the JVM would exit 1, which reads as "findings": an out-of-memory of
-      // the whole process is "not fully scanned" (2), with a message that says how to give it room.
+    // The common scan is read and run without picocli (see ScanArgumentParser: a third of a small scan's start-up).
+    // Anything it does not read exactly as picocli would, and any usage error, goes to picocli's path, which prints
+    // the same messages as ever; nothing has been printed or scanned by then.
+    ScanArgumentParser.Prepared quick = ScanArgumentParser.prepare(args);
+    if (quick != null) {
+      ScanRun prepared = null;
       try {
-        err.println("modelscan: the scan ran out of resources (" + e + "); nothing is known to be clean."
-            + (e instanceof OutOfMemoryError ? " Give the JVM more heap (MODELSCAN_JAVA_OPTS=-Xmx...)." : ""));
-        err.flush();
-      } catch (Throwable ignored) {
-        // even the message may not fit; the exit code still says it
+        prepared = ScanRun.prepare(quick.arguments());
+      } catch (UsageException e) {
+        // picocli's path below reports it
+      } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
+        return outOfResources(err, e);
       }
-      return ScanCommand.EXIT_SCAN_ERROR;
+      if (prepared != null) {
+        try (ScanRun run = prepared) {
+          if (quick.discovered()) {
+            announce(err, quick.arguments().config().path());
+          }
+          return run.execute(out, err);
+        } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
+          return outOfResources(err, e);
+        } catch (RuntimeException e) {
+          err.println("modelscan: " + e);
+          return ScanRun.EXIT_SCAN_ERROR;
+        }
+      }
     }
+    return PicocliRun.run(args, out, err);
+  }
+
+  /**
+   * Says that a configuration file found in the current folder was read. A folder being scanned can carry its own
+   * modelscan.toml (a raised threshold, suppressions, exclusions) when the scan runs from inside it: settings nobody
+   * passed must never act unseen.
+   *
+   * @param err standard error
+   * @param file the file read
+   */
+  static void announce(PrintWriter err, java.nio.file.Path file) {
+    err.println(
+        "modelscan: options read from " + file.toAbsolutePath().normalize()
+            + " (found in the current folder; --no-config ignores it)");
+  }
+
+  /**
+   * Reports an error of the whole process. Left alone, the JVM would exit 1, which reads as "findings": an
+   * out-of-memory of the whole process is "not fully scanned" (2), with a message that says how to give it room.
+   *
+   * @param err standard error
+   * @param e the error
+   * @return {@link ScanRun#EXIT_SCAN_ERROR}
+   */
+  static int outOfResources(PrintWriter err, Throwable e) {
+    try {
+      err.println("modelscan: the scan ran out of resources (" + e + "); nothing is known to be clean."
+          + (e instanceof OutOfMemoryError ? " Give the JVM more heap (MODELSCAN_JAVA_OPTS=-Xmx...)." : ""));
+      err.flush();
+    } catch (Throwable ignored) {
+      // even the message may not fit; the exit code still says it
+    }
+    return ScanRun.EXIT_SCAN_ERROR;
   }
 }

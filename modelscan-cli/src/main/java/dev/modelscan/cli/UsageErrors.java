@@ -5,8 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * How the command line reports a usage error: the one-line message and where to read more, not the whole help that
@@ -53,12 +51,8 @@ final class UsageErrors {
       return "";
     }
     Map<String, String> names = new LinkedHashMap<>(SPECIAL);
-    CommandLine scan = new CommandLine(new RootCommand()).getSubcommands().get("scan");
-    for (OptionSpec o : scan.getCommandSpec().options()) {
-      String flag = o.longestName();
-      if (flag.startsWith("--")) {
-        names.putIfAbsent(camel(flag.substring(2)), flag);
-      }
+    for (ScanFlags.Flag f : ScanFlags.ALL) {
+      names.putIfAbsent(camel(f.key()), f.longName());
     }
     Matcher m = WORD.matcher(message);
     StringBuilder out = new StringBuilder();

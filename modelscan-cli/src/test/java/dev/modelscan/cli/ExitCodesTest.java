@@ -138,7 +138,7 @@ class ExitCodesTest {
     file("model.toy", "TOY!\nlayer dense\n");
     Path report = dir.resolve("report.txt");
     String problem =
-        ScanCommand.writeFile(
+        ScanRun.writeFile(
             (r, w) -> {
               w.write("half a rep");
               throw new IOException("No space left on device");

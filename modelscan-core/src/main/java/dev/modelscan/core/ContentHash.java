@@ -17,7 +17,53 @@ final class ContentHash {
   /** Bytes read per call: large enough to keep system calls rare, small enough to stay out of the way of the heap. */
   static final int CHUNK = 256 * 1024;
 
+  /**
+   * Inputs at least this large are hashed on a thread of their own while the scanners read them. A large pickle's scan
+   * and its hash each take a good part of a second; on a second core they overlap instead of adding up. Smaller
+   * inputs are hashed after the scan, on the scanning thread: a thread would cost more than it saves, and in a folder
+   * scan the other cores are busy with other files anyway.
+   */
+  static final long CONCURRENT_BYTES = 8L << 20;
+
   private ContentHash() {}
+
+  /**
+   * Starts the hash of {@code source}: on a thread of its own when the source is at least {@link #CONCURRENT_BYTES}
+   * long, else when {@link Pending#get()} is called.
+   *
+   * @param source the content; it must stay open until {@link Pending#get()} returns (concurrent positional reads are
+   *     part of the {@link ByteSource} contract)
+   * @param deadline as for {@link #sha256(ByteSource, Runnable)}
+   * @return the pending hash
+   */
+  static Pending start(ByteSource source, Runnable deadline) {
+    if (source.size() < CONCURRENT_BYTES) {
+      return () -> sha256(source, deadline);
+    }
+    String[] result = {""};
+    Thread t = new Thread(() -> result[0] = sha256(source, deadline), "modelscan-hash");
+    t.setDaemon(true); // never keeps a JVM alive: get() waits for it, and nothing else needs it
+    t.start();
+    return () -> {
+      try {
+        t.join(); // join makes the thread's write of result[0] visible here
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return ""; // not known: never matched by a baseline or a suppression
+      }
+      return result[0];
+    };
+  }
+
+  /** A hash being taken. */
+  interface Pending {
+    /**
+     * Waits for the hash.
+     *
+     * @return as {@link #sha256(ByteSource, Runnable)}; empty when the waiting thread was interrupted
+     */
+    String get();
+  }
 
   /**
    * The hash of every byte of {@code source}, with no time bound.

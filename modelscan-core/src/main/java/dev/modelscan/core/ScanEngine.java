@@ -53,6 +53,8 @@ final class ScanEngine implements Dispatcher {
   InputScan scanInput(
       ByteSource source, String path, String name, Optional<Path> inputFile, Optional<SiblingFiles> siblings) {
     FileScan fs = new FileScan(path, inputFile, siblings, settings);
+    // Every byte is hashed, within the file's deadline; a large input on a thread of its own, during the scan.
+    ContentHash.Pending hash = ContentHash.start(source, () -> fs.checkDeadline(path));
     Outcome o;
     try {
       o = dispatch(fs, source, name, "", 0, MemberKind.CONTENT);
@@ -76,7 +78,7 @@ final class ScanEngine implements Dispatcher {
     }
     FileResult r =
         new FileResult(path, source.size(), o.format(), o.status(), o.reason(), fs.findings, fs.members)
-            .withSha256(ContentHash.sha256(source, () -> fs.checkDeadline(path)));
+            .withSha256(hash.get());
     // Only an unrecognised file can be another's companion: its location is looked up for those alone.
     String location = "";
     if (o.unrecognised() && siblings.isPresent()) {

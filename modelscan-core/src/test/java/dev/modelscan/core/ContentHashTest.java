@@ -123,4 +123,67 @@ class ContentHashTest {
         };
     assertThat(ContentHash.sha256(truncated)).isEmpty();
   }
+
+  /** A source that remembers which threads read it. */
+  private static final class ThreadRecordingSource implements ByteSource {
+    final ByteSource inner;
+    final java.util.Set<String> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    ThreadRecordingSource(byte[] content) {
+      inner = ByteSource.wrap(content);
+    }
+
+    @Override
+    public long size() {
+      return inner.size();
+    }
+
+    @Override
+    public int read(long position, byte[] buffer, int offset, int length) throws IOException {
+      readers.add(Thread.currentThread().getName());
+      return inner.read(position, buffer, offset, length);
+    }
+
+    @Override
+    public ByteSource slice(long offset, long length) {
+      return inner.slice(offset, length);
+    }
+  }
+
+  @Test
+  void aLargeInputIsHashedOnAThreadOfItsOwnWhileASmallOneWaitsForTheScan() throws Exception {
+    byte[] large = new byte[(int) ContentHash.CONCURRENT_BYTES + 5];
+    large[large.length - 1] = 7;
+    ThreadRecordingSource big = new ThreadRecordingSource(large);
+    ContentHash.Pending pending = ContentHash.start(big, () -> {});
+    assertThat(pending.get()).isEqualTo(sha256(large));
+    assertThat(big.readers).containsExactly("modelscan-hash");
+
+    byte[] smallContent = new byte[(int) ContentHash.CONCURRENT_BYTES - 1];
+    ThreadRecordingSource small = new ThreadRecordingSource(smallContent);
+    ContentHash.Pending later = ContentHash.start(small, () -> {});
+    assertThat(small.readers).as("nothing read before the scan is done").isEmpty();
+    assertThat(later.get()).isEqualTo(sha256(smallContent));
+    assertThat(small.readers).containsExactly(Thread.currentThread().getName());
+
+    // Through the engine, the large input's result carries the same hash.
+    assertThat(scanner(ScanSettings.defaults()).scanBytes(large, "big.bin").sha256()).isEqualTo(sha256(large));
+  }
+
+  @Test
+  void aConcurrentHashStillStopsAtTheDeadline() {
+    byte[] large = new byte[(int) ContentHash.CONCURRENT_BYTES];
+    java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+    ContentHash.Pending pending =
+        ContentHash.start(
+            ByteSource.wrap(large),
+            () -> {
+              if (calls.incrementAndGet() == 3) {
+                throw new dev.modelscan.api.ScanLimitExceededException(
+                    dev.modelscan.api.LimitType.SCAN_TIMEOUT, 1, -1, "scan of big");
+              }
+            });
+    assertThat(pending.get()).isEmpty();
+    assertThat(calls.get()).isEqualTo(3);
+  }
 }

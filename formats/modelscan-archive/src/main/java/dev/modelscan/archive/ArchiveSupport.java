@@ -39,6 +39,10 @@ public final class ArchiveSupport {
 
   private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
+  // Compiled once: String.split with a pattern of more than one character compiles a regex on every call, and this
+  // runs for every member name, in code a short CLI run mostly interprets.
+  private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
+
   private ArchiveSupport() {}
 
   /**
@@ -55,7 +59,7 @@ public final class ArchiveSupport {
     if (DRIVE.matcher(name).matches()) {
       return "starts with a drive letter";
     }
-    for (String segment : name.split("[/\\\\]", -1)) {
+    for (String segment : SEPARATORS.split(name, -1)) {
       if (segment.equals("..")) {
         return "climbs out of the extraction directory with '..'";
       }

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Judges the globals a pickle imports (and the dotted names configs ask loaders to instantiate), in layers: names the
@@ -36,6 +37,9 @@ import java.util.Set;
  * the module exports no package, so this is not API.
  */
 public final class GlobalsPolicy {
+
+  // Compiled once: String.split("\\s+") compiles the regex again for every line.
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /** Why a dangerous name is dangerous; chooses the rule and the words of the message. */
   public enum Category {
@@ -411,7 +415,7 @@ public final class GlobalsPolicy {
     Map<String, Category> dangerous = new HashMap<>();
     Map<String, Category> anyModule = new HashMap<>();
     for (String line : lines("dangerous_globals.txt")) {
-      String[] f = line.split("\\s+");
+      String[] f = WHITESPACE.split(line);
       if (f.length != 2) {
         throw new IllegalStateException("bad line in dangerous_globals.txt: " + line);
       }

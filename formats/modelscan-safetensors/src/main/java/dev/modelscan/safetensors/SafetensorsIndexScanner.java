@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Checks the index of a sharded checkpoint ({@code model.safetensors.index.json}, as written by Hugging Face
@@ -52,6 +53,10 @@ import java.util.Set;
  */
 @AutoService(ModelScanner.class)
 public final class SafetensorsIndexScanner implements ModelScanner {
+
+  // Compiled once: String.split with a pattern of more than one character compiles a regex on every call, and this
+  // runs for every member name, in code a short CLI run mostly interprets.
+  private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
 
   /** The format id this scanner claims. */
   static final String FORMAT = "safetensors-index";
@@ -291,7 +296,7 @@ public final class SafetensorsIndexScanner implements ModelScanner {
     if (name.length() >= 2 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0))) {
       return "starts with a drive letter (an absolute path on Windows)";
     }
-    for (String segment : name.split("[/\\\\]", -1)) {
+    for (String segment : SEPARATORS.split(name, -1)) {
       if (segment.equals("..")) {
         return "climbs out of the model directory with '..'";
       }

@@ -10,12 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The table of names that give Python source and TorchScript code a capability worth reporting (running commands,
  * evaluating source, files, network...), loaded once from {@code capabilities.txt}. Immutable and thread-safe.
  */
 final class Capabilities {
+
+  // Compiled once: String.split("\\s+") compiles the regex again for every line.
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /** What a name lets code do; chooses the rule. */
   enum Category {
@@ -106,7 +110,7 @@ final class Capabilities {
         if (line.isEmpty() || line.startsWith("#")) {
           continue;
         }
-        String[] f = line.split("\\s+");
+        String[] f = WHITESPACE.split(line);
         if (f.length != 4) {
           throw new IllegalStateException("bad line in capabilities.txt: " + line);
         }
