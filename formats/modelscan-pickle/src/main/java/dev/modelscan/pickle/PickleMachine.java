@@ -1115,10 +1115,7 @@ final class PickleMachine {
                 fuseAt[memos] = 0;
                 fuseBits[memos++] = q + 1 - p;
               }
-              if (memoizeAllFresh(memoSize, memos, memoCovered, memoRoom - memoStores, bb + p)) {
-                for (int j = 0; j < memos; j++) {
-                  memoizeFresh(memoSize + j, bb + p + fuseAt[j], fuseBits[j]);
-                }
+              if (memoizeTuple(memoSize, memos, memoCovered, memoRoom - memoStores, bb + p)) {
                 memoSize += memos;
                 memoStores += memos;
                 auxOffset[t] = bb + p;
@@ -1319,6 +1316,48 @@ final class PickleMachine {
    * a fresh slot at the entry count (never recorded in memoKeys, never holding an object to clear). When it returns
    * false nothing has changed, and the MEMOIZE runs in the next pass of the loop with all its checks.
    */
+  /**
+   * Makes the memo stores of the MEMOIZE opcodes of a literal tuple scanned at {@code at} (see memoizeAllFresh), all
+   * or none, and returns whether it did. The common case takes one pass: no slot above the entry count was ever
+   * stored in this run (memoKeyCount is 0: such stores are all recorded there), so the slots from {@code first} on
+   * are empty; all of them lie in one block, whose base reaches every offset of the tuple's 255 bytes (or is set
+   * now from the first, as memoizeFresh would set it). Otherwise they are checked, then made one by one.
+   */
+  private boolean memoizeTuple(int first, int count, long covered, int room, long at) {
+    if (count == 0) {
+      return true;
+    }
+    if (first + (long) count > covered || count > room) {
+      return false;
+    }
+    int block = first >>> MEMO_BLOCK_BITS;
+    if (memoKeyCount == 0 && block == (first + count - 1) >>> MEMO_BLOCK_BITS) {
+      int[] codes = memoPages[first >>> MEMO_PAGE_BITS];
+      if (codes == null) {
+        return false;
+      }
+      long base = memoBases[block];
+      if (base == NO_BASE) {
+        base = at + fuseAt[0];
+        memoBases[block] = base;
+      }
+      if (at - base >= -MAX_DELTA && at + MAX_COMPACT_LENGTH - base < MAX_DELTA) {
+        for (int j = 0; j < count; j++) {
+          codes[(first + j) & MEMO_MASK] = Integer.MIN_VALUE | ((int) (at + fuseAt[j] - base) & 0x1FFFFF) << 8
+              | fuseBits[j];
+        }
+        return true;
+      }
+    }
+    if (!memoizeAllFresh(first, count, covered, room, at)) {
+      return false;
+    }
+    for (int j = 0; j < count; j++) {
+      memoizeFresh(first + j, at + fuseAt[j], fuseBits[j]);
+    }
+    return true;
+  }
+
   /**
    * Whether the MEMOIZE opcodes of a literal tuple scanned at {@code at} (their offsets and codes in fuseAt and
    * fuseBits) would all take the compact store of the fast loop, one after the other from entry {@code first}: each
