@@ -1396,7 +1396,8 @@ final class PickleMachine {
 
   private boolean memoizeFresh(int i, long offset, int lengthBits) {
     int[] codes = memoPages[i >>> MEMO_PAGE_BITS];
-    if (codes == null || codes[i & MEMO_MASK] != 0) {
+    // Slots from the entry count on are empty unless one was stored ahead of it (then recorded in memoKeys).
+    if (codes == null || memoKeyCount != 0 && codes[i & MEMO_MASK] != 0) {
       return false;
     }
     int block = i >>> MEMO_BLOCK_BITS;
