@@ -1061,6 +1061,12 @@ final class PickleMachine {
             // what stays observable is the same: the pending tuple in this slot, the memo stores in order, the
             // opcode count. Anything else (a nested MARK, a memo read, a call, a store the MEMOIZE case would not
             // make here) leaves the scan, and the MARK runs below as usual.
+            if (fuseAt == null) {
+              fuseAt = new int[MAX_COMPACT_LENGTH / 3 + 1];
+              fuseBits = new int[MAX_COMPACT_LENGTH / 3 + 1];
+            }
+            final int[] fuseAt = this.fuseAt;
+            final int[] fuseBits = this.fuseBits;
             int tupleEnd = Math.min(stop, p + MAX_COMPACT_LENGTH); // TUPLE must start below, for the range to fit
             int q = p + 1;
             int items = 0;
@@ -1390,9 +1396,11 @@ final class PickleMachine {
 
   // The MEMOIZE opcodes of the literal tuple the fast loop is scanning: the offset from its MARK of what each
   // memoises (a string's payload, or 0 for the tuple itself) and the length bits of its code. A tuple of at most 255
-  // bytes holds fewer than 255 of them.
-  private final int[] fuseAt = new int[MAX_COMPACT_LENGTH];
-  private final int[] fuseBits = new int[MAX_COMPACT_LENGTH];
+  // bytes holds at most 85 of them (each string with its MEMOIZE takes three bytes or more between MARK and TUPLE,
+  // and one follows TUPLE). Made at the first scan: a machine is made per stream and per trial of the junk search,
+  // and most of those never scan a tuple.
+  private int[] fuseAt;
+  private int[] fuseBits;
 
   private boolean memoizeFresh(int i, long offset, int lengthBits) {
     int[] codes = memoPages[i >>> MEMO_PAGE_BITS];
