@@ -840,6 +840,8 @@ final class PickleMachine {
    * and messages, and both paths have the same effects by construction. Why it exists: the general loop keeps its
    * state in fields and is too large for the JIT to keep them in registers; a large pickle is mostly these opcodes,
    * and this loop runs them at a few nanoseconds each (issue 7: an opcode-dense pickle at 300 MB/s on one thread).
+   * The two shapes pickle.dump writes most (issue 17) take shortcuts that keep those effects: a string's MEMOIZE
+   * runs with the string, and a literal record tuple of more than three items is made from one scan of its bytes.
    */
   private void fastRun() {
     int max = limits.maxStack();
@@ -868,8 +870,6 @@ final class PickleMachine {
     long impure = lastImpure;
     // With the test shadow on, compact stores and reads take the general loop, which checks them.
     final boolean checking = shadow != null;
-    int stored = 0;
-    int read = 0;
     final long[] auxOffset = auxA;
     final int[] auxLength = auxB;
     // Never past the end of the current frame: reads across it are decision points of the frame readings, which
@@ -889,17 +889,30 @@ final class PickleMachine {
     // without a check of either in the loop; ran counts the opcodes for the budget.
     int t = top;
     final int slots = Math.min(st.length, auxOffset.length);
-    final int stop = (int) Math.min(Math.min(safeEnd, (long) start + quota), (long) start + slots - t);
+    int stop = (int) Math.min(Math.min(safeEnd, (long) start + quota), (long) start + slots - t);
     int ran = 0;
     int mt = markTop;
     int memoSize = memoCount;
-    long memoUsed = memoBytes;
+    // Every memo store of this loop costs COMPACT_COST, so the limit is a number of stores: the (k + 1)-th store
+    // keeps memoBytes + COMPACT_COST * (k + 1) <= maxMemo exactly when k < room (memoBytes never exceeds maxMemo).
+    int memoStores = 0;
     final long memoMax = limits.maxMemo();
+    final int memoRoom = (int) Math.min(Integer.MAX_VALUE, (memoMax - memoBytes) / COMPACT_COST);
     final long memoCovered = memoSlots();
     int base = mt > 0 ? marks[mt - 1] : 0;
     // Each pass runs one opcode, with room for a push and a buffered fixed-width argument, and budget for it.
     loop:
-    while (p < stop) {
+    for (; ; ) {
+      if (p >= stop) {
+        // The bounds are in bytes, and an opcode often takes two or three: with opcodes and free slots still left,
+        // the loop goes on to new bounds (made the same way, from what is left) instead of returning to the general
+        // loop for one opcode, which it did several times per DEADLINE_MASK + 1 opcodes.
+        int next = (int) Math.min(Math.min(safeEnd, (long) p + quota - ran), (long) p + slots - t);
+        if (next <= p) {
+          break;
+        }
+        stop = next;
+      }
       int op = b[p] & 0xFF;
       switch (op) {
         case 'K': // BININT1
@@ -989,6 +1002,38 @@ final class PickleMachine {
             sts[t] = bb + p;
             st[t++] = op == 'C' ? Sym.PENDING_BYTES : Sym.PENDING_STR;
             p += 2 + n;
+            // CPython's pickler memoises nearly every string it writes: a MEMOIZE right after is run here, without a
+            // second dispatch, when it would take the compact store of the MEMOIZE case below (see memoizeFresh).
+            if (p < stop && b[p] == (byte) 0x94 && memoSize < memoCovered && memoStores < memoRoom
+                && compact && !checking
+                && memoizeFresh(memoSize, bb + p - n, n | STRING_CODE | (op == 'C' ? BYTES_CODE : 0))) {
+              memoSize++;
+              memoStores++;
+              ran++;
+              p++;
+              // And the int after it, as a dict of str keys has (the cases above, with the same bounds: the opcode
+              // starts below stop, so its argument is buffered, a slot is free and the budget has room for it).
+              if (p < stop) {
+                int next = b[p];
+                if (next == 'K') {
+                  sts[t] = bb + p;
+                  st[t++] = Sym.smallInt(b[p + 1] & 0xFF);
+                  p += 2;
+                  ran++;
+                } else if (next == 'M' || next == 'J') {
+                  int v = next == 'M' ? (b[p + 1] & 0xFF) | (b[p + 2] & 0xFF) << 8 : s32At(b, p + 1);
+                  sts[t] = bb + p;
+                  if (v >= -128 && v < SMALL_INT_END) {
+                    st[t++] = Sym.smallInt(v);
+                  } else {
+                    auxOffset[t] = v;
+                    st[t++] = Sym.PENDING_INT;
+                  }
+                  p += next == 'M' ? 3 : 5;
+                  ran++;
+                }
+              }
+            }
           }
           break;
         case 'X': // BINUNICODE
@@ -1008,6 +1053,86 @@ final class PickleMachine {
         case '(': // MARK
           if (mt == marks.length) {
             break loop;
+          }
+          if (compact && !checking) {
+            // A literal tuple of more than three items, as CPython writes each row of a list of records: MARK, pure
+            // pushes (each string maybe memoised), TUPLE, MEMOIZE. Its items are dropped by TUPLE into a pending
+            // tuple (see the TUPLE case), so the tuple is made here from one scan of its bytes, without pushing them;
+            // what stays observable is the same: the pending tuple in this slot, the memo stores in order, the
+            // opcode count. Anything else (a nested MARK, a memo read, a call, a store the MEMOIZE case would not
+            // make here) leaves the scan, and the MARK runs below as usual.
+            if (fuseAt == null) {
+              fuseAt = new int[MAX_COMPACT_LENGTH / 3 + 1];
+              fuseBits = new int[MAX_COMPACT_LENGTH / 3 + 1];
+            }
+            final int[] fuseAt = this.fuseAt;
+            final int[] fuseBits = this.fuseBits;
+            int tupleEnd = Math.min(stop, p + MAX_COMPACT_LENGTH); // TUPLE must start below, for the range to fit
+            int q = p + 1;
+            int items = 0;
+            int memos = 0;
+            scan:
+            while (q < tupleEnd) {
+              int o = b[q] & 0xFF;
+              switch (o) {
+                case 'K':
+                  q += 2;
+                  break;
+                case 'M':
+                  q += 3;
+                  break;
+                case 'J':
+                  q += 5;
+                  break;
+                case 'G':
+                  q += 9;
+                  break;
+                case 'N':
+                case 0x88:
+                case 0x89:
+                case ')':
+                  q++;
+                  break;
+                case 0x8c:
+                case 'U':
+                case 'C':
+                  {
+                    int n = b[q + 1] & 0xFF;
+                    int after = q + 2 + n;
+                    if (after < tupleEnd && b[after] == (byte) 0x94) {
+                      fuseAt[memos] = q + 2 - p;
+                      fuseBits[memos++] = n | STRING_CODE | (o == 'C' ? BYTES_CODE : 0);
+                      after++;
+                    }
+                    q = after;
+                  }
+                  break;
+                case 't':
+                  break scan;
+                default:
+                  q = Integer.MAX_VALUE;
+                  break scan;
+              }
+              items++;
+            }
+            if (q < tupleEnd && items > 3) {
+              boolean memoAfter = q + 1 < stop && b[q + 1] == (byte) 0x94;
+              if (memoAfter) {
+                fuseAt[memos] = 0;
+                fuseBits[memos++] = q + 1 - p;
+              }
+              if (memoizeTuple(memoSize, memos, memoCovered, memoRoom - memoStores, bb + p)) {
+                memoSize += memos;
+                memoStores += memos;
+                auxOffset[t] = bb + p;
+                auxLength[t] = q + 1 - p;
+                sts[t] = bb + p;
+                st[t++] = Sym.PENDING_TUPLE;
+                ran += items + 1 + memos; // MARK, the items, TUPLE and the MEMOIZEs; the loop counts one more
+                p = q + 1 + (memoAfter ? 1 : 0);
+                break;
+              }
+            }
           }
           markAt[mt] = bb + p;
           marks[mt++] = t;
@@ -1041,7 +1166,7 @@ final class PickleMachine {
               auxOffset[t] = memoBases[(int) (index >>> MEMO_BLOCK_BITS)] + compactDelta(code);
               auxLength[t] = code & 0xFF;
               st[t] = (code & BYTES_CODE) != 0 ? Sym.PENDING_BYTES : Sym.PENDING_STR;
-              read++;
+              compactReads++;
             } else {
               break loop; // empty (a break) or a value to re-parse: the general loop does both
             }
@@ -1063,7 +1188,7 @@ final class PickleMachine {
             }
             int page = (int) (index >>> MEMO_PAGE_BITS);
             int[] codes = memoPages[page];
-            if (codes == null || memoUsed + COMPACT_COST > memoMax) {
+            if (codes == null || memoStores >= memoRoom) {
               break loop;
             }
             // Only values whose memo code is a few bytes are stored here (shared constants, strings, literal values
@@ -1100,9 +1225,9 @@ final class PickleMachine {
             if (fresh) {
               memoSize++;
             }
-            memoUsed += COMPACT_COST;
-            if (code < 0) {
-              stored++;
+            memoStores++;
+            if (code > 0) {
+              sharedStores++; // compactStores counts the others
             }
             p += op == 0x94 ? 1 : op == 'q' ? 2 : 5;
           }
@@ -1179,12 +1304,122 @@ final class PickleMachine {
     top = t;
     markTop = mt;
     memoCount = memoSize;
-    memoBytes = memoUsed;
+    memoBytes += (long) COMPACT_COST * memoStores;
     lastImpure = impure;
     budget = startBudget - ran;
     fastOpcodes += ran;
-    compactStores += stored;
-    compactReads += read;
+    compactStores += memoStores - sharedStores;
+    sharedStores = 0;
+  }
+
+  /**
+   * The MEMOIZE of the fast loop fused with the opcode before it: stores the compact code of {@code offset} and
+   * {@code lengthBits} (the length with the string and bytes bits) in memo slot {@code i}, the entry count, when the
+   * slot's page exists and the slot is empty, and returns whether it did. The caller has checked what the MEMOIZE
+   * case checks first (the slot is covered by the page table, the memo limit has room for a compact entry, the
+   * compact representation is on and no test shadow); with those, this is exactly the path that case takes for a
+   * pending string or a pending tuple: offsetCode (the block's base is set by the first code stored in the block),
+   * a fresh slot at the entry count (never recorded in memoKeys, never holding an object to clear). When it returns
+   * false nothing has changed, and the MEMOIZE runs in the next pass of the loop with all its checks.
+   */
+  /**
+   * Makes the memo stores of the MEMOIZE opcodes of a literal tuple scanned at {@code at} (see memoizeAllFresh), all
+   * or none, and returns whether it did. The common case takes one pass: no slot above the entry count was ever
+   * stored in this run (memoKeyCount is 0: such stores are all recorded there), so the slots from {@code first} on
+   * are empty; all of them lie in one block, whose base reaches every offset of the tuple's 255 bytes (or is set
+   * now from the first, as memoizeFresh would set it). Otherwise they are checked, then made one by one.
+   */
+  private boolean memoizeTuple(int first, int count, long covered, int room, long at) {
+    if (count == 0) {
+      return true;
+    }
+    if (first + (long) count > covered || count > room) {
+      return false;
+    }
+    int block = first >>> MEMO_BLOCK_BITS;
+    if (memoKeyCount == 0 && block == (first + count - 1) >>> MEMO_BLOCK_BITS) {
+      int[] codes = memoPages[first >>> MEMO_PAGE_BITS];
+      if (codes == null) {
+        return false;
+      }
+      long base = memoBases[block];
+      if (base == NO_BASE) {
+        base = at + fuseAt[0];
+        memoBases[block] = base;
+      }
+      if (at - base >= -MAX_DELTA && at + MAX_COMPACT_LENGTH - base < MAX_DELTA) {
+        for (int j = 0; j < count; j++) {
+          codes[(first + j) & MEMO_MASK] = Integer.MIN_VALUE | ((int) (at + fuseAt[j] - base) & 0x1FFFFF) << 8
+              | fuseBits[j];
+        }
+        return true;
+      }
+    }
+    if (!memoizeAllFresh(first, count, covered, room, at)) {
+      return false;
+    }
+    for (int j = 0; j < count; j++) {
+      memoizeFresh(first + j, at + fuseAt[j], fuseBits[j]);
+    }
+    return true;
+  }
+
+  /**
+   * Whether the MEMOIZE opcodes of a literal tuple scanned at {@code at} (their offsets and codes in fuseAt and
+   * fuseBits) would all take the compact store of the fast loop, one after the other from entry {@code first}: each
+   * slot covered by the page table and its page made, the memo limit room for all of them ({@code room} stores),
+   * each slot empty, each offset within reach of its block's base (a block without one gets it from the first of
+   * them, and the others lie in the same 255 bytes). Checked before any is made, so that a tuple either runs whole
+   * or not at all here: memoizeFresh cannot refuse one of them afterwards.
+   */
+  private boolean memoizeAllFresh(int first, int count, long covered, int room, long at) {
+    if (count == 0) {
+      return true;
+    }
+    if (first + (long) count > covered || count > room) {
+      return false;
+    }
+    for (int j = 0; j < count; j++) {
+      int i = first + j;
+      int[] codes = memoPages[i >>> MEMO_PAGE_BITS];
+      if (codes == null || codes[i & MEMO_MASK] != 0) {
+        return false;
+      }
+      long base = memoBases[i >>> MEMO_BLOCK_BITS];
+      long delta = at + fuseAt[j] - base;
+      if (base != NO_BASE && (delta < -MAX_DELTA || delta >= MAX_DELTA)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The MEMOIZE opcodes of the literal tuple the fast loop is scanning: the offset from its MARK of what each
+  // memoises (a string's payload, or 0 for the tuple itself) and the length bits of its code. A tuple of at most 255
+  // bytes holds at most 85 of them (each string with its MEMOIZE takes three bytes or more between MARK and TUPLE,
+  // and one follows TUPLE). Made at the first scan: a machine is made per stream and per trial of the junk search,
+  // and most of those never scan a tuple.
+  private int[] fuseAt;
+  private int[] fuseBits;
+
+  private boolean memoizeFresh(int i, long offset, int lengthBits) {
+    int[] codes = memoPages[i >>> MEMO_PAGE_BITS];
+    // Slots from the entry count on are empty unless one was stored ahead of it (then recorded in memoKeys).
+    if (codes == null || memoKeyCount != 0 && codes[i & MEMO_MASK] != 0) {
+      return false;
+    }
+    int block = i >>> MEMO_BLOCK_BITS;
+    long base = memoBases[block];
+    if (base == NO_BASE) {
+      base = offset;
+      memoBases[block] = base;
+    }
+    long delta = offset - base;
+    if (delta < -MAX_DELTA || delta >= MAX_DELTA) {
+      return false;
+    }
+    codes[i & MEMO_MASK] = Integer.MIN_VALUE | ((int) delta & 0x1FFFFF) << 8 | lengthBits;
+    return true;
   }
 
   /**
@@ -1642,6 +1877,9 @@ final class PickleMachine {
       memoPages[page] = new int[MEMO_PAGE];
     }
   }
+
+  /** Memo stores of shared constants in the current fast run (see fastRun's memoStores). */
+  private int sharedStores;
 
   /** Memo stores and reads of compact codes (tests check that the compact representation is used at all). */
   long compactStores;

@@ -149,6 +149,53 @@ class PickleCompactValuesTest {
         1 + r.nextInt(20_000)));
   }
 
+  static Stream<Long> largeSeeds() {
+    return LongStream.range(0, 12).boxed();
+  }
+
+  /**
+   * Long streams of the two shapes pickle.dump writes most (a list of memoised record tuples, a dict of memoised str
+   * keys), in frames, so that runs cross memo pages and blocks, buffer refills, frame ends and deadline check
+   * points; with limits that hit in the middle of a record or an entry. The fast loop makes such a record from one
+   * scan of its bytes and memoises a string with the opcode before it: the comparison shows both change nothing.
+   */
+  @ParameterizedTest
+  @MethodSource("largeSeeds")
+  void longRecordAndVocabularyStreamsScanTheSameEveryWay(long seed) {
+    Random r = new Random(seed);
+    Ops o = new Ops().proto(4).raw(seed % 2 == 0 ? ']' : '}').raw(0x94);
+    int entries = 2000 + r.nextInt(9000);
+    Ops frame = new Ops();
+    for (int i = 0; i < entries; ) {
+      frame.raw('(');
+      for (int end = Math.min(entries, i + 1 + r.nextInt(1000)); i < end; i++) {
+        if (seed % 2 == 0) {
+          if (r.nextInt(50) == 0) {
+            MemoPrograms.record(frame, r);
+          } else {
+            frame.raw('(', 'K', i & 0xff).su("k" + i % 5000).raw(0x94);
+            MemoPrograms.literal(frame, r);
+            frame.raw('N', 0x88, 't', 0x94);
+          }
+        } else {
+          frame.su(String.format("w%07d", i)).raw(0x94);
+          MemoPrograms.literal(frame, r);
+        }
+        if (frame.bytes().length > 4000 + r.nextInt(4000)) {
+          o.raw(0x95).raw(MemoPrograms.int64(frame.bytes().length)).raw(frame.bytes());
+          frame = new Ops();
+        }
+      }
+      frame.raw(seed % 2 == 0 ? 'e' : 'u');
+    }
+    o.raw(frame.raw('.').bytes());
+    byte[] program = o.bytes();
+    String what = "seed " + seed + " (long " + (seed % 2 == 0 ? "records" : "vocabulary") + ")";
+    assertSameEveryWay(what, program, ScanSettings.defaults());
+    assertSameEveryWay(what + " with limits", program, limits(2000, 1000 + r.nextInt(60_000),
+        1000 + r.nextInt(60_000)));
+  }
+
   @Test
   void everyFixtureOfTheRepositoryScansTheSameEveryWay() throws IOException {
     // The working directory is formats/modelscan-pickle: the repository root is two levels up.
@@ -248,7 +295,7 @@ class PickleCompactValuesTest {
       }
       int memo = 0;
       for (int i = 0; i < steps; i++) {
-        int k = r.nextInt(46);
+        int k = r.nextInt(50);
         switch (k) {
           case 0, 1 -> o.raw('K', r.nextInt(256));
           case 2 -> o.raw('M', r.nextInt(256), r.nextInt(256));
@@ -294,10 +341,25 @@ class PickleCompactValuesTest {
           case 42 -> o.text("S'" + NAMES[r.nextInt(NAMES.length)] + "'\n");
           case 43 -> o.text("I" + (r.nextInt(3000) - 5) + "\n");
           case 44 -> o.raw('.');
-          default -> {
+          case 45 -> {
             // A literal record as pickle.dump writes one, memoised, then read back a little later
             o.raw('(').raw('K', r.nextInt(256)).su(NAMES[r.nextInt(NAMES.length)]).raw(0x94).raw('N', 't', 0x94);
             memo += 2;
+          }
+          case 46, 47 -> memo += record(o, r);
+          case 48 -> {
+            // A vocabulary entry: a memoised key, then its value
+            o.su(NAMES[r.nextInt(NAMES.length)]).raw(0x94);
+            memo++;
+            literal(o, r);
+          }
+          default -> {
+            // A run of records as a list's APPENDS batch holds them
+            o.raw('(');
+            for (int n = r.nextInt(12); n > 0; n--) {
+              memo += record(o, r);
+            }
+            o.raw('e');
           }
         }
       }
@@ -305,6 +367,60 @@ class PickleCompactValuesTest {
         o.raw('.');
       }
       return o.bytes();
+    }
+
+    /**
+     * A tuple of records as CPython writes them (MARK, literal items with memoised strings, TUPLE, MEMOIZE), the
+     * shape the fast loop makes from one scan of its bytes; now and then with an item that is no literal (a memo
+     * read, a nested MARK, a list) or too few items, which that scan must leave to the opcode-by-opcode path.
+     *
+     * @return how many MEMOIZE it wrote
+     */
+    static int record(Ops o, Random r) {
+      int memos = 0;
+      o.raw('(');
+      for (int n = 2 + r.nextInt(6); n > 0; n--) {
+        switch (r.nextInt(12)) {
+          case 0 -> o.raw('h', 0);
+          case 1 -> o.raw(r.nextBoolean() ? '(' : ']');
+          case 2, 3, 4 -> {
+            o.su(NAMES[r.nextInt(NAMES.length)]);
+            if (r.nextInt(4) > 0) {
+              o.raw(0x94);
+              memos++;
+            }
+          }
+          case 5 -> {
+            int k = r.nextInt(6);
+            o.raw(r.nextBoolean() ? 'U' : 'C', k).raw(payload(k, r));
+            if (r.nextBoolean()) {
+              o.raw(0x94);
+              memos++;
+            }
+          }
+          default -> literal(o, r);
+        }
+      }
+      o.raw('t');
+      if (r.nextInt(4) > 0) {
+        o.raw(0x94);
+        memos++;
+      }
+      return memos;
+    }
+
+    /** One literal push that a compact memo range may hold. */
+    static void literal(Ops o, Random r) {
+      switch (r.nextInt(8)) {
+        case 0 -> o.raw('K', r.nextInt(256));
+        case 1 -> o.raw('M', r.nextInt(256), r.nextInt(256));
+        case 2 -> int32(o.raw('J'), r.nextBoolean() ? r.nextInt(4000) - 2000 : r.nextInt());
+        case 3 -> o.raw('G').raw(new byte[8]);
+        case 4 -> o.raw(')');
+        case 5 -> o.raw(0x89);
+        case 6 -> o.raw(0x88);
+        default -> o.raw('N');
+      }
     }
 
     private static byte[] payload(int n, Random r) {
