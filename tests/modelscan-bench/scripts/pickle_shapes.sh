@@ -3,6 +3,7 @@
 #
 #   tests/modelscan-bench/scripts/pickle_shapes.sh          # JMH 2 warm-up + 3 measured iterations of 2 s, 1 fork
 #   WHOLE=1 tests/modelscan-bench/scripts/pickle_shapes.sh  # also the full-size files through the whole CLI (-Xmx64m)
+#   JMH_JVM_ARGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch" WI=3 I=5 tests/modelscan-bench/scripts/pickle_shapes.sh  # steady state
 #
 # Shapes: `records` (pickle.dump([(i % 250, 'k%d' % (i % 5000), i * 7919 % 65536, None, True) ...], protocol=4))
 # and `vocabulary` (pickle.dump({'w%07d' % i: i ...}, protocol=4)), 16 MiB each, written opcode by opcode by the bench
@@ -21,8 +22,14 @@ trap 'rm -rf "$work"' EXIT
 gen() { java -cp "$bench" dev.modelscan.bench.Generate "$@"; }
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# JMH_JVM_ARGS="-Xms1g -Xmx1g -XX:+AlwaysPreTouch": the steady state of a process whose heap has grown already (with
+# the short warm-up the records figure otherwise includes the first-touch page faults of its growing memo).
+jmh_jvm=()
+if [ -n "${JMH_JVM_ARGS:-}" ]; then
+  jmh_jvm=(-jvmArgsAppend "$JMH_JVM_ARGS")
+fi
 java -jar "$bench" 'PickleMachineBenchmark.scan' -p shape=records,vocabulary,opcodeDense -p mebibytes=16 \
-  -f 1 -wi "${WI:-2}" -w 2s -i "${I:-3}" -r 2s -rf json -rff "$work/jmh.json" >"$work/jmh.log" 2>&1 ||
+  -f 1 -wi "${WI:-2}" -w 2s -i "${I:-3}" -r 2s ${jmh_jvm[@]+"${jmh_jvm[@]}"} -rf json -rff "$work/jmh.json" >"$work/jmh.log" 2>&1 ||
   { tail -n 30 "$work/jmh.log" >&2; exit 1; }
 
 for shape in records vocabulary; do
