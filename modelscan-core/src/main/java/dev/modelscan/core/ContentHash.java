@@ -37,13 +37,24 @@ final class ContentHash {
    * @return the pending hash
    */
   static Pending start(ByteSource source, Runnable deadline) {
+    return start(source, deadline, r -> new Thread(r, "modelscan-hash"));
+  }
+
+  /** As {@link #start(ByteSource, Runnable)}, with the thread made by {@code threads} (tests make one that fails). */
+  static Pending start(ByteSource source, Runnable deadline, java.util.concurrent.ThreadFactory threads) {
     if (source.size() < CONCURRENT_BYTES) {
       return () -> sha256(source, deadline);
     }
     String[] result = {""};
-    Thread t = new Thread(() -> result[0] = sha256(source, deadline), "modelscan-hash");
+    Thread t = threads.newThread(() -> result[0] = sha256(source, deadline));
     t.setDaemon(true); // never keeps a JVM alive: get() waits for it, and nothing else needs it
-    t.start();
+    try {
+      t.start();
+    } catch (OutOfMemoryError | RuntimeException e) {
+      // No thread to be had (a container's process limit, "unable to create native thread"): the scan must not fail
+      // for it, so the hash is taken after the scan on the scanning thread, as for a small input.
+      return () -> sha256(source, deadline);
+    }
     return () -> {
       try {
         t.join(); // join makes the thread's write of result[0] visible here

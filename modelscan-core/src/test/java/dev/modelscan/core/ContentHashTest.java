@@ -171,6 +171,26 @@ class ContentHashTest {
   }
 
   @Test
+  void withoutAThreadToBeHadTheHashIsTakenOnTheScanningThread() throws Exception {
+    byte[] large = new byte[(int) ContentHash.CONCURRENT_BYTES + 1];
+    ThreadRecordingSource big = new ThreadRecordingSource(large);
+    ContentHash.Pending pending =
+        ContentHash.start(
+            big,
+            () -> {},
+            r ->
+                new Thread(r) {
+                  @Override
+                  public synchronized void start() {
+                    throw new OutOfMemoryError("unable to create native thread: possibly out of memory");
+                  }
+                });
+    assertThat(big.readers).isEmpty();
+    assertThat(pending.get()).isEqualTo(sha256(large));
+    assertThat(big.readers).containsExactly(Thread.currentThread().getName());
+  }
+
+  @Test
   void aConcurrentHashStillStopsAtTheDeadline() {
     byte[] large = new byte[(int) ContentHash.CONCURRENT_BYTES];
     java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
