@@ -48,8 +48,10 @@ public final class Main {
       ScanRun prepared = null;
       try {
         prepared = ScanRun.prepare(quick.arguments());
-      } catch (UsageException e) {
-        // picocli's path below reports it
+      } catch (RuntimeException e) {
+        // A usage error, or anything else that broke before the first byte was scanned: picocli's path below runs the
+        // command again and reports it as it always has (exit 4, or 2 with the exception), never as an uncaught
+        // exception whose exit code 1 would read as "findings".
       } catch (OutOfMemoryError | StackOverflowError | InternalError e) {
         return outOfResources(err, e);
       }
