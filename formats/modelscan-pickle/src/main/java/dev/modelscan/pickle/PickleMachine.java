@@ -1079,83 +1079,15 @@ final class PickleMachine {
             break loop;
           }
           if (compact && !checking) {
-            // A literal tuple of more than three items, as CPython writes each row of a list of records: MARK, pure
-            // pushes (each string maybe memoised), TUPLE, MEMOIZE. Its items are dropped by TUPLE into a pending
-            // tuple (see the TUPLE case), so the tuple is made here from one scan of its bytes, without pushing them;
-            // what stays observable is the same: the pending tuple in this slot, the memo stores in order, the
-            // opcode count. Anything else (a nested MARK, a memo read, a call, a store the MEMOIZE case would not
-            // make here) leaves the scan, and the MARK runs below as usual.
-            if (fuseAt == null) {
-              fuseAt = new int[MAX_COMPACT_LENGTH / 3 + 1];
-              fuseBits = new int[MAX_COMPACT_LENGTH / 3 + 1];
-            }
-            final int[] fuseAt = this.fuseAt;
-            final int[] fuseBits = this.fuseBits;
-            int tupleEnd = Math.min(stop, p + MAX_COMPACT_LENGTH); // TUPLE must start below, for the range to fit
-            int q = p + 1;
-            int items = 0;
-            int memos = 0;
-            scan:
-            while (q < tupleEnd) {
-              int o = b[q] & 0xFF;
-              switch (o) {
-                case 'K':
-                  q += 2;
-                  break;
-                case 'M':
-                  q += 3;
-                  break;
-                case 'J':
-                  q += 5;
-                  break;
-                case 'G':
-                  q += 9;
-                  break;
-                case 'N':
-                case 0x88:
-                case 0x89:
-                case ')':
-                  q++;
-                  break;
-                case 0x8c:
-                case 'U':
-                case 'C':
-                  {
-                    int n = b[q + 1] & 0xFF;
-                    int after = q + 2 + n;
-                    if (after < tupleEnd && b[after] == (byte) 0x94) {
-                      fuseAt[memos] = q + 2 - p;
-                      fuseBits[memos++] = n | STRING_CODE | (o == 'C' ? BYTES_CODE : 0);
-                      after++;
-                    }
-                    q = after;
-                  }
-                  break;
-                case 't':
-                  break scan;
-                default:
-                  q = Integer.MAX_VALUE;
-                  break scan;
-              }
-              items++;
-            }
-            if (q < tupleEnd && items > 3) {
-              boolean memoAfter = q + 1 < stop && b[q + 1] == (byte) 0x94;
-              if (memoAfter) {
-                fuseAt[memos] = 0;
-                fuseBits[memos++] = q + 1 - p;
-              }
-              if (memoizeTuple(memoSize, memos, memoCovered, memoRoom - memoStores, bb + p)) {
-                memoSize += memos;
-                memoStores += memos;
-                auxOffset[t] = bb + p;
-                auxLength[t] = q + 1 - p;
-                sts[t] = bb + p;
-                st[t++] = Sym.PENDING_TUPLE;
-                ran += items + 1 + memos; // MARK, the items, TUPLE and the MEMOIZEs; the loop counts one more
-                p = q + 1 + (memoAfter ? 1 : 0);
-                break;
-              }
+            // A literal record tuple, made from one scan of its bytes (see recordTuple), or the MARK below.
+            int q = recordTuple(p, t, stop, memoSize, memoRoom - memoStores, memoCovered);
+            if (q >= 0) {
+              memoSize += tupleMemos;
+              memoStores += tupleMemos;
+              t++;
+              ran += tupleRan; // MARK, the items, TUPLE and the MEMOIZEs; the loop counts one more
+              p = q;
+              break;
             }
           }
           markAt[mt] = bb + p;
@@ -1361,6 +1293,98 @@ final class PickleMachine {
       commitBatch();
     }
   }
+
+  /**
+   * A literal tuple of more than three items, as CPython writes each row of a list of records: MARK, pure pushes
+   * (each string maybe memoised), TUPLE, MEMOIZE. Its items are dropped by TUPLE into a pending tuple (see the TUPLE
+   * case), so the tuple is made here from one scan of its bytes, without pushing them; what stays observable is the
+   * same: the pending tuple in stack slot {@code t}, the memo stores in order, the opcode count. Anything else (a
+   * nested MARK, a memo read, a call, a store the MEMOIZE case would not make here) leaves the scan, and the MARK at
+   * {@code p} runs in the fast loop as usual. Out of fastRun (issue 17): the loop's bytecode stays small enough for
+   * C2 to compile it early, with one OSR compile instead of two, and this scan is compiled on its own.
+   *
+   * @return the cursor after the tuple and its MEMOIZE (tupleRan and tupleMemos say what ran, the loop counting one
+   *     opcode more), or -1 when the tuple is not made here
+   */
+  private int recordTuple(int p, int t, int stop, int memoSize, int room, long memoCovered) {
+    final byte[] b = buf;
+    final long bb = bufBase;
+    if (fuseAt == null) {
+      fuseAt = new int[MAX_COMPACT_LENGTH / 3 + 1];
+      fuseBits = new int[MAX_COMPACT_LENGTH / 3 + 1];
+    }
+    final int[] fuseAt = this.fuseAt;
+    final int[] fuseBits = this.fuseBits;
+    int tupleEnd = Math.min(stop, p + MAX_COMPACT_LENGTH); // TUPLE must start below, for the range to fit
+    int q = p + 1;
+    int items = 0;
+    int memos = 0;
+    scan:
+    while (q < tupleEnd) {
+      int o = b[q] & 0xFF;
+      switch (o) {
+        case 'K':
+          q += 2;
+          break;
+        case 'M':
+          q += 3;
+          break;
+        case 'J':
+          q += 5;
+          break;
+        case 'G':
+          q += 9;
+          break;
+        case 'N':
+        case 0x88:
+        case 0x89:
+        case ')':
+          q++;
+          break;
+        case 0x8c:
+        case 'U':
+        case 'C':
+          {
+            int n = b[q + 1] & 0xFF;
+            int after = q + 2 + n;
+            if (after < tupleEnd && b[after] == (byte) 0x94) {
+              fuseAt[memos] = q + 2 - p;
+              fuseBits[memos++] = n | STRING_CODE | (o == 'C' ? BYTES_CODE : 0);
+              after++;
+            }
+            q = after;
+          }
+          break;
+        case 't':
+          break scan;
+        default:
+          return -1;
+      }
+      items++;
+    }
+    if (q >= tupleEnd || items <= 3) {
+      return -1;
+    }
+    boolean memoAfter = q + 1 < stop && b[q + 1] == (byte) 0x94;
+    if (memoAfter) {
+      fuseAt[memos] = 0;
+      fuseBits[memos++] = q + 1 - p;
+    }
+    if (!memoizeTuple(memoSize, memos, memoCovered, room, bb + p)) {
+      return -1;
+    }
+    auxA[t] = bb + p;
+    auxB[t] = q + 1 - p;
+    starts[t] = bb + p;
+    stack[t] = Sym.PENDING_TUPLE;
+    tupleMemos = memos;
+    tupleRan = items + 1 + memos;
+    return q + 1 + (memoAfter ? 1 : 0);
+  }
+
+  // What the last recordTuple made: its memo stores, and the opcodes it ran but one.
+  private int tupleMemos;
+  private int tupleRan;
 
   /**
    * Whether APPENDS or SETITEMS into {@code target} only counts its items (a list or dict that remembers {@link
