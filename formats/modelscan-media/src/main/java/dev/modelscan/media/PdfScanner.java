@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
 /**
@@ -26,6 +27,12 @@ import java.util.zip.InflaterInputStream;
  * /OpenAction}, {@code /AA} (LOW on their own: they mostly set the first view). Names are decoded ({@code #xx}
  * escapes, PDF 1.7 section 7.3.5) before they are compared, so {@code /J#61vaScript} is {@code /JavaScript}. Bytes
  * after the last {@code %%EOF} are reported and scanned as content of their own.
+ *
+ * <p>Fail closed on object streams: a reader takes the dictionaries of a compressed object stream from the stream's
+ * decoded bytes, so an action hidden there is only seen when the stream is decoded exactly as the reader decodes it.
+ * An object stream whose dictionary asks for more than plain Flate (another filter, a filter chain, a predictor, a
+ * crypt filter), or whose data does not inflate to its end (an encrypted document, damaged data), makes the result
+ * PARTIAL instead of letting the objects in it pass unseen.
  */
 @AutoService(ModelScanner.class)
 public final class PdfScanner extends MediaScanner {
@@ -38,6 +45,12 @@ public final class PdfScanner extends MediaScanner {
   private static final int MAX_NAME = 127; // PDF 1.7 annex C: names longer than 127 bytes are not portable
 
   private static final Map<String, Severity> ACTIVE = new LinkedHashMap<>();
+
+  // The names an object stream's dictionary may hold when its data is plain Flate (PDF 1.7 sections 7.3.8.2 and
+  // 7.5.7, PDF 2.0's /DL): anything else (another filter, /DecodeParms, /Crypt) changes the decoded bytes.
+  private static final java.util.Set<String> OBJECT_STREAM_KEYS =
+      java.util.Set.of("Type", "ObjStm", "N", "First", "Extends", "Length", "Filter", "FlateDecode", "Fl", "DL");
+  private static final int MAX_OBJECT_NAMES = 64;
 
   static {
     ACTIVE.put("JavaScript", Severity.MEDIUM);
@@ -88,6 +101,10 @@ public final class PdfScanner extends MediaScanner {
     Matcher stream = new Matcher("stream");
     Matcher endstream = new Matcher("endstream");
     Matcher eof = new Matcher("%%EOF");
+    // "obj" (also the end of "endobj") starts a new object's dictionary, but only as a keyword: the same letters in a
+    // name, a string or a comment inside an object stream's dictionary must not reset what it said about its filters.
+    Matcher obj = new Matcher("obj");
+    Syntax syntax = new Syntax();
     boolean inStream = false;
     while ((b = c.peek()) >= 0) {
       long at = c.position();
@@ -102,6 +119,11 @@ public final class PdfScanner extends MediaScanner {
         continue;
       }
       names.next(b, at, false);
+      if (!syntax.code(b) || names.inName()) {
+        obj.reset();
+      } else if (obj.next(b)) {
+        names.newObject();
+      }
       if (eof.next(b)) {
         lastEof = at + 1;
       }
@@ -114,7 +136,22 @@ public final class PdfScanner extends MediaScanner {
         if (c.peek() == '\n') {
           c.seek(++data);
         }
-        budget -= inflate(context, source, data, Math.max(0, budget), names);
+        names.end();
+        boolean objectStream = names.objectStream(); // before the stream's own names join the list
+        String unread = objectStream ? names.undecodedFilter() : null;
+        Inflated inflated = inflate(context, source, data, budget, names);
+        budget -= inflated.bytes();
+        if (objectStream) {
+          if (unread != null) {
+            context.markPartial("an object stream at offset " + data + " is encoded with /" + unread
+                + ", which this reader does not undo: the objects in it were not read");
+          } else if (!inflated.whole()) {
+            context.markPartial("an object stream at offset " + data + " does not inflate to its end (an encrypted"
+                + " document, or damaged data): the objects in it were not read");
+          }
+        }
+        names.newObject();
+        syntax.reset();
         inStream = true;
         endstream.reset();
       }
@@ -155,12 +192,20 @@ public final class PdfScanner extends MediaScanner {
     return (p == '>' || p == ' ' || p == '\r' || p == '\n' || p == '\t') && (e == '\r' || e == '\n');
   }
 
-  /** Inflates a stream if it is zlib data, tokenizing the names in it; returns the bytes inflated. */
-  private static long inflate(ScanContext context, ByteSource source, long from, long budget, Names names)
+  /**
+   * What {@link #inflate} read: the bytes inflated, and whether the zlib data was read to its end (false when it is
+   * not zlib data, is cut short or damaged, or a limit stopped it).
+   */
+  private record Inflated(long bytes, boolean whole) {}
+
+  /** Inflates a stream if it is zlib data, tokenizing the names in it. */
+  private static Inflated inflate(ScanContext context, ByteSource source, long from, long budget, Names names)
       throws IOException {
-    long max = Math.min(budget, context.limits().maxMemberBytes());
+    long max = Math.min(Math.max(0, budget), context.limits().maxMemberBytes());
+    boolean whole = false;
     long done = 0;
-    try (InputStream in = new InflaterInputStream(source.openStream(from))) {
+    Inflater inflater = new Inflater();
+    try (InputStream in = new InflaterInputStream(source.openStream(from), inflater)) {
       byte[] buf = new byte[8192];
       int k;
       while ((k = in.read(buf)) > 0) {
@@ -175,12 +220,83 @@ public final class PdfScanner extends MediaScanner {
           break;
         }
       }
+      // Whole only at the zlib data's own end: not after a limit, and not at a preset-dictionary request, which the
+      // stream reports as an end too (readers refuse such streams, but nothing was read from it).
+      whole = k < 0 && inflater.finished();
     } catch (java.util.zip.ZipException | java.io.EOFException e) {
       // Not Flate data (an image, an encrypted or differently filtered stream) or the end of a truncated one: the
       // raw bytes are all there is to look at, and they were skipped as stream data.
+    } finally {
+      inflater.end();
     }
     names.end();
-    return done;
+    return new Inflated(done, whole);
+  }
+
+  /**
+   * Tells the bytes outside literal strings, hex strings and comments (PDF 1.7 sections 7.2.3, 7.3.4) from the bytes in
+   * them, one byte at a time, so that keywords are only taken where a reader takes them.
+   */
+  private static final class Syntax {
+    private int depth; // nesting of literal-string parentheses; > 0 inside one
+    private boolean escape;
+    private boolean comment;
+    private boolean hex;
+    private boolean lessThan; // the previous byte was a '<' that opened nothing yet
+
+    /** Whether {@code b} is outside strings and comments; the bytes that open or close them count as inside. */
+    boolean code(int b) {
+      if (comment) {
+        comment = b != '\r' && b != '\n';
+        return false;
+      }
+      if (depth > 0) {
+        if (escape) {
+          escape = false;
+        } else if (b == '\\') {
+          escape = true;
+        } else if (b == '(') {
+          depth++;
+        } else if (b == ')') {
+          depth--;
+        }
+        return false;
+      }
+      if (hex) {
+        hex = b != '>';
+        return false;
+      }
+      if (lessThan) {
+        lessThan = false;
+        if (b != '<') { // "<<" opens a dictionary; '<' and anything else opens a hex string
+          hex = b != '>';
+          return false;
+        }
+        return true;
+      }
+      if (b == '<') {
+        lessThan = true;
+        return true;
+      }
+      if (b == '(') {
+        depth = 1;
+        return false;
+      }
+      if (b == '%') {
+        comment = true;
+        return false;
+      }
+      return true;
+    }
+
+    /** Back to plain syntax, after stream data. */
+    void reset() {
+      depth = 0;
+      escape = false;
+      comment = false;
+      hex = false;
+      lessThan = false;
+    }
   }
 
   /** Finds a keyword in a byte stream, one byte at a time. */
@@ -215,6 +331,10 @@ public final class PdfScanner extends MediaScanner {
     private final ScanContext context;
     private final StringBuilder name = new StringBuilder();
     private final java.util.Set<String> reported = new java.util.HashSet<>();
+    // The names of the current object's dictionary (since the last "obj" keyword): what a stream's dictionary says
+    // about how its data is encoded. Bounded; a dictionary with more names than this counts as unreadable.
+    private final java.util.List<String> objectNames = new java.util.ArrayList<>();
+    private boolean objectNamesOverflowed;
     private boolean inName;
     private int hex = -1;
     private int hexValue;
@@ -261,6 +381,41 @@ public final class PdfScanner extends MediaScanner {
       }
     }
 
+    /** Whether a name is being read (its bytes are not keywords). */
+    boolean inName() {
+      return inName;
+    }
+
+    /** A new object starts: its dictionary's names are collected from here. */
+    void newObject() {
+      objectNames.clear();
+      objectNamesOverflowed = false;
+    }
+
+    /**
+     * Whether the current object is an object stream: {@code /Type /ObjStm}, or a {@code /First} key, which is what
+     * readers that do not check the type use to find the objects in it.
+     */
+    boolean objectStream() {
+      return objectNames.contains("ObjStm") || objectNames.contains("First");
+    }
+
+    /**
+     * The first name of the current object's dictionary that asks for more decoding than plain Flate (another
+     * filter, a predictor, a crypt filter), or null when the stream is plain Flate (or not filtered at all).
+     */
+    String undecodedFilter() {
+      if (objectNamesOverflowed) {
+        return "... (a dictionary of more than " + MAX_OBJECT_NAMES + " names)";
+      }
+      for (String n : objectNames) {
+        if (!OBJECT_STREAM_KEYS.contains(n)) {
+          return n;
+        }
+      }
+      return null;
+    }
+
     private void append(int b) {
       if (name.length() <= MAX_NAME) {
         name.append((char) b);
@@ -274,6 +429,11 @@ public final class PdfScanner extends MediaScanner {
       inName = false;
       hex = -1;
       String n = name.toString();
+      if (objectNames.size() < MAX_OBJECT_NAMES) {
+        objectNames.add(n);
+      } else {
+        objectNamesOverflowed = true;
+      }
       Severity s = ACTIVE.get(n);
       if (s != null && reported.add(n)) {
         context.report(

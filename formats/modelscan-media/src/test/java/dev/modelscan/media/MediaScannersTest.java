@@ -181,6 +181,62 @@ class MediaScannersTest {
   }
 
   @Test
+  void pdfActionInAFlateObjectStreamIsFoundAndTheScanIsComplete() {
+    // Written by gen_media.py and decoded by qpdf there: object 5, the /OpenAction, lives only in the object stream.
+    FileResult r = scan(fixture("card_objstm_flate.pdf"), "card.pdf");
+    assertThat(r.status()).isEqualTo(ScanStatus.COMPLETE);
+    assertThat(r.findings()).extracting(Finding::message).anyMatch(m -> m.contains("/JavaScript"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "card_objstm_hex.pdf, encoded with /ASCIIHexDecode",
+    "card_objstm_predictor.pdf, encoded with /DecodeParms",
+    "card_objstm_aes.pdf, does not inflate to its end"
+  })
+  void pdfObjectStreamThatIsNotPlainFlateLeavesTheScanPartial(String file, String reason) {
+    // A reader decodes these (qpdf does in gen_media.py) and runs the JavaScript action in them; the scanner cannot
+    // see it, so it must not call the document complete.
+    FileResult r = scan(fixture(file), "card.pdf");
+    assertThat(r.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(r.statusReason()).contains(reason);
+    assertThat(r.findings()).extracting(Finding::message).noneMatch(m -> m.contains("/JavaScript"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "/Type /ObjStm | ''",                   // no type: readers find the objects by /First and /N alone
+        // "obj" between /First and /Filter, where a keyword would start a new object and forget both:
+        "/Filter | /Extends (obj) /Filter",       // in a string
+        "/Filter | /Extends (a\\) obj) /Filter",  // ... after an escaped parenthesis
+        "/Filter | /Xobj 1 /Filter",              // in a name
+        "/Filter | % obj\\n/Filter",              // in a comment
+        "/Filter | /Extends <obj> /Filter"        // in a hex string
+      })
+  void anObjectStreamStaysAnObjectStreamWhateverItsDictionaryHolds(String from, String to) {
+    String text = new String(fixture("card_objstm_hex.pdf"), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String dictionary = text.substring(text.indexOf("6 0 obj"));
+    String changed = text.replace(dictionary, dictionary.replaceFirst(java.util.regex.Pattern.quote(from),
+        java.util.regex.Matcher.quoteReplacement(to.replace("\\n", "\n"))));
+    assertThat(changed).isNotEqualTo(text);
+    FileResult r = scan(changed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "card.pdf");
+    assertThat(r.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(r.statusReason()).contains("the objects in it were not read");
+  }
+
+  @Test
+  void aPlainStreamThatIsNotFlateLeavesTheScanComplete() {
+    // Images and content streams hold no objects: a stream that does not inflate is only an object stream's problem.
+    String text = new String(fixture("card.pdf"), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String hex = text.replace("<< /Length", "<< /Filter /ASCIIHexDecode /Length");
+    assertThat(hex).isNotEqualTo(text);
+    FileResult r = scan(hex.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "card.pdf");
+    assertThat(r.status()).isEqualTo(ScanStatus.COMPLETE);
+  }
+
+  @Test
   void pdfWithoutEofIsReported() {
     FileResult r = scan(truncated("card.pdf", 7), "card.pdf");
     assertThat(r.findings()).extracting(Finding::message).anyMatch(m -> m.contains("%%EOF"));

@@ -213,10 +213,12 @@ public final class ConfigScanner implements ModelScanner {
         if (!cut) {
           problem(ctx, walk.offsets.byteOffset(e.offset), e.getMessage(), e.unsupported);
         }
+        roots.addAll(pythonTagsAfter(text, e.offset));
       } catch (YamlReader.DepthExceeded e) {
         ctx.limitReached(
             ctx.limits().exceeded(LimitType.JSON_DEPTH, -1, "YAML nesting"),
             walk.offsets.byteOffset(e.offset));
+        roots.addAll(pythonTagsAfter(text, e.offset));
       }
       roots.addAll(reader.documents());
       walk.anchors = reader.anchors();
@@ -250,6 +252,29 @@ public final class ConfigScanner implements ModelScanner {
       walk.node(root, 0);
     }
     walk.finish();
+  }
+
+  // A Python tag in its shorthand or verbatim spelling (the shorthand ends where a plain scalar or flow item would).
+  private static final java.util.regex.Pattern PYTHON_TAG =
+      java.util.regex.Pattern.compile("!!python/[^\\s,\\[\\]{}]*|!<tag:yaml\\.org,2002:python/[^>\\s]*>");
+
+  /**
+   * The Python tags in the text the reader stopped before, as tagged empty scalars at their offsets. The file is
+   * PARTIAL either way, but a payload behind syntax this reader does not interpret (an explicit key, {@code ? !!python/
+   * object/apply:os.system [...]}) must still be named, so that the verdict is UNSAFE and not only incomplete. A
+   * match inside a quoted string is reported too: over-reporting text nobody reads is the safe side.
+   */
+  static List<ConfigNode> pythonTagsAfter(String text, long from) {
+    List<ConfigNode> found = new ArrayList<>();
+    java.util.regex.Matcher m = PYTHON_TAG.matcher(text);
+    int at = (int) Math.max(0, Math.min(from, text.length()));
+    while (at < text.length() && m.find(at) && found.size() < MAX_FINDINGS) {
+      ConfigNode.Scalar tagged = new ConfigNode.Scalar(m.start(), "");
+      tagged.tag = m.group();
+      found.add(tagged);
+      at = m.end();
+    }
+    return found;
   }
 
   private static void problem(ScanContext ctx, long offset, String message, boolean unsupported) {
@@ -544,7 +569,7 @@ public final class ConfigScanner implements ModelScanner {
         int dot = callable.lastIndexOf('.');
         report(ConfigRules.PYTHON_TAG, severity, node.offset, dot > 0 ? callable.substring(0, dot) : callable,
             dot > 0 ? callable.substring(dot + 1) : "",
-            "The YAML tag " + printable(t) + " at " + pathText() + " makes PyYAML's unsafe loaders "
+            "The YAML tag " + printable(t) + at() + " makes PyYAML's unsafe loaders "
                 + (kind.startsWith("python/object/apply") ? "call " : kind.startsWith("python/name")
                     || kind.startsWith("python/module") ? "import " : "construct ")
                 + (callable.isEmpty() ? "a Python object" : printable(callable)) + judged + ".");
@@ -557,7 +582,7 @@ public final class ConfigScanner implements ModelScanner {
         return; // the non-specific tag: a plain string
       }
       report(ConfigRules.CUSTOM_TAG, null, node.offset, "", printable(t),
-          "The YAML tag " + printable(t) + " at " + pathText() + " is not a standard tag: the loading application's"
+          "The YAML tag " + printable(t) + at() + " is not a standard tag: the loading application's"
               + " constructor for it decides what is built.");
     }
 
@@ -632,6 +657,12 @@ public final class ConfigScanner implements ModelScanner {
     private String where(String key) {
       String p = pathText();
       return p.isEmpty() ? key : p + "." + key;
+    }
+
+    /** " at " and the path, or nothing at the root (a tagged document, or a tag found outside the nodes read). */
+    private String at() {
+      String p = pathText();
+      return p.isEmpty() ? "" : " at " + p;
     }
 
     private String pathText() {

@@ -184,6 +184,28 @@ class ConfigScannerTest {
   }
 
   @Test
+  void aPythonTagBehindSyntaxTheReaderStopsAtIsStillNamed() {
+    // generate.py checks with yaml.compose that the explicit key carries the tag: yaml.load would run it.
+    RecordingScanContext ctx = scan("explicit_key_apply.yaml");
+    assertThat(ctx.status()).isEqualTo(ScanStatus.PARTIAL);
+    Finding system = one(ctx, "system");
+    assertThat(system.ruleId()).isEqualTo("CONFIG-YAML-PYTHON-TAG");
+    assertThat(system.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(system.location().offset()).isEqualTo((long) "model:\n  ? ".length());
+    // The verbatim spelling, past the nesting limit: the limit is reached and the tag named all the same.
+    String deep = "a: " + "[".repeat(20) + "!<tag:yaml.org,2002:python/object/apply:os.system> [echo]"
+        + "]".repeat(20) + "\n";
+    ScanSettings shallow = ScanSettings.builder().limits(ScanLimits.builder().maxJsonDepth(10).build()).build();
+    RecordingScanContext limited = scanText(deep, "d.yaml", shallow);
+    assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(limited.findings()).extracting(Finding::ruleId)
+        .containsExactlyInAnyOrder("MODELSCAN-LIMIT-REACHED", "CONFIG-YAML-PYTHON-TAG");
+    // Before the point where the reader stopped, tags were read as nodes: each is named once, not twice.
+    RecordingScanContext before = scanText("a: !!python/name:os.system\n? b\n: c\n", "k.yaml");
+    assertThat(before.findings()).filteredOn(f -> f.ruleId().equals("CONFIG-YAML-PYTHON-TAG")).hasSize(1);
+  }
+
+  @Test
   void yamlForms() {
     String yaml =
         "%YAML 1.1\n---\n"

@@ -77,6 +77,12 @@ if __name__ == "__main__":
     write("pyyaml_python_name.yaml", yaml.dump({"hook": os.system}))
     write("pyyaml_apply.yaml", "run: !!python/object/apply:os.system ['echo pwned']\n"
                                "local: !custom_tag {a: 1}\n")
+    # The payload as an explicit mapping key ('? '), which yaml.load would construct (and so run) while building the
+    # mapping. Checked with yaml.compose, which only builds nodes: the key node carries the python tag.
+    explicit = "model:\n  ? !!python/object/apply:os.system ['echo pwned']\n  : x\n  lr: 0.001\n"
+    key = yaml.compose(explicit).value[0][1].value[0][0]
+    assert key.tag == "tag:yaml.org,2002:python/object/apply:os.system", key.tag
+    write("explicit_key_apply.yaml", explicit)
     # An escaped key and a flow mapping: the key decodes to _target_ (PyYAML reads "\x67" as 'g').
     write("escaped_key.yaml", 'trainer:\n  callbacks: [{"_tar\\x67et_": "os.system", _args_: [echo pwned]}]\n')
     write("alias_bomb.yaml", "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
