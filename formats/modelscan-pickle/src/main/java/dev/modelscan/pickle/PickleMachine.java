@@ -1546,8 +1546,8 @@ final class PickleMachine {
     Sym target = stack[first - 1];
     long n = (long) t - first + items;
     int close = q < bytesEnd && ops < opsMax ? b[q] : 0;
-    boolean closed = close == 'e' && target.kind == Sym.LIST
-        || close == 'u' && target.kind == Sym.DICT && (n & 1) == 0;
+    boolean closed = (close == 'e' && target.kind == Sym.LIST
+        || close == 'u' && target.kind == Sym.DICT && (n & 1) == 0) && t + (long) items <= stackReach();
     batchClosed = false;
     if (closed && ops >= opsLeft) {
       // Past the next check point: fastRun checks, then commits (see commitBatch).
@@ -1659,6 +1659,20 @@ final class PickleMachine {
     batchMemos = stored;
     batchTop = t;
     return q;
+  }
+
+  /**
+   * How deep the stack may grow before a push hits the stack limit: grow() doubles it up to the limit plus one and
+   * refuses once the top reaches the limit. A batch run whole pushes nothing, but the opcode-by-opcode path pushes
+   * all its items first: one deeper than this must be left to it, so that the limit trips at the same item.
+   */
+  private int stackReach() {
+    int max = limits.maxStack();
+    int n = stack.length;
+    while (n < max) {
+      n = (int) Math.min(max + 1L, n * 2L);
+    }
+    return n;
   }
 
   /** Makes the first {@code count} memo stores the last scan of batch checked, from entry {@code first} on. */

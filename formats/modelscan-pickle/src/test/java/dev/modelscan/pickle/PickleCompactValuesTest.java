@@ -227,7 +227,8 @@ class PickleCompactValuesTest {
     int entries = 30_000;
     for (int i = 0; i < entries; i += 1000) {
       o.raw('(');
-      for (int k = i; k < i + 1000; k++) {
+      // a first batch of 100 (not counted), then batches of 1,000 pairs: deeper than the first
+      for (int k = i == 0 ? 900 : i; k < i + 1000; k++) {
         o.su(String.format("w%07d", k)).raw(0x94).raw('M', k & 0xff, (k >> 8) & 0xff);
       }
       o.raw('u');
@@ -235,13 +236,23 @@ class PickleCompactValuesTest {
     byte[] b = o.raw('.').bytes();
     Outcome out = assertSameEveryWay("vocabulary", b, ScanSettings.defaults());
     assertThat(out.status()).isEqualTo(ScanStatus.COMPLETE);
-    long opcodes = 3 + 3L * entries + 2 * (entries / 1000) + 1;
+    int pairs = entries - 900;
+    long opcodes = 3 + 3L * pairs + 2 * (entries / 1000) + 1;
     // Not the first batch (the dict remembers its first 64 pairs), nor the parts of those cut by the buffer's end or
     // a new memo page, which are pushed
     assertThat(out.compactCounts()[2]).as("batch opcodes of %d", opcodes).isGreaterThan(opcodes * 7 / 10);
-    assertThat(out.compactCounts()[0]).as("compact stores").isEqualTo(entries);
+    assertThat(out.compactCounts()[0]).as("compact stores").isEqualTo(pairs);
+    // The stack limit inside a batch: the opcode-by-opcode path pushes its items first, a batch run whole must not
+    // pass that point either
+    for (int stack : new int[] {1000, 1999, 2000, 2001, 2002}) {
+      Outcome limited = assertSameEveryWay("vocabulary, stack limit " + stack, b, limits(stack, 1_000_000,
+          1_000_000));
+      assertThat(limited.status()).as("stack limit %d", stack)
+          .isEqualTo(stack < 2000 ? ScanStatus.PARTIAL : ScanStatus.COMPLETE);
+    }
     // The opcode limit inside a batch, at its closing opcode and just after it
-    for (long limit : new long[] {4096, 5000, 3 + 3003 * 2, 3 + 3003 * 2 + 1, 3 + 3003 * 3 - 1}) {
+    // (the third batch's SETITEMS is opcode 3 + 302 + 3002 + 3002 = 6309)
+    for (long limit : new long[] {4096, 5000, 6308, 6309, 6310}) {
       Outcome limited = assertSameEveryWay("vocabulary, opcode limit " + limit, b, limits(1_000_000, 1_000_000,
           limit));
       assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
