@@ -189,6 +189,11 @@ final class PickleAnalysis implements PickleEvents {
     machine.runLog = sink;
   }
 
+  /** Opcodes the top-level machine ran in whole APPENDS and SETITEMS batches of its fast path so far (for tests). */
+  long batchOpcodes() {
+    return machine.batchOpcodes;
+  }
+
   /** Opcodes the top-level machine ran through its fast path so far (for tests). */
   long fastPathOpcodes() {
     return machine.fastOpcodes;

@@ -185,6 +185,9 @@ final class PickleMachine {
   /** Opcodes the fast path has run on this machine, over all its runs: tests check that it is taken at all. */
   long fastOpcodes;
 
+  /** Opcodes of the APPENDS and SETITEMS batches the fast path ran whole (see batch): tests check it is taken. */
+  long batchOpcodes;
+
   /** Opcodes this machine may still run before it settles with its analysis (opcode limit, deadline). */
   long budget;
   private long lastOpcodeOffset;
@@ -841,7 +844,8 @@ final class PickleMachine {
    * state in fields and is too large for the JIT to keep them in registers; a large pickle is mostly these opcodes,
    * and this loop runs them at a few nanoseconds each (issue 7: an opcode-dense pickle at 300 MB/s on one thread).
    * The two shapes pickle.dump writes most (issue 17) take shortcuts that keep those effects: a string's MEMOIZE
-   * runs with the string, and a literal record tuple of more than three items is made from one scan of its bytes.
+   * runs with the string, a literal record tuple of more than three items is made from one scan of its bytes, and
+   * so is an APPENDS or SETITEMS batch of literal items into a container that only counts (see batch).
    */
   private void fastRun() {
     int max = limits.maxStack();
@@ -900,10 +904,30 @@ final class PickleMachine {
     final int memoRoom = (int) Math.min(Integer.MAX_VALUE, (memoMax - memoBytes) / COMPACT_COST);
     final long memoCovered = memoSlots();
     int base = mt > 0 ? marks[mt - 1] : 0;
+    if (mt > 0 && compact && !checking && base > (mt > 1 ? marks[mt - 2] : 0) && counted(st[base - 1])) {
+      // The rest of a batch that a deadline check point, the buffer's or a frame's end cut (see batch).
+      int q = batch(p, t, mt, quota, startBudget, memoSize, memoRoom, memoCovered, safeEnd, slots - t);
+      if (batchCrossing) {
+        stop = -1; // straight to the check and the batch (see the loop's first test)
+      }
+      ran += batchRan;
+      memoSize += batchMemos;
+      memoStores += batchMemos;
+      t = batchTop;
+      if (batchClosed) {
+        mt--;
+        base = mt > 0 ? marks[mt - 1] : 0;
+        impure = bb + q - 1;
+      }
+      p = q;
+    }
     // Each pass runs one opcode, with room for a push and a buffered fixed-width argument, and budget for it.
     loop:
     for (; ; ) {
       if (p >= stop) {
+        if (batchCrossing) {
+          break;
+        }
         // The bounds are in bytes, and an opcode often takes two or three: with opcodes and free slots still left,
         // the loop goes on to new bounds (made the same way, from what is left) instead of returning to the general
         // loop for one opcode, which it did several times per DEADLINE_MASK + 1 opcodes.
@@ -1055,89 +1079,41 @@ final class PickleMachine {
             break loop;
           }
           if (compact && !checking) {
-            // A literal tuple of more than three items, as CPython writes each row of a list of records: MARK, pure
-            // pushes (each string maybe memoised), TUPLE, MEMOIZE. Its items are dropped by TUPLE into a pending
-            // tuple (see the TUPLE case), so the tuple is made here from one scan of its bytes, without pushing them;
-            // what stays observable is the same: the pending tuple in this slot, the memo stores in order, the
-            // opcode count. Anything else (a nested MARK, a memo read, a call, a store the MEMOIZE case would not
-            // make here) leaves the scan, and the MARK runs below as usual.
-            if (fuseAt == null) {
-              fuseAt = new int[MAX_COMPACT_LENGTH / 3 + 1];
-              fuseBits = new int[MAX_COMPACT_LENGTH / 3 + 1];
-            }
-            final int[] fuseAt = this.fuseAt;
-            final int[] fuseBits = this.fuseBits;
-            int tupleEnd = Math.min(stop, p + MAX_COMPACT_LENGTH); // TUPLE must start below, for the range to fit
-            int q = p + 1;
-            int items = 0;
-            int memos = 0;
-            scan:
-            while (q < tupleEnd) {
-              int o = b[q] & 0xFF;
-              switch (o) {
-                case 'K':
-                  q += 2;
-                  break;
-                case 'M':
-                  q += 3;
-                  break;
-                case 'J':
-                  q += 5;
-                  break;
-                case 'G':
-                  q += 9;
-                  break;
-                case 'N':
-                case 0x88:
-                case 0x89:
-                case ')':
-                  q++;
-                  break;
-                case 0x8c:
-                case 'U':
-                case 'C':
-                  {
-                    int n = b[q + 1] & 0xFF;
-                    int after = q + 2 + n;
-                    if (after < tupleEnd && b[after] == (byte) 0x94) {
-                      fuseAt[memos] = q + 2 - p;
-                      fuseBits[memos++] = n | STRING_CODE | (o == 'C' ? BYTES_CODE : 0);
-                      after++;
-                    }
-                    q = after;
-                  }
-                  break;
-                case 't':
-                  break scan;
-                default:
-                  q = Integer.MAX_VALUE;
-                  break scan;
-              }
-              items++;
-            }
-            if (q < tupleEnd && items > 3) {
-              boolean memoAfter = q + 1 < stop && b[q + 1] == (byte) 0x94;
-              if (memoAfter) {
-                fuseAt[memos] = 0;
-                fuseBits[memos++] = q + 1 - p;
-              }
-              if (memoizeTuple(memoSize, memos, memoCovered, memoRoom - memoStores, bb + p)) {
-                memoSize += memos;
-                memoStores += memos;
-                auxOffset[t] = bb + p;
-                auxLength[t] = q + 1 - p;
-                sts[t] = bb + p;
-                st[t++] = Sym.PENDING_TUPLE;
-                ran += items + 1 + memos; // MARK, the items, TUPLE and the MEMOIZEs; the loop counts one more
-                p = q + 1 + (memoAfter ? 1 : 0);
-                break;
-              }
+            // A literal record tuple, made from one scan of its bytes (see recordTuple), or the MARK below.
+            int q = recordTuple(p, t, stop, memoSize, memoRoom - memoStores, memoCovered);
+            if (q >= 0) {
+              memoSize += tupleMemos;
+              memoStores += tupleMemos;
+              t++;
+              ran += tupleRan; // MARK, the items, TUPLE and the MEMOIZEs; the loop counts one more
+              p = q;
+              break;
             }
           }
           markAt[mt] = bb + p;
           marks[mt++] = t;
           base = t;
           p++;
+          if (compact && !checking && t > (mt > 1 ? marks[mt - 2] : 0) && counted(st[t - 1])) {
+            // The MARK of an APPENDS or SETITEMS batch into a container that only counts: see batch.
+            ran++;
+            int q = batch(p, t, mt, quota - ran, startBudget - ran, memoSize, memoRoom - memoStores, memoCovered,
+                safeEnd, slots - t);
+            if (batchCrossing) {
+              break loop;
+            }
+            ran += batchRan;
+            memoSize += batchMemos;
+            memoStores += batchMemos;
+            t = batchTop;
+            if (batchClosed) {
+              mt--;
+              base = mt > 0 ? marks[mt - 1] : 0;
+              impure = bb + q - 1;
+            }
+            p = q;
+            continue;
+          }
           break;
         case '0': // POP
           if (t == base) {
@@ -1310,7 +1286,452 @@ final class PickleMachine {
     fastOpcodes += ran;
     compactStores += memoStores - sharedStores;
     sharedStores = 0;
+    if (batchCrossing) {
+      batchCrossing = false;
+      // The check the batch passes, before it runs (the budget stays at 0 or more: only the deadline can stop it).
+      analysis.countOpcodes(this, bufBase + bufPos);
+      commitBatch();
+    }
   }
+
+  /**
+   * A literal tuple of more than three items, as CPython writes each row of a list of records: MARK, pure pushes
+   * (each string maybe memoised), TUPLE, MEMOIZE. Its items are dropped by TUPLE into a pending tuple (see the TUPLE
+   * case), so the tuple is made here from one scan of its bytes, without pushing them; what stays observable is the
+   * same: the pending tuple in stack slot {@code t}, the memo stores in order, the opcode count. Anything else (a
+   * nested MARK, a memo read, a call, a store the MEMOIZE case would not make here) leaves the scan, and the MARK at
+   * {@code p} runs in the fast loop as usual. Out of fastRun (issue 17): the loop's bytecode stays small enough for
+   * C2 to compile it early, with one OSR compile instead of two, and this scan is compiled on its own.
+   *
+   * @return the cursor after the tuple and its MEMOIZE (tupleRan and tupleMemos say what ran, the loop counting one
+   *     opcode more), or -1 when the tuple is not made here
+   */
+  private int recordTuple(int p, int t, int stop, int memoSize, int room, long memoCovered) {
+    final byte[] b = buf;
+    final long bb = bufBase;
+    if (fuseAt == null) {
+      fuseAt = new int[MAX_COMPACT_LENGTH / 3 + 1];
+      fuseBits = new int[MAX_COMPACT_LENGTH / 3 + 1];
+    }
+    final int[] fuseAt = this.fuseAt;
+    final int[] fuseBits = this.fuseBits;
+    int tupleEnd = Math.min(stop, p + MAX_COMPACT_LENGTH); // TUPLE must start below, for the range to fit
+    int q = p + 1;
+    int items = 0;
+    int memos = 0;
+    scan:
+    while (q < tupleEnd) {
+      int o = b[q] & 0xFF;
+      switch (o) {
+        case 'K':
+          q += 2;
+          break;
+        case 'M':
+          q += 3;
+          break;
+        case 'J':
+          q += 5;
+          break;
+        case 'G':
+          q += 9;
+          break;
+        case 'N':
+        case 0x88:
+        case 0x89:
+        case ')':
+          q++;
+          break;
+        case 0x8c:
+        case 'U':
+        case 'C':
+          {
+            int n = b[q + 1] & 0xFF;
+            int after = q + 2 + n;
+            if (after < tupleEnd && b[after] == (byte) 0x94) {
+              fuseAt[memos] = q + 2 - p;
+              fuseBits[memos++] = n | STRING_CODE | (o == 'C' ? BYTES_CODE : 0);
+              after++;
+            }
+            q = after;
+          }
+          break;
+        case 't':
+          break scan;
+        default:
+          return -1;
+      }
+      items++;
+    }
+    if (q >= tupleEnd || items <= 3) {
+      return -1;
+    }
+    boolean memoAfter = q + 1 < stop && b[q + 1] == (byte) 0x94;
+    if (memoAfter) {
+      fuseAt[memos] = 0;
+      fuseBits[memos++] = q + 1 - p;
+    }
+    if (!memoizeTuple(memoSize, memos, memoCovered, room, bb + p)) {
+      return -1;
+    }
+    auxA[t] = bb + p;
+    auxB[t] = q + 1 - p;
+    starts[t] = bb + p;
+    stack[t] = Sym.PENDING_TUPLE;
+    tupleMemos = memos;
+    tupleRan = items + 1 + memos;
+    return q + 1 + (memoAfter ? 1 : 0);
+  }
+
+  // What the last recordTuple made: its memo stores, and the opcodes it ran but one.
+  private int tupleMemos;
+  private int tupleRan;
+
+  /**
+   * Whether APPENDS or SETITEMS into {@code target} only counts its items (a list or dict that remembers {@link
+   * Sym#MAX_ITEMS} already): then a batch's items are never read, and the fast loop may count them without pushing.
+   */
+  private static boolean counted(Sym target) {
+    return (target.kind == Sym.DICT || target.kind == Sym.LIST) && target.count >= Sym.MAX_ITEMS;
+  }
+
+  /**
+   * Runs the items of the APPENDS or SETITEMS batch whose MARK is the topmost one (marks[mt - 1]; the stack holds
+   * {@code t - marks[mt - 1]} of its items already), from {@code p}, for the fast loop. CPython's pickler writes a
+   * large list or dict as batches of 1,000 items, each MARK, literal items (a str key memoised by the MEMOIZE after
+   * it), APPENDS or SETITEMS; a vocabulary is mostly that. Once the container only counts (see counted), its items
+   * are never read, so a batch is run here from one scan of its bytes, without a dispatch or a push per item: the
+   * memo stores of its strings in order, the container's count, the opcode count, the pop of the mark and the impure
+   * mark of the closing opcode are what the opcode-by-opcode path leaves observable (the slots above the top keep
+   * stale values either way, see clear).
+   *
+   * <p>Only the opcodes the fast loop would run as they are: the literal pushes, and a MEMOIZE right after a short
+   * string when the fused store of the SHORT_BINUNICODE case would take it (a fresh covered slot with its page, room
+   * under the memo limit, the offset within reach of its block's base); also a MEMOIZE first, of the string the
+   * general loop pushed last (a batch cut before a memoised string resumes there). The scan stops before anything
+   * else and before {@code bytesEnd} (the fast loop's safe end: buffered, inside the frame). The memo stores are all
+   * checked in the scan, before any is made, so that they are made all or none; a string whose MEMOIZE would not be
+   * stored here ends the scan before that string.
+   *
+   * <p>The deadline (attack: a file that holds the scan past its deadline) is checked every DEADLINE_MASK + 1
+   * opcodes, and the fast loop may run only the {@code opsLeft} opcodes before the next check. A batch that reaches
+   * its closing opcode with a counted target (and an even number of items for SETITEMS) within them ends here. One
+   * that would pass exactly one check point, and leave the opcode budget ({@code budgetLeft}) at 0 or more so that
+   * the opcode limit cannot trip inside it, is checked before it runs: nothing is done here, batchCrossing is set and
+   * fastRun makes the check, then the batch (commitBatch), so a deadline that has passed stops the scan before the
+   * batch, as the check of the general loop would stop it a little later. Anything else is cut short: the items read
+   * (at most {@code opsLeft} opcodes and {@code slotsLeft} pushes) are pushed as the cases of fastRun push them, and
+   * the loop goes on from there; a batch cut there resumes here when fastRun starts again.
+   *
+   * @return the cursor after what ran; batchRan, batchMemos, batchTop and batchClosed say what it did
+   */
+  private int batch(int p, int t, int mt, int opsLeft, long budgetLeft, int memoSize, int memoLeft, long covered,
+      int bytesEnd, int slotsLeft) {
+    final byte[] b = buf;
+    final long bb = bufBase;
+    // At most one check point inside (the batch must be checked before it), and the budget never below 0.
+    final int opsMax = (int) Math.min(opsLeft + PickleAnalysis.DEADLINE_MASK + 1, budgetLeft);
+    int q = p;
+    int items = 0;
+    int memos = 0;
+    int ops = 0;
+    int block = -1;
+    long blockBase = 0;
+    if (batchCode == null) {
+      batchAt = new int[64];
+      batchCode = new int[64];
+    }
+    final int first = marks[mt - 1];
+    boolean leading = false;
+    if (q < bytesEnd && b[q] == (byte) 0x94 && opsMax > 0 && t > first && memoLeft > 0 && memoSize < covered
+        && (stack[t - 1] == Sym.PENDING_STR || stack[t - 1] == Sym.PENDING_BYTES)) {
+      long offset = auxA[t - 1];
+      int n = auxB[t - 1];
+      int[] codes = memoPages[memoSize >>> MEMO_PAGE_BITS];
+      if (n <= MAX_COMPACT_LENGTH && Math.abs(offset - bb) < 1 << 30 && codes != null
+          && codes[memoSize & MEMO_MASK] == 0) {
+        block = memoSize >>> MEMO_BLOCK_BITS;
+        blockBase = memoBases[block];
+        if (blockBase == NO_BASE) {
+          blockBase = offset;
+        }
+        long delta = offset - blockBase;
+        if (delta >= -MAX_DELTA && delta < MAX_DELTA) {
+          batchAt[0] = (int) (offset - bb);
+          batchCode[0] = Integer.MIN_VALUE | ((int) delta & 0x1FFFFF) << 8 | n | STRING_CODE
+              | (stack[t - 1] == Sym.PENDING_BYTES ? BYTES_CODE : 0);
+          memos = 1;
+          ops = 1;
+          q++;
+          leading = true;
+        }
+      }
+    }
+    scan:
+    while (q < bytesEnd && ops < opsMax) {
+      int o = b[q] & 0xFF;
+      int length;
+      switch (o) {
+        case 'K':
+          length = 2;
+          break;
+        case 'M':
+          length = 3;
+          break;
+        case 'J':
+          length = 5;
+          break;
+        case 'G':
+          length = 9;
+          break;
+        case 'N':
+        case 0x88:
+        case 0x89:
+        case ')':
+          length = 1;
+          break;
+        case 0x8c:
+        case 'U':
+        case 'C':
+          {
+            int n = b[q + 1] & 0xFF;
+            int after = q + 2 + n;
+            if (after > bytesEnd + MAX_FIXED_OPCODE_BYTES) {
+              break scan; // the payload is not all buffered (see the case in fastRun)
+            }
+            if (after < bytesEnd && b[after] == (byte) 0x94) {
+              // The string and its MEMOIZE run together or not at all.
+              int i = memoSize + memos;
+              if (ops + 2 > opsMax || memos >= memoLeft || i >= covered) {
+                break scan;
+              }
+              int[] codes = memoPages[i >>> MEMO_PAGE_BITS];
+              if (codes == null || codes[i & MEMO_MASK] != 0) {
+                break scan;
+              }
+              long offset = bb + q + 2;
+              if (i >>> MEMO_BLOCK_BITS != block) {
+                // The first store in a block without a base sets it (offsetCode): the others follow it.
+                block = i >>> MEMO_BLOCK_BITS;
+                blockBase = memoBases[block];
+                if (blockBase == NO_BASE) {
+                  blockBase = offset;
+                }
+              }
+              long delta = offset - blockBase;
+              if (delta < -MAX_DELTA || delta >= MAX_DELTA) {
+                break scan;
+              }
+              if (memos == batchCode.length) {
+                batchAt = Arrays.copyOf(batchAt, memos * 2);
+                batchCode = Arrays.copyOf(batchCode, memos * 2);
+              }
+              batchAt[memos] = q + 2;
+              batchCode[memos++] = Integer.MIN_VALUE | ((int) delta & 0x1FFFFF) << 8 | n | STRING_CODE
+                  | (o == 'C' ? BYTES_CODE : 0);
+              ops += 2;
+              items++;
+              q = after + 1;
+              continue;
+            }
+            length = 2 + n;
+          }
+          break;
+        default:
+          break scan;
+      }
+      ops++;
+      items++;
+      q += length;
+    }
+    Sym target = stack[first - 1];
+    long n = (long) t - first + items;
+    int close = q < bytesEnd && ops < opsMax ? b[q] : 0;
+    boolean closed = (close == 'e' && target.kind == Sym.LIST
+        || close == 'u' && target.kind == Sym.DICT && (n & 1) == 0) && t + (long) items <= stackReach();
+    batchClosed = false;
+    if (closed && ops >= opsLeft) {
+      // Past the next check point: fastRun checks, then commits (see commitBatch).
+      batchCrossing = true;
+      pendingClose = q;
+      pendingMemos = memos;
+      pendingOps = ops + 1;
+      pendingCount = (int) (close == 'u' ? n >> 1 : n);
+      batchRan = 0;
+      batchMemos = 0;
+      batchTop = t;
+      return p;
+    }
+    if (closed) {
+      storeBatchMemos(memoSize, memos, bb);
+      target.count += (int) (close == 'u' ? n >> 1 : n);
+      starts[first - 1] = -1;
+      batchRan = ops + 1;
+      batchOpcodes += ops + 1;
+      batchMemos = memos;
+      batchTop = first;
+      batchClosed = true;
+      return q + 1;
+    }
+    // Cut short: what fits before the check point and in the free slots is pushed, as fastRun's cases push it.
+    final Sym[] st = stack;
+    final long[] sts = starts;
+    final long[] auxOffset = auxA;
+    final int[] auxLength = auxB;
+    int stored = 0;
+    q = p;
+    ops = 0;
+    if (leading && opsLeft > 0) {
+      stored = 1;
+      ops = 1;
+      q++;
+    }
+    for (int k = 0; k < items && k < slotsLeft && ops < opsLeft; k++) {
+      int o = b[q] & 0xFF;
+      switch (o) {
+        case 'K':
+          sts[t] = bb + q;
+          st[t++] = Sym.smallInt(b[q + 1] & 0xFF);
+          q += 2;
+          break;
+        case 'M':
+        case 'J':
+          {
+            sts[t] = bb + q;
+            int v = o == 'M' ? (b[q + 1] & 0xFF) | (b[q + 2] & 0xFF) << 8 : s32At(b, q + 1);
+            if (v >= -128 && v < SMALL_INT_END) {
+              st[t++] = Sym.smallInt(v);
+            } else {
+              auxOffset[t] = v;
+              st[t++] = Sym.PENDING_INT;
+            }
+            q += o == 'M' ? 3 : 5;
+          }
+          break;
+        case 'G':
+          sts[t] = bb + q;
+          st[t++] = Sym.FLOAT_VALUE;
+          q += 9;
+          break;
+        case 'N':
+          sts[t] = bb + q;
+          st[t++] = Sym.NONE_VALUE;
+          q++;
+          break;
+        case 0x88:
+          sts[t] = bb + q;
+          st[t++] = Sym.TRUE;
+          q++;
+          break;
+        case 0x89:
+          sts[t] = bb + q;
+          st[t++] = Sym.FALSE;
+          q++;
+          break;
+        case ')':
+          sts[t] = bb + q;
+          st[t++] = Sym.EMPTY_TUPLE;
+          q++;
+          break;
+        default:
+          {
+            int length = b[q + 1] & 0xFF;
+            boolean memo = stored < memos && batchAt[stored] == q + 2;
+            if (memo && ops + 2 > opsLeft) {
+              k = items; // the string and its MEMOIZE together, or neither
+              continue;
+            }
+            sts[t] = bb + q;
+            auxOffset[t] = bb + q + 2;
+            auxLength[t] = length;
+            st[t++] = o == 'C' ? Sym.PENDING_BYTES : Sym.PENDING_STR;
+            q += 2 + length;
+            if (memo) {
+              stored++;
+              ops++;
+              q++;
+            }
+          }
+      }
+      ops++;
+    }
+    storeBatchMemos(memoSize, stored, bb);
+    batchRan = ops;
+    batchMemos = stored;
+    batchTop = t;
+    return q;
+  }
+
+  /**
+   * How deep the stack may grow before a push hits the stack limit: grow() doubles it up to the limit plus one and
+   * refuses once the top reaches the limit. A batch run whole pushes nothing, but the opcode-by-opcode path pushes
+   * all its items first: one deeper than this must be left to it, so that the limit trips at the same item.
+   */
+  private int stackReach() {
+    int max = limits.maxStack();
+    int n = stack.length;
+    while (n < max) {
+      n = (int) Math.min(max + 1L, n * 2L);
+    }
+    return n;
+  }
+
+  /** Makes the first {@code count} memo stores the last scan of batch checked, from entry {@code first} on. */
+  private void storeBatchMemos(int first, int count, long bb) {
+    // Block by block (a block lies in one page): the first store of a block without a base sets it.
+    for (int j = 0; j < count; ) {
+      int i = first + j;
+      int block = i >>> MEMO_BLOCK_BITS;
+      if (memoBases[block] == NO_BASE) {
+        memoBases[block] = bb + batchAt[j];
+      }
+      int n = Math.min(count - j, ((block + 1) << MEMO_BLOCK_BITS) - i);
+      System.arraycopy(batchCode, j, memoPages[i >>> MEMO_PAGE_BITS], i & MEMO_MASK, n);
+      j += n;
+    }
+  }
+
+  /**
+   * Runs the batch that batch found past the next check point, once fastRun has left the fast loop with the state in
+   * the fields (the cursor after its MARK, or where it resumed) and made that check: the same effects as the closed
+   * case of batch, on the fields.
+   */
+  private void commitBatch() {
+    int ops = pendingOps;
+    int memos = pendingMemos;
+    storeBatchMemos(memoCount, memos, bufBase);
+    int first = marks[--markTop];
+    stack[first - 1].count += pendingCount;
+    starts[first - 1] = -1;
+    top = first;
+    lastImpure = bufBase + pendingClose;
+    bufPos = pendingClose + 1;
+    memoCount += memos;
+    memoBytes += (long) COMPACT_COST * memos;
+    compactStores += memos;
+    budget -= ops;
+    fastOpcodes += ops;
+    batchOpcodes += ops;
+  }
+
+  // What the last call of batch did: the opcodes it ran, its memo stores, the stack top after it, and whether it
+  // ran the closing APPENDS or SETITEMS (then the mark is popped and that opcode is the last impure one).
+  private int batchRan;
+  private int batchMemos;
+  private int batchTop;
+  private boolean batchClosed;
+
+  // A batch past the next check point (see batch): the offset of its closing opcode in the buffer, its memo stores,
+  // its opcodes, and what it adds to the container's count.
+  private boolean batchCrossing;
+  private int pendingClose;
+  private int pendingMemos;
+  private int pendingOps;
+  private int pendingCount;
+
+  // The memo stores of the batch being scanned: where each string's payload starts in the buffer, and its code.
+  // Made at the first batch, grown as needed (a batch runs at most DEADLINE_MASK + 1 opcodes at once).
+  private int[] batchAt;
+  private int[] batchCode;
 
   /**
    * The MEMOIZE of the fast loop fused with the opcode before it: stores the compact code of {@code offset} and

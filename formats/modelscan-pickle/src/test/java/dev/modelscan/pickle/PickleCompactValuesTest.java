@@ -63,7 +63,7 @@ class PickleCompactValuesTest {
         };
     List<String> runs = new ArrayList<>();
     String exception = null;
-    long[] counts = {0, 0};
+    long[] counts = {0, 0, 0};
     try {
       PickleAnalysis analysis = PickleAnalysis.forScan(counting, fastPath, compact);
       analysis.logRuns(runs);
@@ -75,7 +75,8 @@ class PickleCompactValuesTest {
       if (analysis.refinedFormat() != null) {
         counting.refineFormat(analysis.refinedFormat());
       }
-      counts = analysis.compactCounts();
+      long[] compactCounts = analysis.compactCounts();
+      counts = new long[] {compactCounts[0], compactCounts[1], analysis.batchOpcodes()};
     } catch (RuntimeException e) {
       exception = e.getClass().getName() + ": " + e.getMessage();
     }
@@ -194,6 +195,68 @@ class PickleCompactValuesTest {
     assertSameEveryWay(what, program, ScanSettings.defaults());
     assertSameEveryWay(what + " with limits", program, limits(2000, 1000 + r.nextInt(60_000),
         1000 + r.nextInt(60_000)));
+  }
+
+  static Stream<Long> batchSeeds() {
+    return LongStream.range(0, 60).boxed();
+  }
+
+  /**
+   * Lists and dicts filled by APPENDS and SETITEMS batches, which the fast loop runs whole once the container only
+   * counts (PickleMachine.batch): batches of 0, 1 and up to 1,600 items, memoised and plain keys, now and then an
+   * item that is no literal (a memo read, a nested MARK, a list, a long string, a BINPUT), an odd number of items,
+   * the closing opcode of the other container, frames; with limits that cut batches at a deadline check point, at
+   * the opcode, memo or stack limit, and at the buffer's or a frame's end.
+   */
+  @ParameterizedTest
+  @MethodSource("batchSeeds")
+  void appendsAndSetitemsBatchesScanTheSameEveryWay(long seed) {
+    Random r = new Random(seed);
+    byte[] program = MemoPrograms.batches(r);
+    String what = "seed " + seed + " (MemoPrograms.batches)";
+    assertSameEveryWay(what, program, ScanSettings.defaults());
+    assertSameEveryWay(what + " with limits", program, limits(30 + r.nextInt(3000), 100 + r.nextInt(40_000),
+        500 + r.nextInt(30_000)));
+  }
+
+  @Test
+  void aVocabularyRunsInWholeBatches() {
+    // pickle.dump({'w%07d' % i: i ...}, protocol=4): after the first batch the dict only counts, and the batches run
+    // whole, also those that pass a deadline check point (checked before they run)
+    Ops o = new Ops().proto(4).raw('}').raw(0x94);
+    int entries = 30_000;
+    for (int i = 0; i < entries; i += 1000) {
+      o.raw('(');
+      // a first batch of 100 (not counted), then batches of 1,000 pairs: deeper than the first
+      for (int k = i == 0 ? 900 : i; k < i + 1000; k++) {
+        o.su(String.format("w%07d", k)).raw(0x94).raw('M', k & 0xff, (k >> 8) & 0xff);
+      }
+      o.raw('u');
+    }
+    byte[] b = o.raw('.').bytes();
+    Outcome out = assertSameEveryWay("vocabulary", b, ScanSettings.defaults());
+    assertThat(out.status()).isEqualTo(ScanStatus.COMPLETE);
+    int pairs = entries - 900;
+    long opcodes = 3 + 3L * pairs + 2 * (entries / 1000) + 1;
+    // Not the first batch (the dict remembers its first 64 pairs), nor the parts of those cut by the buffer's end or
+    // a new memo page, which are pushed
+    assertThat(out.compactCounts()[2]).as("batch opcodes of %d", opcodes).isGreaterThan(opcodes * 7 / 10);
+    assertThat(out.compactCounts()[0]).as("compact stores").isEqualTo(pairs);
+    // The stack limit inside a batch: the opcode-by-opcode path pushes its items first, a batch run whole must not
+    // pass that point either
+    for (int stack : new int[] {1000, 1999, 2000, 2001, 2002}) {
+      Outcome limited = assertSameEveryWay("vocabulary, stack limit " + stack, b, limits(stack, 1_000_000,
+          1_000_000));
+      assertThat(limited.status()).as("stack limit %d", stack)
+          .isEqualTo(stack < 2000 ? ScanStatus.PARTIAL : ScanStatus.COMPLETE);
+    }
+    // The opcode limit inside a batch, at its closing opcode and just after it
+    // (the third batch's SETITEMS is opcode 3 + 302 + 3002 + 3002 = 6309)
+    for (long limit : new long[] {4096, 5000, 6308, 6309, 6310}) {
+      Outcome limited = assertSameEveryWay("vocabulary, opcode limit " + limit, b, limits(1_000_000, 1_000_000,
+          limit));
+      assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
+    }
   }
 
   @Test
@@ -367,6 +430,60 @@ class PickleCompactValuesTest {
         o.raw('.');
       }
       return o.bytes();
+    }
+
+    /** A list or dict filled by batches (see appendsAndSetitemsBatchesScanTheSameEveryWay). */
+    static byte[] batches(Random r) {
+      Ops o = new Ops().proto(4);
+      boolean dict = r.nextBoolean();
+      o.raw(dict ? '}' : ']').raw(0x94);
+      int memo = 1;
+      Ops frame = new Ops();
+      for (int batches = 1 + r.nextInt(10); batches > 0; batches--) {
+        int pairs = switch (r.nextInt(8)) {
+          case 0 -> 0;
+          case 1 -> 1;
+          case 2 -> 2 + r.nextInt(70);
+          default -> 64 + r.nextInt(1500);
+        };
+        frame.raw('(');
+        for (int i = 0; i < pairs; i++) {
+          switch (r.nextInt(200)) {
+            case 0 -> frame.raw('h', r.nextInt(Math.min(memo, 256))); // a memo read
+            case 1 -> frame.raw('(').raw('K', 1).su("t").raw(0x94).raw('t'); // a nested MARK
+            case 2 -> frame.raw(']'); // a mutable container
+            case 3 -> {
+              int n = r.nextInt(300);
+              int32(frame.raw('X'), n).raw(payload(n, r));
+            }
+            case 4 -> frame.su("k").raw('q', r.nextInt(256)); // a BINPUT, maybe far ahead
+            case 5, 6, 7, 8 -> {
+              int n = r.nextInt(5);
+              frame.raw(r.nextBoolean() ? 'U' : 'C', n).raw(payload(n, r)).raw(0x94);
+              memo++;
+            }
+            default -> {
+              frame.su(String.format("w%07d", r.nextInt(10_000_000)));
+              if (r.nextInt(6) > 0) {
+                frame.raw(0x94);
+                memo++;
+              }
+            }
+          }
+          if (dict || r.nextBoolean()) {
+            literal(frame, r);
+          }
+          if (frame.bytes().length > 3000 + r.nextInt(20_000)) {
+            o.raw(0x95).raw(int64(frame.bytes().length)).raw(frame.bytes());
+            frame = new Ops();
+          }
+        }
+        if (dict && r.nextInt(30) == 0) {
+          literal(frame, r); // an odd number of items: SETITEMS breaks
+        }
+        frame.raw(r.nextInt(40) == 0 ? (dict ? 'e' : 'u') : (dict ? 'u' : 'e'));
+      }
+      return o.raw(frame.raw('.').bytes()).bytes();
     }
 
     /**
