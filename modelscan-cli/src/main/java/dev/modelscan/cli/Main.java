@@ -20,6 +20,7 @@ public final class Main {
    * @param args command-line arguments
    */
   public static void main(String[] args) {
+    StartupWarmup.start();
     // Standard output straight to the file descriptor, not through System.out: a PrintStream swallows write errors
     // (a closed pipe, a full disk behind a redirect), so the PrintWriter over it could never report them.
     PrintWriter out =
