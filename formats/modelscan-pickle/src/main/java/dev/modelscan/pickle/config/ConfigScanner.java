@@ -283,7 +283,8 @@ public final class ConfigScanner implements ModelScanner {
       m = m.substring(0, 300) + "...";
     }
     if (unsupported) {
-      ctx.markPartial("the config uses " + m + ", which this reader does not interpret; the rest was not analysed");
+      ctx.markPartial("the config uses " + m + ", which this reader does not interpret; the rest was only searched for"
+          + " Python tags");
       return;
     }
     ctx.report(
