@@ -307,7 +307,6 @@ final class PickleMachine {
     lastImpure = -1;
     proto = 0;
     frameEnd = -1;
-    batchRefill = false;
     openLinePlausible = false;
     straddles = 0;
     frameReported = -1;
@@ -867,13 +866,6 @@ final class PickleMachine {
       auxA = Arrays.copyOf(auxA, n);
       auxB = Arrays.copyOf(auxB, n);
     }
-    if (batchRefill) {
-      // A batch was cut at the end of the buffered bytes (see batch): the buffer is compacted and filled now, before
-      // the locals take the cursor and the window, so that the rest of the batch is buffered when it resumes below.
-      // Only the I/O window moves (offsets are absolute, and fill is what ensure does when an opcode needs bytes).
-      batchRefill = false;
-      fill(buf.length);
-    }
     // Few locals, so that the JIT can keep the hot ones in registers; the memo, marks and tuple cache stay in fields.
     final byte[] b = buf;
     final Sym[] st = stack;
@@ -915,8 +907,8 @@ final class PickleMachine {
     if (mt > 0 && compact && !checking && base > (mt > 1 ? marks[mt - 2] : 0) && counted(st[base - 1])) {
       // The rest of a batch that a deadline check point, the buffer's or a frame's end cut (see batch).
       int q = batch(p, t, mt, quota, startBudget, memoSize, memoRoom, memoCovered, safeEnd, slots - t);
-      if (batchCrossing || batchRefill) {
-        stop = -1; // straight to the check and the batch, or back for the refill (see the loop's first test)
+      if (batchCrossing) {
+        stop = -1; // straight to the check and the batch (see the loop's first test)
       }
       ran += batchRan;
       memoSize += batchMemos;
@@ -933,7 +925,7 @@ final class PickleMachine {
     loop:
     for (; ; ) {
       if (p >= stop) {
-        if (batchCrossing || batchRefill) {
+        if (batchCrossing) {
           break;
         }
         // The bounds are in bytes, and an opcode often takes two or three: with opcodes and free slots still left,
@@ -1107,8 +1099,8 @@ final class PickleMachine {
             ran++;
             int q = batch(p, t, mt, quota - ran, startBudget - ran, memoSize, memoRoom - memoStores, memoCovered,
                 safeEnd, slots - t);
-            if (batchCrossing || batchRefill) {
-              break loop; // the MARK ran (counted above, p is past it); the batch resumes in the next fastRun
+            if (batchCrossing) {
+              break loop;
             }
             ran += batchRan;
             memoSize += batchMemos;
@@ -1474,7 +1466,6 @@ final class PickleMachine {
         }
       }
     }
-    boolean unbuffered = false; // the scan stopped where the buffered bytes end
     scan:
     while (q < bytesEnd && ops < opsMax) {
       int o = b[q] & 0xFF;
@@ -1505,7 +1496,6 @@ final class PickleMachine {
             int n = b[q + 1] & 0xFF;
             int after = q + 2 + n;
             if (after > bytesEnd + MAX_FIXED_OPCODE_BYTES) {
-              unbuffered = true;
               break scan; // the payload is not all buffered (see the case in fastRun)
             }
             if (after < bytesEnd && b[after] == (byte) 0x94) {
@@ -1515,7 +1505,7 @@ final class PickleMachine {
                 break scan;
               }
               int[] codes = memoPages[i >>> MEMO_PAGE_BITS];
-              if (codes != null && codes[i & MEMO_MASK] != 0) {
+              if (codes == null || codes[i & MEMO_MASK] != 0) {
                 break scan;
               }
               long offset = bb + q + 2;
@@ -1530,14 +1520,6 @@ final class PickleMachine {
               long delta = offset - blockBase;
               if (delta < -MAX_DELTA || delta >= MAX_DELTA) {
                 break scan;
-              }
-              if (codes == null) {
-                // The first store in a new memo page (every MEMO_PAGE entries, so about one batch in four of a
-                // vocabulary): made here as memoPut would make it, once the store is allowed (covered by the page
-                // table, room under the memo limit and the budget), so that the batch is not cut there. A page made
-                // for a batch that is then cut short stays empty: an empty slot and a missing page read the same
-                // everywhere (a break or a store by the general loop), and clearing it in run() costs nothing more.
-                memoPages[i >>> MEMO_PAGE_BITS] = new int[MEMO_PAGE];
               }
               if (memos == batchCode.length) {
                 batchAt = Arrays.copyOf(batchAt, memos * 2);
@@ -1589,19 +1571,6 @@ final class PickleMachine {
       batchTop = first;
       batchClosed = true;
       return q + 1;
-    }
-    if ((unbuffered || q >= bytesEnd) && ops < opsMax && bytesEnd == bufLen - MAX_FIXED_OPCODE_BYTES
-        && bufLen == buf.length && bufBase + bufLen < end && bufLen - p < buf.length / 2) {
-      // Cut by the end of the buffered bytes (the 64 KiB window; not the frame's end or the content's), with more to
-      // read and the batch in the second half of the window: nothing runs here, fastRun returns, the general loop
-      // runs the next opcode as always, and the next fastRun refills the buffer first (batchRefill), so the rest of
-      // the batch resumes in one window instead of being pushed item by item. The cursor is then below the window's
-      // half, so a batch longer than half a window is cut (and pushed) as before, never deferred twice.
-      batchRefill = true;
-      batchRan = 0;
-      batchMemos = 0;
-      batchTop = t;
-      return p;
     }
     // Cut short: what fits before the check point and in the free slots is pushed, as fastRun's cases push it.
     final Sym[] st = stack;
@@ -1750,9 +1719,6 @@ final class PickleMachine {
   private int batchMemos;
   private int batchTop;
   private boolean batchClosed;
-
-  // A batch cut by the end of the buffered bytes asks the next fastRun to refill the buffer first (see batch).
-  private boolean batchRefill;
 
   // A batch past the next check point (see batch): the offset of its closing opcode in the buffer, its memo stores,
   // its opcodes, and what it adds to the container's count.
