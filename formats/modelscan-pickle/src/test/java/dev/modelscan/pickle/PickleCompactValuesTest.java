@@ -257,6 +257,75 @@ class PickleCompactValuesTest {
           limit));
       assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
     }
+    // The batch of keys 4000..4999 (memo entries 3101..4100, opcodes 9312..12314) needs memo page 1 at entry 4096
+    // (its 996th key: opcodes 12298 and 12299), after the check point at opcode 12288; the next batch (from byte
+    // 57414, opcode 12315) does not fit in the first 64 KiB window, so it is cut there
+    for (long limit : new long[] {12287, 12288, 12289, 12297, 12298, 12299, 12300, 12314, 12315, 12316, 12317}) {
+      Outcome limited = assertSameEveryWay("vocabulary, opcode limit " + limit, b, limits(1_000_000, 1_000_000,
+          limit));
+      assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
+    }
+    // The memo limit at the new page's first entry (the dict's entry costs OBJECT_COST, each key COMPACT_COST) and
+    // at the first keys of the batch the window's end cuts
+    for (int entry : new int[] {4095, 4096, 4097, 4100, 4101, 4102, 4103}) {
+      int bytes = PickleMachine.OBJECT_COST + entry * PickleMachine.COMPACT_COST;
+      for (int memo : new int[] {bytes - 1, bytes}) {
+        Outcome limited = assertSameEveryWay("vocabulary, memo limit " + memo, b, limits(1_000_000, memo,
+            1_000_000));
+        assertThat(limited.status()).isEqualTo(ScanStatus.PARTIAL);
+      }
+    }
+  }
+
+  static Stream<Long> vocabularySeeds() {
+    return LongStream.range(0, 24).boxed();
+  }
+
+  @ParameterizedTest
+  @MethodSource("vocabularySeeds")
+  void randomVocabulariesScanTheSameEveryWay(long seed) {
+    // Dicts and lists of memoised strings and ints in batches of random sizes, past several 64 KiB windows and memo
+    // pages, so that batches meet the buffer's end, a new page and the deadline check points anywhere, with a stack,
+    // memo or opcode limit drawn to hit there or not at all
+    Random r = new Random(seed);
+    boolean dict = r.nextBoolean();
+    Ops o = new Ops().proto(2 + r.nextInt(3)).raw(dict ? '}' : ']').raw(0x94);
+    int keys = 0;
+    int maxLength = 1 + r.nextInt(40);
+    int size = 150_000 + r.nextInt(300_000);
+    while (o.bytes().length < size) {
+      o.raw('(');
+      int n = r.nextInt(8) == 0 ? 1 + r.nextInt(20) : 200 + r.nextInt(2500);
+      for (int k = 0; k < n; k++) {
+        o.su("k".repeat(1 + r.nextInt(maxLength)));
+        if (r.nextInt(50) > 0) {
+          o.raw(0x94);
+          keys++;
+        }
+        if (dict) {
+          int v = r.nextInt(70_000);
+          switch (r.nextInt(4)) {
+            case 0 -> o.raw('K', v & 0xff);
+            case 1 -> o.raw('M', v & 0xff, (v >> 8) & 0xff);
+            case 2 -> o.raw('J', v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, 0);
+            default -> o.raw('N');
+          }
+        }
+      }
+      o.raw(dict ? 'u' : 'e');
+    }
+    byte[] b = o.raw('.').bytes();
+    long opcodes = 3L * keys + 1000;
+    ScanSettings[] settings = {
+      ScanSettings.defaults(),
+      limits(1_000_000, PickleMachine.OBJECT_COST + r.nextInt(keys + 1) * PickleMachine.COMPACT_COST
+          - r.nextInt(2), 1_000_000),
+      limits(1_000_000, 100_000_000, 1 + (long) r.nextInt((int) opcodes)),
+      limits(100 + r.nextInt(6000), 100_000_000, 100_000_000),
+    };
+    for (int i = 0; i < settings.length; i++) {
+      assertSameEveryWay("random vocabulary " + seed + ", settings " + i, b, settings[i]);
+    }
   }
 
   @Test
