@@ -148,6 +148,12 @@ public final class PdfScanner extends MediaScanner {
           } else if (!inflated.whole()) {
             context.markPartial("an object stream at offset " + data + " does not inflate to its end (an encrypted"
                 + " document, or damaged data): the objects in it were not read");
+          } else if (inflated.first() >= 0 && (inflated.first() < '0' || inflated.first() > '9')) {
+            // Decoded, an object stream starts with its table of object numbers and offsets (PDF 1.7 section
+            // 7.5.7). Anything else means more decoding was asked for than one Flate: a second Flate in a chain,
+            // or a filter or predictor named through a reference (/Filter 9 0 R), which the names here cannot show.
+            context.markPartial("an object stream at offset " + data + " does not decode to a table of objects with"
+                + " one Flate (a filter chain or a referenced filter): the objects in it were not read");
           }
         }
         names.newObject();
@@ -193,16 +199,18 @@ public final class PdfScanner extends MediaScanner {
   }
 
   /**
-   * What {@link #inflate} read: the bytes inflated, and whether the zlib data was read to its end (false when it is
-   * not zlib data, is cut short or damaged, or a limit stopped it).
+   * What {@link #inflate} read: the bytes inflated, whether the zlib data was read to its end (false when it is not
+   * zlib data, is cut short or damaged, or a limit stopped it), and the first inflated byte that is not PDF white
+   * space (-1 when there is none).
    */
-  private record Inflated(long bytes, boolean whole) {}
+  private record Inflated(long bytes, boolean whole, int first) {}
 
   /** Inflates a stream if it is zlib data, tokenizing the names in it. */
   private static Inflated inflate(ScanContext context, ByteSource source, long from, long budget, Names names)
       throws IOException {
     long max = Math.min(Math.max(0, budget), context.limits().maxMemberBytes());
     boolean whole = false;
+    int first = -1;
     long done = 0;
     Inflater inflater = new Inflater();
     try (InputStream in = new InflaterInputStream(source.openStream(from), inflater)) {
@@ -211,7 +219,11 @@ public final class PdfScanner extends MediaScanner {
       while ((k = in.read(buf)) > 0) {
         context.checkDeadline();
         for (int i = 0; i < k; i++) {
-          names.next(buf[i] & 0xFF, from, true);
+          int x = buf[i] & 0xFF;
+          if (first < 0 && !(x == ' ' || x == '\n' || x == '\r' || x == '\t' || x == '\f' || x == 0)) {
+            first = x;
+          }
+          names.next(x, from, true);
         }
         done += k;
         if (done > max) {
@@ -230,7 +242,7 @@ public final class PdfScanner extends MediaScanner {
       inflater.end();
     }
     names.end();
-    return new Inflated(done, whole);
+    return new Inflated(done, whole, first);
   }
 
   /**

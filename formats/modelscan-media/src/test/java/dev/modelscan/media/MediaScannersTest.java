@@ -191,6 +191,7 @@ class MediaScannersTest {
   @ParameterizedTest
   @CsvSource({
     "card_objstm_hex.pdf, encoded with /ASCIIHexDecode",
+    "card_objstm_flate2.pdf, does not decode to a table of objects",
     "card_objstm_predictor.pdf, encoded with /DecodeParms",
     "card_objstm_aes.pdf, does not inflate to its end"
   })
@@ -224,6 +225,18 @@ class MediaScannersTest {
     FileResult r = scan(changed.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "card.pdf");
     assertThat(r.status()).isEqualTo(ScanStatus.PARTIAL);
     assertThat(r.statusReason()).contains("the objects in it were not read");
+  }
+
+  @Test
+  void anObjectStreamWhoseFiltersAreNamedThroughAReferenceIsJudgedByWhatItDecodesTo() {
+    // The filter chain of card_objstm_flate2.pdf moved to an indirect object: no filter name is left in the stream's
+    // dictionary, and one inflate gives zlib data, not the table of objects a decoded object stream starts with.
+    String text = new String(fixture("card_objstm_flate2.pdf"), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String referenced = text.replace("/Filter [/FlateDecode /FlateDecode]", "/Filter 9 0 R");
+    assertThat(referenced).isNotEqualTo(text);
+    FileResult r = scan(referenced.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "card.pdf");
+    assertThat(r.status()).isEqualTo(ScanStatus.PARTIAL);
+    assertThat(r.statusReason()).contains("does not decode to a table of objects");
   }
 
   @Test

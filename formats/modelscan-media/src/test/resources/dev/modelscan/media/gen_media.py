@@ -130,6 +130,8 @@ def pdf_objstm(encoding):
     raw = header + ACTION
     if encoding == 'flate':
         keys, data = b'/Filter /FlateDecode', zlib.compress(raw)
+    elif encoding == 'flate2':  # a filter chain of two Flates: one inflate gives zlib data, not the objects
+        keys, data = b'/Filter [/FlateDecode /FlateDecode]', zlib.compress(zlib.compress(raw))
     elif encoding == 'hex':
         keys, data = b'/Filter /ASCIIHexDecode', raw.hex().encode() + b'>'
     elif encoding == 'predictor':
@@ -166,7 +168,7 @@ def qpdf(*args):
     return subprocess.run(['qpdf', *args], check=True, capture_output=True).stdout
 
 
-for variant in ('flate', 'hex', 'predictor'):
+for variant in ('flate', 'flate2', 'hex', 'predictor'):
     name = 'card_objstm_%s.pdf' % variant
     out(name, pdf_objstm(variant))
     path = os.path.join(HERE, name)
