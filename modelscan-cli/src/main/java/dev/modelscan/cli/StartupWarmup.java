@@ -40,13 +40,13 @@ final class StartupWarmup {
   private static void run() {
     try {
       MessageDigest.getInstance("SHA-256").digest(new byte[1]);
-    } catch (Exception | LinkageError e) {
+    } catch (Exception | Error e) {
       // the main thread meets the same problem where it matters and reports it there
     }
     for (String name : CLASSES) {
       try {
         Class.forName(name, true, StartupWarmup.class.getClassLoader());
-      } catch (Exception | LinkageError e) {
+      } catch (Exception | Error e) {
         // as above
       }
     }
